@@ -1,0 +1,10 @@
+package dev.tonnage;
+
+/** Entry point of the one deployable jar: operator, webhook and CLI. */
+public final class Main {
+  private Main() {}
+
+  public static void main(String[] args) {
+    System.out.println("tonnage");
+  }
+}
