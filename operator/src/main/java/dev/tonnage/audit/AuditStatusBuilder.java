@@ -1,0 +1,133 @@
+package dev.tonnage.audit;
+
+import io.fabric8.kubernetes.api.model.Condition;
+import io.fabric8.kubernetes.api.model.ConditionBuilder;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * Turns an audit outcome (or a spec error) into the next status. Pure: the time comes in, so equal
+ * inputs give equal statuses.
+ */
+public final class AuditStatusBuilder {
+
+  /** Most violations listed in a status; the summary counts all of them. */
+  public static final int MAX_VIOLATIONS = 50;
+
+  public static final String READY = "Ready";
+  public static final String REASON_ACTIVE = "Active";
+  public static final String REASON_INVALID_SPEC = "InvalidSpec";
+  public static final String REASON_REGISTRY_ERRORS = "RegistryErrors";
+
+  private static final int MAX_MESSAGE = 1024;
+
+  private AuditStatusBuilder() {}
+
+  /** The status after a finished audit. */
+  public static AuditStatus audited(
+      AuditOutcome outcome, long generation, AuditStatus previous, Instant now) {
+    List<AuditViolation> sorted = new ArrayList<>(outcome.violations());
+    sorted.sort(AuditViolation.BY_HOW_FAR_OVER);
+    List<AuditViolation> listed = sorted.subList(0, Math.min(MAX_VIOLATIONS, sorted.size()));
+    Condition ready;
+    if (outcome.unresolved() == 0) {
+      ready =
+          ready(
+              previous,
+              generation,
+              "True",
+              REASON_ACTIVE,
+              "audited "
+                  + outcome.workloads()
+                  + " workloads running "
+                  + outcome.images()
+                  + " images: "
+                  + outcome.violations().size()
+                  + " violations",
+              now);
+    } else {
+      ready =
+          ready(
+              previous,
+              generation,
+              "False",
+              REASON_REGISTRY_ERRORS,
+              outcome.unresolved()
+                  + " of "
+                  + outcome.images()
+                  + " images could not be measured, so the audit is incomplete; first: "
+                  + outcome.registryErrors().get(0),
+              now);
+    }
+    return new AuditStatus(
+        generation,
+        withReady(previous, ready),
+        timestamp(now),
+        new AuditStatus.Summary(
+            outcome.workloads(),
+            outcome.images(),
+            outcome.violations().size(),
+            outcome.unresolved()),
+        listed);
+  }
+
+  /**
+   * The status of a spec the schema accepted but the evaluator cannot compile: no audit ran, so the
+   * summary and violations of the previous spec are dropped; the last audit time is kept.
+   */
+  public static AuditStatus invalidSpec(
+      String message, long generation, AuditStatus previous, Instant now) {
+    Condition ready = ready(previous, generation, "False", REASON_INVALID_SPEC, message, now);
+    return new AuditStatus(
+        generation, withReady(previous, ready), previous.lastAuditTime(), null, List.of());
+  }
+
+  /** The Ready condition, keeping lastTransitionTime when its status did not change. */
+  private static Condition ready(
+      AuditStatus previous,
+      long generation,
+      String status,
+      String reason,
+      String message,
+      Instant now) {
+    String since = timestamp(now);
+    for (Condition c : previous.conditions()) {
+      if (READY.equals(c.getType())
+          && status.equals(c.getStatus())
+          && c.getLastTransitionTime() != null) {
+        since = c.getLastTransitionTime();
+      }
+    }
+    return new ConditionBuilder()
+        .withType(READY)
+        .withStatus(status)
+        .withReason(reason)
+        .withMessage(truncate(message))
+        .withObservedGeneration(generation)
+        .withLastTransitionTime(since)
+        .build();
+  }
+
+  /** The previous conditions with Ready replaced: conditions owned by others are kept. */
+  private static List<Condition> withReady(AuditStatus previous, Condition ready) {
+    List<Condition> conditions = new ArrayList<>();
+    conditions.add(ready);
+    for (Condition c : previous.conditions()) {
+      if (!READY.equals(c.getType())) {
+        conditions.add(c);
+      }
+    }
+    return conditions;
+  }
+
+  private static String truncate(String message) {
+    return message.length() <= MAX_MESSAGE ? message : message.substring(0, MAX_MESSAGE - 1) + "…";
+  }
+
+  /** RFC 3339 in whole seconds, as Kubernetes writes its own timestamps. */
+  static String timestamp(Instant instant) {
+    return instant.truncatedTo(ChronoUnit.SECONDS).toString();
+  }
+}

@@ -1,0 +1,15 @@
+package dev.tonnage.audit;
+
+import io.fabric8.kubernetes.api.model.Pod;
+import java.util.Collection;
+import java.util.Map;
+
+/** What the audit observes, read from informer caches: Pods, namespace labels and owners. */
+public interface ClusterView extends OwnerLookup {
+
+  /** The Pods of {@code namespace}, or of every namespace when it is null. */
+  Collection<Pod> pods(String namespace);
+
+  /** The labels of {@code namespace}; empty when it is unknown. */
+  Map<String, String> namespaceLabels(String namespace);
+}
