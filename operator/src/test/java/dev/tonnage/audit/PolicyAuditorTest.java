@@ -1,0 +1,119 @@
+package dev.tonnage.audit;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.util.Map;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+class PolicyAuditorTest {
+
+  private static final long MIB = 1024 * 1024;
+
+  private final TestingCluster cluster =
+      TestingCluster.fromResource("/audit/cluster.yaml")
+          .labelNamespace("monitoring", Map.of("tonnage.dev/ignore", "true"));
+  private final FakeFactsSource registry =
+      new FakeFactsSource(50 * MIB)
+          .size("ghcr.io/acme/web:1.4", 400 * MIB)
+          .size("ghcr.io/acme/web:1.5", 300 * MIB)
+          .size("postgres:16", 150 * MIB)
+          .fail("ghcr.io/acme/report:2024.06", "ghcr.io/acme/report: unauthorized");
+  private final ExecutorService pool = Executors.newFixedThreadPool(2);
+  private final RecordingEvents events = new RecordingEvents();
+  private final RecordingMetrics metrics = new RecordingMetrics();
+  private final PolicyAuditor auditor =
+      new PolicyAuditor(
+          cluster,
+          new ImageMeasurer(registry, new RegistryBudget(1000, 100), pool, Duration.ofSeconds(5)),
+          new PolicyAuditor.AuditRecorders(
+              new EventDeduplicator(Duration.ofMinutes(10), 1000),
+              events,
+              new AuditMetricsLedger(metrics)),
+          Clock.fixed(Instant.parse("2026-11-26T10:00:00Z"), ZoneOffset.UTC));
+  private final FakePolicy clusterPolicy =
+      new FakePolicy(PolicyKey.cluster("slim"), 100 * MIB, ns -> true);
+
+  @AfterEach
+  void stop() {
+    pool.shutdownNow();
+  }
+
+  @Test
+  void aClusterPolicyCoversEveryNamespaceButTheOptedOutOne() {
+    AuditOutcome outcome = auditor.audit(clusterPolicy, null);
+    // shop: web, report, db; default: debug, api. monitoring carries tonnage.dev/ignore.
+    assertThat(outcome.workloads()).isEqualTo(5);
+    assertThat(outcome.images()).isEqualTo(9);
+  }
+
+  @Test
+  void everyDistinctImageIsFetchedOnceAcrossAllPodsOfAnAudit() {
+    AuditOutcome outcome = auditor.audit(clusterPolicy, null);
+    assertThat(outcome.fetches()).isEqualTo(outcome.images());
+    assertThat(registry.fetches.values()).allSatisfy(count -> assertThat(count.get()).isOne());
+  }
+
+  @Test
+  void violationsNameTheOwningWorkloadAndEachOneRecordsAnEventOnIt() {
+    AuditOutcome outcome = auditor.audit(clusterPolicy, null);
+    assertThat(outcome.violations())
+        .extracting(v -> v.workload().toString() + " " + v.image())
+        .containsExactlyInAnyOrder(
+            "shop/Deployment/web ghcr.io/acme/web:1.4",
+            "shop/Deployment/web ghcr.io/acme/web:1.5",
+            "shop/StatefulSet/db index.docker.io/library/postgres:16");
+    assertThat(events.events)
+        .filteredOn(e -> e.reason() == EventReason.ImageTooLarge)
+        .extracting(e -> e.workload().name())
+        .containsExactlyInAnyOrder("web", "web", "db");
+    assertThat(events.events.get(0).message()).startsWith("ClusterImagePolicy/slim: ");
+  }
+
+  @Test
+  void anUnmeasurableImageIsUnresolvedWithAnImageFactsUnavailableEventOnItsOwner() {
+    AuditOutcome outcome = auditor.audit(clusterPolicy, null);
+    assertThat(outcome.unresolved()).isEqualTo(1);
+    assertThat(outcome.registryErrors())
+        .containsExactly("ghcr.io/acme/report:2024.06: ghcr.io/acme/report: unauthorized");
+    assertThat(events.events)
+        .filteredOn(e -> e.reason() == EventReason.ImageFactsUnavailable)
+        .singleElement()
+        .satisfies(
+            e -> {
+              assertThat(e.workload().kind()).isEqualTo("CronJob");
+              assertThat(e.message()).contains("could not measure ghcr.io/acme/report:2024.06");
+            });
+  }
+
+  @Test
+  void aSecondAuditWithinTheIntervalRecordsNoRepeatedEvents() {
+    auditor.audit(clusterPolicy, null);
+    int first = events.events.size();
+    auditor.audit(clusterPolicy, null);
+    assertThat(events.events).hasSize(first);
+  }
+
+  @Test
+  void anImagePolicySeesOnlyItsOwnNamespace() {
+    FakePolicy team =
+        new FakePolicy(PolicyKey.namespaced("default", "team"), 100 * MIB, ns -> true);
+    AuditOutcome outcome = auditor.audit(team, "default");
+    assertThat(outcome.workloads()).isEqualTo(2);
+    assertThat(outcome.violations()).isEmpty();
+  }
+
+  @Test
+  void metricsGetTheMeasuredImagesAndViolationsPerNamespace() {
+    auditor.audit(clusterPolicy, null);
+    assertThat(metrics.images()).hasSize(8).contains("ghcr.io/acme/web:1.4");
+    assertThat(metrics.violations).containsExactly(Map.entry("slim|shop", 3));
+    assertThat(metrics.completed).containsExactly("slim incomplete");
+  }
+}

@@ -1,0 +1,48 @@
+package dev.tonnage.audit;
+
+import dev.tonnage.registry.ImageFacts;
+import dev.tonnage.registry.ImageReference;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
+
+/** Keeps the series an {@link AuditMetrics} would publish, as a Prometheus registry would. */
+final class RecordingMetrics implements AuditMetrics {
+
+  final Map<String, Long> compressedSize = new HashMap<>();
+  final Map<String, Integer> violations = new HashMap<>();
+  final List<String> completed = new ArrayList<>();
+
+  @Override
+  public synchronized void imageMeasured(ImageReference image, ImageFacts facts) {
+    compressedSize.put(image.toString(), facts.platforms().get(0).compressedSize());
+  }
+
+  @Override
+  public synchronized void imageForgotten(ImageReference image) {
+    compressedSize.remove(image.toString());
+  }
+
+  @Override
+  public synchronized void violations(PolicyKey policy, String namespace, int count) {
+    violations.put(policy.label() + "|" + namespace, count);
+  }
+
+  @Override
+  public synchronized void policyForgotten(PolicyKey policy) {
+    violations.keySet().removeIf(k -> k.startsWith(policy.label() + "|"));
+  }
+
+  @Override
+  public synchronized void auditCompleted(PolicyKey policy, Duration duration, boolean complete) {
+    completed.add(policy.label() + (complete ? " complete" : " incomplete"));
+  }
+
+  synchronized Set<String> images() {
+    return new TreeSet<>(compressedSize.keySet());
+  }
+}

@@ -1,0 +1,49 @@
+package dev.tonnage.audit;
+
+import dev.tonnage.registry.ImageFacts;
+import dev.tonnage.registry.ImageReference;
+import dev.tonnage.registry.Platform;
+import dev.tonnage.registry.PlatformFacts;
+import dev.tonnage.registry.UncompressedSize;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Map;
+
+/** Builds single-platform image facts of a given compressed size. */
+final class TestingFacts {
+
+  private TestingFacts() {}
+
+  static ImageFacts ofSize(ImageReference ref, long compressedSize) {
+    String digest = digestOf(ref.toString());
+    PlatformFacts platform =
+        new PlatformFacts(
+            Platform.LINUX_AMD64,
+            digest,
+            digestOf("config " + ref),
+            compressedSize,
+            UncompressedSize.exact(compressedSize * 3, "sum"),
+            1,
+            compressedSize,
+            List.of(),
+            null,
+            Map.of());
+    return new ImageFacts(
+        ref, digest, "application/vnd.oci.image.manifest.v1+json", List.of(platform));
+  }
+
+  static String digestOf(String text) {
+    try {
+      return "sha256:"
+          + HexFormat.of()
+              .formatHex(
+                  MessageDigest.getInstance("SHA-256")
+                      .digest(text.getBytes(StandardCharsets.UTF_8)));
+    } catch (NoSuchAlgorithmException e) {
+      throw new IllegalStateException(e);
+    }
+  }
+}
