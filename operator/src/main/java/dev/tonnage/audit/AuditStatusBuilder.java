@@ -84,6 +84,21 @@ public final class AuditStatusBuilder {
         generation, withReady(previous, ready), previous.lastAuditTime(), null, List.of());
   }
 
+  /**
+   * The status after an unexpected failure: Ready=False with {@code reason}; the last audit's
+   * findings stay, as they are still the latest known.
+   */
+  public static AuditStatus failed(
+      String reason, String message, long generation, AuditStatus previous, Instant now) {
+    Condition ready = ready(previous, generation, "False", reason, message, now);
+    return new AuditStatus(
+        previous.observedGeneration(),
+        withReady(previous, ready),
+        previous.lastAuditTime(),
+        previous.summary(),
+        previous.violations());
+  }
+
   /** The Ready condition, keeping lastTransitionTime when its status did not change. */
   private static Condition ready(
       AuditStatus previous,

@@ -1,6 +1,7 @@
 package dev.tonnage.audit;
 
 import io.fabric8.kubernetes.api.model.Pod;
+import io.fabric8.kubernetes.client.informers.ResourceEventHandler;
 import java.util.Collection;
 import java.util.Map;
 
@@ -12,4 +13,7 @@ public interface ClusterView extends OwnerLookup {
 
   /** The labels of {@code namespace}; empty when it is unknown. */
   Map<String, String> namespaceLabels(String namespace);
+
+  /** Calls {@code handler} on every later Pod change (and on the Pods already known). */
+  void addPodHandler(ResourceEventHandler<Pod> handler);
 }

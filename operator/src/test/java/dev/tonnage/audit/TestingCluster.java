@@ -4,6 +4,7 @@ import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.KubernetesList;
 import io.fabric8.kubernetes.api.model.OwnerReference;
 import io.fabric8.kubernetes.api.model.Pod;
+import io.fabric8.kubernetes.client.informers.ResourceEventHandler;
 import io.fabric8.kubernetes.client.utils.Serialization;
 import java.io.IOException;
 import java.io.InputStream;
@@ -72,6 +73,10 @@ final class TestingCluster implements ClusterView {
     List<OwnerReference> refs = owners.get(key(kind, namespace, name));
     return refs == null ? List.of() : refs;
   }
+
+  /** Tests drive handlers themselves: nothing changes behind their back. */
+  @Override
+  public void addPodHandler(ResourceEventHandler<Pod> handler) {}
 
   private static String key(String kind, String namespace, String name) {
     return kind + "/" + namespace + "/" + name;

@@ -1,0 +1,183 @@
+package dev.tonnage.audit;
+
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.javaoperatorsdk.operator.Operator;
+import io.javaoperatorsdk.operator.api.config.LeaderElectionConfigurationBuilder;
+import io.javaoperatorsdk.operator.api.reconciler.Reconciler;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.List;
+import java.util.Objects;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Function;
+
+/**
+ * The audit half of {@code tonnage operator}: a JOSDK operator running the policy reconcilers on
+ * the replica that holds the leader Lease (every replica serves the webhook; only one audits).
+ * {@code OperatorCommand} starts it with one call and closes it on shutdown.
+ */
+public final class AuditOperator implements AutoCloseable {
+
+  private final Operator operator;
+  private final InformerClusterView cluster;
+  private final ExecutorService fetchPool;
+  private final AuditRuntime runtime;
+
+  private AuditOperator(Builder b) {
+    this.cluster = new InformerClusterView(b.client, Duration.ofMinutes(2));
+    AtomicInteger threads = new AtomicInteger();
+    this.fetchPool =
+        Executors.newFixedThreadPool(
+            b.settings.fetchConcurrency(),
+            r -> {
+              Thread t = new Thread(r, "tonnage-audit-fetch-" + threads.incrementAndGet());
+              t.setDaemon(true);
+              return t;
+            });
+    ImageMeasurer measurer =
+        new ImageMeasurer(
+            b.facts,
+            new RegistryBudget(b.settings.registryFetchesPerSecond(), b.settings.registryBurst()),
+            fetchPool,
+            b.settings.fetchTimeout());
+    PolicyAuditor auditor =
+        new PolicyAuditor(
+            cluster,
+            measurer,
+            new PolicyAuditor.AuditRecorders(
+                new EventDeduplicator(b.settings.interval(), b.settings.maxEventKeys()),
+                new KubernetesWorkloadEvents(b.client, b.identity, b.clock),
+                new AuditMetricsLedger(b.metrics)),
+            b.clock);
+    this.runtime = new AuditRuntime(auditor, cluster, b.settings, b.clock, new AtomicLong());
+    this.operator =
+        new Operator(
+            o -> {
+              o.withKubernetesClient(b.client)
+                  .withCloseClientOnStop(false)
+                  .withUseSSAToPatchPrimaryResource(b.serverSideApply)
+                  // Audits of different policies may run side by side; fetches stay bounded by
+                  // the fetch pool and the registry budget.
+                  .withConcurrentReconciliationThreads(2);
+              if (b.leaseName != null) {
+                o.withLeaderElectionConfiguration(
+                    LeaderElectionConfigurationBuilder.aLeaderElectionConfiguration(b.leaseName)
+                        .withLeaseNamespace(b.leaseNamespace)
+                        .withIdentity(b.identity)
+                        .build());
+              }
+            });
+    for (Reconciler<?> reconciler : b.reconcilers.apply(runtime)) {
+      operator.register(reconciler);
+    }
+  }
+
+  public static Builder builder(KubernetesClient client) {
+    return new Builder(client);
+  }
+
+  /** Starts the controllers; with leader election they reconcile only once this replica leads. */
+  public AuditOperator start() {
+    operator.start();
+    return this;
+  }
+
+  /** Status patches made so far (for the benchmark and tests). */
+  public long statusWrites() {
+    return runtime.statusWrites().get();
+  }
+
+  @Override
+  public void close() {
+    operator.stop();
+    cluster.close();
+    fetchPool.shutdownNow();
+  }
+
+  /** Collects the audit's collaborators; only the client and the facts source are required. */
+  public static final class Builder {
+    private final KubernetesClient client;
+    private ImageFactsSource facts;
+    private AuditMetrics metrics = AuditMetrics.NONE;
+    private AuditSettings settings = AuditSettings.defaults();
+    private Clock clock = Clock.systemUTC();
+    private String leaseName;
+    private String leaseNamespace;
+    private String identity = defaultIdentity();
+    private boolean serverSideApply = true;
+    private Function<AuditRuntime, List<Reconciler<?>>> reconcilers;
+
+    private Builder(KubernetesClient client) {
+      this.client = Objects.requireNonNull(client, "client");
+    }
+
+    public Builder facts(ImageFactsSource source) {
+      this.facts = source;
+      return this;
+    }
+
+    public Builder metrics(AuditMetrics auditMetrics) {
+      this.metrics = auditMetrics;
+      return this;
+    }
+
+    public Builder settings(AuditSettings auditSettings) {
+      this.settings = auditSettings;
+      return this;
+    }
+
+    public Builder clock(Clock auditClock) {
+      this.clock = auditClock;
+      return this;
+    }
+
+    /**
+     * Audits only while holding the Lease {@code namespace/name}; without this call every replica
+     * audits (fine for one replica).
+     */
+    public Builder leaderElection(String name, String namespace) {
+      this.leaseName = name;
+      this.leaseNamespace = namespace;
+      return this;
+    }
+
+    /** This replica's name in the Lease and in Events; defaults to the host name. */
+    public Builder identity(String replicaIdentity) {
+      this.identity = replicaIdentity;
+      return this;
+    }
+
+    /**
+     * Whether status patches use server-side apply (the default, and what a real API server gets);
+     * off only for the fabric8 mock server, which has no server-side apply.
+     */
+    public Builder serverSideApply(boolean enabled) {
+      this.serverSideApply = enabled;
+      return this;
+    }
+
+    /** The reconcilers to run, made from the shared runtime. */
+    public Builder reconcilers(Function<AuditRuntime, List<Reconciler<?>>> factory) {
+      this.reconcilers = factory;
+      return this;
+    }
+
+    public AuditOperator build() {
+      Objects.requireNonNull(facts, "facts: the audit needs an image facts source");
+      Objects.requireNonNull(reconcilers, "reconcilers");
+      return new AuditOperator(this);
+    }
+
+    private static String defaultIdentity() {
+      String pod = System.getenv("POD_NAME");
+      if (pod != null && !pod.isBlank()) {
+        return pod;
+      }
+      String host = System.getenv("HOSTNAME");
+      return host != null && !host.isBlank() ? host : "tonnage-" + ProcessHandle.current().pid();
+    }
+  }
+}

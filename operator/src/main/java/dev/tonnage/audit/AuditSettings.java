@@ -1,0 +1,87 @@
+package dev.tonnage.audit;
+
+import java.time.Duration;
+
+/**
+ * How the audit runs.
+ *
+ * @param interval how often every policy is re-audited without any change (default 10 min)
+ * @param jitter fraction of the interval added at random, so policies do not audit in lockstep
+ * @param debounce how long Pod changes are collected before the policies they touch re-audit
+ * @param registryFetchesPerSecond image fetches per second and registry the audit may start
+ * @param registryBurst fetches a registry's budget may save up while idle
+ * @param fetchConcurrency image fetches in flight at once, over all registries
+ * @param fetchTimeout how long one image's facts may take before it counts as unresolved
+ * @param maxEventKeys most workload/image/reason keys remembered to deduplicate Events
+ */
+public record AuditSettings(
+    Duration interval,
+    double jitter,
+    Duration debounce,
+    double registryFetchesPerSecond,
+    int registryBurst,
+    int fetchConcurrency,
+    Duration fetchTimeout,
+    long maxEventKeys) {
+
+  public AuditSettings {
+    if (interval.isNegative() || interval.isZero()) {
+      throw new IllegalArgumentException("audit interval must be positive, got " + interval);
+    }
+    if (jitter < 0 || jitter > 1) {
+      throw new IllegalArgumentException("audit jitter must be within 0..1, got " + jitter);
+    }
+    if (fetchConcurrency < 1) {
+      throw new IllegalArgumentException(
+          "audit fetch concurrency must be at least 1, got " + fetchConcurrency);
+    }
+  }
+
+  public static AuditSettings defaults() {
+    return new AuditSettings(
+        Duration.ofMinutes(10),
+        0.1,
+        Duration.ofSeconds(10),
+        5,
+        10,
+        2,
+        Duration.ofSeconds(60),
+        10_000);
+  }
+
+  public AuditSettings withInterval(Duration newInterval) {
+    return new AuditSettings(
+        newInterval,
+        jitter,
+        debounce,
+        registryFetchesPerSecond,
+        registryBurst,
+        fetchConcurrency,
+        fetchTimeout,
+        maxEventKeys);
+  }
+
+  public AuditSettings withDebounce(Duration newDebounce) {
+    return new AuditSettings(
+        interval,
+        jitter,
+        newDebounce,
+        registryFetchesPerSecond,
+        registryBurst,
+        fetchConcurrency,
+        fetchTimeout,
+        maxEventKeys);
+  }
+
+  public AuditSettings withRegistryBudget(double fetchesPerSecond, int burst) {
+    return new AuditSettings(
+        interval,
+        jitter,
+        debounce,
+        fetchesPerSecond,
+        burst,
+        fetchConcurrency,
+        fetchTimeout,
+        maxEventKeys);
+  }
+}

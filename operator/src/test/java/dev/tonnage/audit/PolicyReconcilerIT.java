@@ -1,0 +1,204 @@
+package dev.tonnage.audit;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import io.fabric8.kubernetes.api.model.Event;
+import io.fabric8.kubernetes.api.model.HasMetadata;
+import io.fabric8.kubernetes.api.model.KubernetesList;
+import io.fabric8.kubernetes.api.model.NamespaceBuilder;
+import io.fabric8.kubernetes.api.model.PodBuilder;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.dsl.base.CustomResourceDefinitionContext;
+import io.fabric8.kubernetes.client.server.mock.KubernetesCrudDispatcher;
+import io.fabric8.kubernetes.client.server.mock.KubernetesMockServer;
+import io.fabric8.kubernetes.client.utils.Serialization;
+import io.fabric8.mockwebserver.Context;
+import io.fabric8.mockwebserver.MockWebServer;
+import java.io.InputStream;
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.List;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The reconciler under JOSDK against the fabric8 mock server in CRUD mode (watches, status
+ * subresource; no server-side apply, so status patches use JSON edits here): Pods and owners are
+ * read from informers, the status is written, Events land on owners, Pod changes re-audit.
+ */
+class PolicyReconcilerIT {
+
+  private static final long MIB = 1024 * 1024;
+
+  private KubernetesMockServer server;
+  private KubernetesClient client;
+  private AuditOperator operator;
+  private final RecordingMetrics metrics = new RecordingMetrics();
+  private final FakeFactsSource registry =
+      new FakeFactsSource(50 * MIB)
+          .size("ghcr.io/acme/web:1.4", 400 * MIB)
+          .size("ghcr.io/acme/web:1.5", 300 * MIB)
+          .size("postgres:16", 150 * MIB)
+          .size("ghcr.io/acme/huge:1", 900 * MIB);
+
+  @BeforeEach
+  void start() throws Exception {
+    CustomResourceDefinitionContext crd =
+        new CustomResourceDefinitionContext.Builder()
+            .withGroup("testing.tonnage.dev")
+            .withVersion("v1")
+            .withKind("TestingPolicy")
+            .withPlural("testingpolicies")
+            .withScope("Cluster")
+            .withStatusSubresource(true)
+            .build();
+    server =
+        new KubernetesMockServer(
+            new Context(Serialization.jsonMapper()),
+            new MockWebServer(),
+            new HashMap<>(),
+            new KubernetesCrudDispatcher(List.of(crd)),
+            false);
+    server.init();
+    client = server.createClient();
+    for (String ns : List.of("shop", "monitoring", "default")) {
+      client
+          .namespaces()
+          .resource(new NamespaceBuilder().withNewMetadata().withName(ns).endMetadata().build())
+          .create();
+    }
+    try (InputStream in = getClass().getResourceAsStream("/audit/cluster.yaml")) {
+      for (HasMetadata item : Serialization.unmarshal(in, KubernetesList.class).getItems()) {
+        client.resource(item).create();
+      }
+    }
+    operator =
+        AuditOperator.builder(client)
+            .facts(registry)
+            .metrics(metrics)
+            .settings(AuditSettings.defaults().withDebounce(Duration.ofMillis(300)))
+            .serverSideApply(false)
+            .identity("test-replica")
+            .reconcilers(runtime -> List.of(new TestingPolicyReconciler(runtime)))
+            .build()
+            .start();
+  }
+
+  @AfterEach
+  void stop() {
+    if (operator != null) {
+      operator.close();
+    }
+    client.close();
+    server.destroy();
+  }
+
+  @Test
+  void aPolicyGetsItsViolationsSummaryAndReadyCondition() {
+    client.resource(TestingPolicy.of("slim", 100 * MIB)).create();
+    TestingPolicy.Status status = awaitStatus("slim", s -> s.summary != null);
+    assertThat(status.summary).isEqualTo(new AuditStatus.Summary(7, 11, 3, 0));
+    assertThat(status.violations)
+        .containsExactly(
+            "shop/Deployment/web app ghcr.io/acme/web:1.4",
+            "shop/Deployment/web app ghcr.io/acme/web:1.5",
+            "shop/StatefulSet/db postgres index.docker.io/library/postgres:16");
+    assertThat(status.conditions)
+        .singleElement()
+        .satisfies(
+            c -> {
+              assertThat(c.getType()).isEqualTo("Ready");
+              assertThat(c.getStatus()).isEqualTo("True");
+              assertThat(c.getReason()).isEqualTo("Active");
+            });
+    assertThat(status.observedGeneration).isNotNull();
+  }
+
+  @Test
+  void violationsRecordOneWarningEventPerWorkloadImageAndReasonOnTheOwner() {
+    client.resource(TestingPolicy.of("slim", 100 * MIB)).create();
+    awaitStatus("slim", s -> s.summary != null);
+    await()
+        .atMost(Duration.ofSeconds(10))
+        .untilAsserted(
+            () ->
+                assertThat(client.v1().events().inNamespace("shop").list().getItems())
+                    .extracting(
+                        e ->
+                            e.getInvolvedObject().getKind()
+                                + "/"
+                                + e.getInvolvedObject().getName()
+                                + " "
+                                + e.getReason())
+                    .containsExactlyInAnyOrder(
+                        "Deployment/web ImageTooLarge",
+                        "Deployment/web ImageTooLarge",
+                        "StatefulSet/db ImageTooLarge"));
+    Event event = client.v1().events().inNamespace("shop").list().getItems().get(0);
+    assertThat(event.getType()).isEqualTo("Warning");
+    assertThat(event.getSource().getComponent()).isEqualTo("tonnage-audit");
+    assertThat(event.getMessage()).startsWith("ClusterImagePolicy/slim: ");
+  }
+
+  @Test
+  void aNewPodReAuditsThePolicyAfterTheDebounceWindow() {
+    client.resource(TestingPolicy.of("slim", 100 * MIB)).create();
+    awaitStatus("slim", s -> s.summary != null);
+    client
+        .pods()
+        .inNamespace("default")
+        .resource(
+            new PodBuilder()
+                .withNewMetadata()
+                .withName("huge")
+                .withNamespace("default")
+                .endMetadata()
+                .withNewSpec()
+                .addNewContainer()
+                .withName("huge")
+                .withImage("ghcr.io/acme/huge:1")
+                .endContainer()
+                .endSpec()
+                .build())
+        .create();
+    TestingPolicy.Status status =
+        awaitStatus("slim", s -> s.summary != null && s.summary.violations() == 4);
+    assertThat(status.violations.get(0)).isEqualTo("default/Pod/huge huge ghcr.io/acme/huge:1");
+  }
+
+  @Test
+  void aSpecThatDoesNotCompileIsReadyFalseInvalidSpecNamingTheField() {
+    TestingPolicy policy = TestingPolicy.of("broken", 100 * MIB);
+    policy.getSpec().badGlob = "ghcr.io/[acme";
+    client.resource(policy).create();
+    TestingPolicy.Status status = awaitStatus("broken", s -> s.conditions != null);
+    assertThat(status.conditions.get(0).getReason()).isEqualTo("InvalidSpec");
+    assertThat(status.conditions.get(0).getStatus()).isEqualTo("False");
+    assertThat(status.conditions.get(0).getMessage()).startsWith("spec.match.images[0]: ");
+    assertThat(status.summary).isNull();
+  }
+
+  @Test
+  void aDeletedPolicyLosesItsMetricSeries() {
+    client.resource(TestingPolicy.of("slim", 100 * MIB)).create();
+    awaitStatus("slim", s -> s.summary != null);
+    assertThat(metrics.images()).isNotEmpty();
+    client.resources(TestingPolicy.class).withName("slim").delete();
+    await().atMost(Duration.ofSeconds(10)).until(() -> metrics.images().isEmpty());
+    assertThat(metrics.violations).isEmpty();
+  }
+
+  private TestingPolicy.Status awaitStatus(
+      String name, java.util.function.Predicate<TestingPolicy.Status> done) {
+    return await()
+        .atMost(Duration.ofSeconds(15))
+        .until(
+            () -> {
+              TestingPolicy p = client.resources(TestingPolicy.class).withName(name).get();
+              return p == null ? null : p.getStatus();
+            },
+            s -> s != null && done.test(s));
+  }
+}
