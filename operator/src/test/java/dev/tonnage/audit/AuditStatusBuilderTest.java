@@ -136,32 +136,27 @@ class AuditStatusBuilderTest {
   }
 
   private static AuditViolation size(String workload, double ratio) {
-    return new AuditViolation(
-        new WorkloadRef("apps/v1", "Deployment", "shop", workload, null),
-        "app",
-        "ghcr.io/acme/" + workload + ":1",
-        null,
-        "linux/amd64",
-        "MAX_COMPRESSED_SIZE",
-        ratio * 100 + " MiB",
-        "100 MiB",
-        "too large",
-        ratio,
-        EventReason.ImageTooLarge);
+    return violation(workload, "MAX_COMPRESSED_SIZE", ratio, EventReason.ImageTooLarge);
   }
 
   private static AuditViolation baseImage(String workload) {
+    return violation(
+        workload, "BASE_IMAGE_NOT_ALLOWED", Double.NaN, EventReason.BaseImageNotAllowed);
+  }
+
+  private static AuditViolation violation(
+      String workload, String rule, double ratio, EventReason reason) {
     return new AuditViolation(
         new WorkloadRef("apps/v1", "Deployment", "shop", workload, null),
         "app",
         "ghcr.io/acme/" + workload + ":1",
         null,
         "linux/amd64",
-        "BASE_IMAGE_NOT_ALLOWED",
-        "docker.io/library/ubuntu:22.04",
-        "gcr.io/distroless/**",
-        "base not allowed",
-        Double.NaN,
-        EventReason.BaseImageNotAllowed);
+        rule,
+        "actual",
+        "limit",
+        rule + " broken",
+        ratio,
+        reason);
   }
 }
