@@ -47,6 +47,7 @@ public final class MetricsServer implements AutoCloseable {
   private final Health health;
   private final Server server;
   private final ServerConnector connector;
+  private volatile int port = -1;
 
   /**
    * @param bindAddress an address of this host, e.g. {@link #DEFAULT_BIND_ADDRESS} or 127.0.0.1
@@ -79,6 +80,7 @@ public final class MetricsServer implements AutoCloseable {
   public MetricsServer start() throws IOException {
     try {
       server.start();
+      port = connector.getLocalPort();
       LOG.info("Serving /metrics, /healthz and /readyz on {}:{}", connector.getHost(), port());
       return this;
     } catch (Exception e) {
@@ -95,9 +97,9 @@ public final class MetricsServer implements AutoCloseable {
     }
   }
 
-  /** The port listened on: the one asked for, or the one picked for port 0. */
+  /** The port listened on: the one asked for, or the one picked for port 0; -1 before start. */
   public int port() {
-    return connector.getLocalPort();
+    return port;
   }
 
   /** Stops accepting, lets requests in flight finish (up to 5 s), then stops. */

@@ -4,6 +4,7 @@ import com.github.benmanes.caffeine.cache.AsyncCache;
 import com.github.benmanes.caffeine.cache.Cache;
 import io.javaoperatorsdk.operator.monitoring.micrometer.MicrometerMetrics;
 import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.Meter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Tags;
 import io.micrometer.core.instrument.Timer;
@@ -14,6 +15,7 @@ import io.micrometer.core.instrument.binder.jvm.JvmMemoryMetrics;
 import io.micrometer.core.instrument.binder.jvm.JvmThreadMetrics;
 import io.micrometer.core.instrument.binder.system.ProcessorMetrics;
 import io.micrometer.core.instrument.binder.system.UptimeMetrics;
+import io.micrometer.core.instrument.config.MeterFilter;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -43,6 +45,29 @@ public final class TonnageMetrics implements AutoCloseable {
   private static final Duration[] REGISTRY_BUCKETS =
       seconds(0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30);
   private static final Set<String> OPERATIONS = Set.of("CREATE", "UPDATE", "DELETE", "CONNECT");
+
+  // JOSDK registers its meters without HELP text, which Prometheus' linter rejects.
+  private static final MeterFilter DESCRIBE_JOSDK_METERS =
+      new MeterFilter() {
+        @Override
+        public Meter.Id map(Meter.Id id) {
+          if (id.getDescription() != null || !id.getName().startsWith("operator.sdk.")) {
+            return id;
+          }
+          return new Meter.Id(
+              id.getName(),
+              Tags.of(id.getTags()),
+              id.getBaseUnit(),
+              "java-operator-sdk " + id.getName(),
+              id.getType());
+        }
+      };
+
+  // ProcessorMetrics' process_cpu_time_ns_total and system_cpu_count break Prometheus naming rules
+  // (unit abbreviation, reserved _count suffix); process_cpu_usage carries what matters.
+  private static final MeterFilter DENY_MISNAMED_JVM_METERS =
+      MeterFilter.deny(
+          id -> id.getName().equals("process.cpu.time") || id.getName().equals("system.cpu.count"));
 
   private final MeterRegistry registry;
   private final int maxImages;
@@ -81,6 +106,8 @@ public final class TonnageMetrics implements AutoCloseable {
     }
     this.registry = Objects.requireNonNull(registry, "registry");
     this.maxImages = maxImages;
+    // Filters first: they apply only to meters registered after them.
+    registry.config().meterFilter(DESCRIBE_JOSDK_METERS).meterFilter(DENY_MISNAMED_JVM_METERS);
     compressedSize =
         new GaugeFamily(
             registry,
