@@ -4,9 +4,11 @@ import com.github.benmanes.caffeine.cache.Cache;
 import com.github.benmanes.caffeine.cache.Caffeine;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Map;
+import java.util.Set;
 
 /** A registry holding at least one series of everything Tonnage exports, as a live one would. */
 final class PopulatedRegistry {
@@ -14,7 +16,7 @@ final class PopulatedRegistry {
 
   static PrometheusMeterRegistry create() {
     PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
-    TonnageMetrics metrics = new TonnageMetrics(registry, 1, java.time.Clock.systemUTC());
+    TonnageMetrics metrics = new TonnageMetrics(registry, 1, Clock.systemUTC());
     metrics.bindJvmMetrics();
     metrics.recordImage(
         "docker.io/library/nginx:1.27", "linux/amd64", 72_000_000L, 190_000_000L, 7);
@@ -34,5 +36,10 @@ final class PopulatedRegistry {
     cache.getIfPresent("missing");
     metrics.josdkMetrics().monitorSizeOf(Map.of("k", "v"), "informer");
     return registry;
+  }
+
+  /** Every sample name a populated registry exposes, e.g. histogram {@code _bucket} series. */
+  static Set<String> sampleNames() {
+    return Exposition.parse(create().scrape()).sampleNames();
   }
 }
