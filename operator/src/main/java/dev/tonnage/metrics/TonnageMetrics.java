@@ -38,8 +38,7 @@ public final class TonnageMetrics implements AutoCloseable {
   /** The audit interval the operator runs with unless told otherwise. */
   public static final Duration DEFAULT_AUDIT_INTERVAL = Duration.ofMinutes(10);
 
-  // The webhook is called with a 10 s timeout: buckets resolve the fast path and the approach to
-  // it.
+  // The API server gives the webhook 10 s: fine buckets for the fast path, coarse ones up to 10 s.
   private static final Duration[] ADMISSION_BUCKETS =
       seconds(0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 7.5, 10);
   private static final Duration[] REGISTRY_BUCKETS =
