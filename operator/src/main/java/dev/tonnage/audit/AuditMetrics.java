@@ -3,10 +3,11 @@ package dev.tonnage.audit;
 import dev.tonnage.registry.ImageFacts;
 import dev.tonnage.registry.ImageReference;
 import java.time.Duration;
+import java.util.Map;
 
 /**
- * What the audit reports to metrics. The production implementation feeds {@code TonnageMetrics};
- * the {@link AuditMetricsLedger} decides when series appear and disappear.
+ * What the audit reports to metrics. {@link TonnageAuditMetrics} feeds {@code TonnageMetrics};
+ * {@link AuditMetricsLedger} decides when series appear and disappear.
  */
 public interface AuditMetrics {
 
@@ -16,8 +17,14 @@ public interface AuditMetrics {
   /** No audited workload runs {@code image} any more: drop its series. */
   void imageForgotten(ImageReference image);
 
-  /** Violations of {@code policy} in {@code namespace} (0 clears a namespace that had some). */
-  void violations(PolicyKey policy, String namespace, int count);
+  /** The total compressed size of the distinct images {@code namespace}'s workloads run. */
+  void namespaceImageBytes(String namespace, long bytes);
+
+  /** No audited workload runs in {@code namespace} any more: drop its weight series. */
+  void namespaceForgotten(String namespace);
+
+  /** The policy's violations per namespace; namespaces left out lose their series. */
+  void violations(PolicyKey policy, Map<String, Integer> countByNamespace);
 
   /** The policy is gone: drop every series it had. */
   void policyForgotten(PolicyKey policy);
@@ -35,7 +42,13 @@ public interface AuditMetrics {
         public void imageForgotten(ImageReference image) {}
 
         @Override
-        public void violations(PolicyKey policy, String namespace, int count) {}
+        public void namespaceImageBytes(String namespace, long bytes) {}
+
+        @Override
+        public void namespaceForgotten(String namespace) {}
+
+        @Override
+        public void violations(PolicyKey policy, Map<String, Integer> countByNamespace) {}
 
         @Override
         public void policyForgotten(PolicyKey policy) {}

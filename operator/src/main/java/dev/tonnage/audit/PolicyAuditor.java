@@ -7,6 +7,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
@@ -78,7 +79,11 @@ public final class PolicyAuditor {
 
     List<AuditViolation> violations = new ArrayList<>();
     Map<String, Integer> violationsByNamespace = new TreeMap<>();
+    Map<String, Set<ImageReference>> imagesByNamespace = new HashMap<>();
     for (Covered c : covered) {
+      imagesByNamespace
+          .computeIfAbsent(c.workload().ref().namespace(), ns -> new HashSet<>())
+          .addAll(c.images());
       List<AuditViolation> found = policy.evaluate(c.workload(), c.namespaceLabels(), measurements);
       violations.addAll(found);
       if (!found.isEmpty()) {
@@ -115,7 +120,7 @@ public final class PolicyAuditor {
             registryErrors,
             measurements.size(),
             Duration.between(start, clock.instant()));
-    metrics.audited(policy.key(), measurements, violationsByNamespace, outcome);
+    metrics.audited(policy.key(), measurements, imagesByNamespace, violationsByNamespace, outcome);
     return outcome;
   }
 

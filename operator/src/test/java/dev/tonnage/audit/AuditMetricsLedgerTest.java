@@ -7,6 +7,8 @@ import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
+import java.util.stream.Collectors;
 import org.junit.jupiter.api.Test;
 
 class AuditMetricsLedgerTest {
@@ -18,10 +20,11 @@ class AuditMetricsLedgerTest {
 
   @Test
   void measuredImagesArePublishedAndUnmeasuredOnesAreNot() {
-    ledger.audited(slim, measured("a:1", "b:1"), Map.of(), outcome(slim, 0));
+    audit(slim, Map.of("shop", Set.of("a:1", "b:1")), Map.of(), 0);
     ledger.audited(
         team,
         Map.of(ref("c:1"), new ImageMeasurement.Unavailable("not found")),
+        Map.of("shop", Set.of(ref("c:1"))),
         Map.of(),
         outcome(team, 1));
     assertThat(metrics.images())
@@ -31,40 +34,65 @@ class AuditMetricsLedgerTest {
 
   @Test
   void anImageSeriesGoesOnlyWhenNoPolicysLatestAuditSawIt() {
-    ledger.audited(slim, measured("a:1", "b:1"), Map.of(), outcome(slim, 0));
-    ledger.audited(team, measured("b:1"), Map.of(), outcome(team, 0));
-    ledger.audited(slim, measured("a:1"), Map.of(), outcome(slim, 0));
+    audit(slim, Map.of("shop", Set.of("a:1", "b:1")), Map.of(), 0);
+    audit(team, Map.of("shop", Set.of("b:1")), Map.of(), 0);
+    audit(slim, Map.of("shop", Set.of("a:1")), Map.of(), 0);
     assertThat(metrics.images())
         .containsExactly("index.docker.io/library/a:1", "index.docker.io/library/b:1");
-    ledger.audited(team, measured(), Map.of(), outcome(team, 0));
+    audit(team, Map.of(), Map.of(), 0);
     assertThat(metrics.images()).containsExactly("index.docker.io/library/a:1");
   }
 
   @Test
-  void aNamespaceWhoseViolationsAreGoneDropsToZero() {
-    ledger.audited(slim, measured(), Map.of("shop", 3, "blog", 1), outcome(slim, 0));
-    ledger.audited(slim, measured(), Map.of("shop", 2), outcome(slim, 0));
-    assertThat(metrics.violations).containsEntry("slim|shop", 2).containsEntry("slim|blog", 0);
+  void aNamespaceWeighsTheDistinctImagesAnyPolicySawRunningThere() {
+    audit(slim, Map.of("shop", Set.of("a:1", "b:1"), "blog", Set.of("a:1")), Map.of(), 0);
+    audit(team, Map.of("shop", Set.of("b:1", "c:1")), Map.of(), 0);
+    assertThat(metrics.namespaceBytes).containsEntry("shop", 3000L).containsEntry("blog", 1000L);
+    audit(slim, Map.of("shop", Set.of("a:1")), Map.of(), 0);
+    assertThat(metrics.namespaceBytes).containsOnlyKeys("shop").containsEntry("shop", 3000L);
   }
 
   @Test
-  void aDeletedPolicyDropsItsViolationSeriesAndTheImagesOnlyItSaw() {
-    ledger.audited(slim, measured("a:1", "b:1"), Map.of("shop", 3), outcome(slim, 0));
-    ledger.audited(team, measured("b:1"), Map.of("shop", 1), outcome(team, 0));
+  void anAuditReplacesThePolicysViolationCountsPerNamespace() {
+    audit(slim, Map.of(), Map.of("shop", 3, "blog", 1), 0);
+    audit(slim, Map.of(), Map.of("shop", 2), 0);
+    assertThat(metrics.violations).containsOnlyKeys("slim|shop").containsEntry("slim|shop", 2);
+  }
+
+  @Test
+  void aDeletedPolicyDropsItsViolationSeriesAndWhatOnlyItSaw() {
+    audit(slim, Map.of("shop", Set.of("a:1", "b:1"), "blog", Set.of("d:1")), Map.of("shop", 3), 0);
+    audit(team, Map.of("shop", Set.of("b:1")), Map.of("shop", 1), 0);
     ledger.forget(slim);
     assertThat(metrics.violations).containsOnlyKeys("shop/team|shop");
     assertThat(metrics.images()).containsExactly("index.docker.io/library/b:1");
+    assertThat(metrics.namespaceBytes).containsOnlyKeys("shop");
     ledger.forget(team);
     assertThat(metrics.images()).isEmpty();
     assertThat(metrics.violations).isEmpty();
+    assertThat(metrics.namespaceBytes).isEmpty();
   }
 
-  private static Map<ImageReference, ImageMeasurement> measured(String... images) {
-    Map<ImageReference, ImageMeasurement> map = new LinkedHashMap<>();
-    for (String image : images) {
-      map.put(ref(image), new ImageMeasurement.Measured(TestingFacts.ofSize(ref(image), 1000)));
-    }
-    return map;
+  private void audit(
+      PolicyKey policy,
+      Map<String, Set<String>> imagesByNamespace,
+      Map<String, Integer> violations,
+      int unresolved) {
+    Map<String, Set<ImageReference>> refs =
+        imagesByNamespace.entrySet().stream()
+            .collect(
+                Collectors.toMap(
+                    Map.Entry::getKey,
+                    e ->
+                        e.getValue().stream()
+                            .map(ImageReference::parse)
+                            .collect(Collectors.toSet())));
+    Map<ImageReference, ImageMeasurement> measured = new LinkedHashMap<>();
+    refs.values().stream()
+        .flatMap(Set::stream)
+        .sorted(java.util.Comparator.comparing(ImageReference::toString))
+        .forEach(r -> measured.put(r, new ImageMeasurement.Measured(TestingFacts.ofSize(r, 1000))));
+    ledger.audited(policy, measured, refs, violations, outcome(policy, unresolved));
   }
 
   private static ImageReference ref(String image) {

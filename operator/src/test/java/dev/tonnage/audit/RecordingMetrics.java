@@ -15,6 +15,7 @@ final class RecordingMetrics implements AuditMetrics {
 
   final Map<String, Long> compressedSize = new HashMap<>();
   final Map<String, Integer> violations = new HashMap<>();
+  final Map<String, Long> namespaceBytes = new HashMap<>();
   final List<String> completed = new ArrayList<>();
 
   @Override
@@ -28,8 +29,19 @@ final class RecordingMetrics implements AuditMetrics {
   }
 
   @Override
-  public synchronized void violations(PolicyKey policy, String namespace, int count) {
-    violations.put(policy.label() + "|" + namespace, count);
+  public synchronized void namespaceImageBytes(String namespace, long bytes) {
+    namespaceBytes.put(namespace, bytes);
+  }
+
+  @Override
+  public synchronized void namespaceForgotten(String namespace) {
+    namespaceBytes.remove(namespace);
+  }
+
+  @Override
+  public synchronized void violations(PolicyKey policy, Map<String, Integer> countByNamespace) {
+    violations.keySet().removeIf(k -> k.startsWith(policy.label() + "|"));
+    countByNamespace.forEach((ns, count) -> violations.put(policy.label() + "|" + ns, count));
   }
 
   @Override
