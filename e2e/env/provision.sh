@@ -143,7 +143,7 @@ openapi_input_dirs() {
 build_kube_apiserver() {
   step "kube-apiserver v$KUBE_VERSION"
   if kube_apiserver_ok; then say "have kube-apiserver v$KUBE_VERSION"; return; fi
-  say "installing kube-apiserver v$KUBE_VERSION (build from Debian source, 3-8 min cold) ..."
+  say "installing kube-apiserver v$KUBE_VERSION (build from Debian source: ~3 min on an idle 2-core machine, longer under load) ..."
   local started=$SECONDS
 
   step "kube-apiserver: fetch Debian source"
