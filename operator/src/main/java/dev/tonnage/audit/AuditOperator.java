@@ -1,6 +1,7 @@
 package dev.tonnage.audit;
 
 import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.extended.leaderelection.LeaderCallbacks;
 import io.javaoperatorsdk.operator.Operator;
 import io.javaoperatorsdk.operator.api.config.LeaderElectionConfigurationBuilder;
 import io.javaoperatorsdk.operator.api.reconciler.Reconciler;
@@ -11,8 +12,9 @@ import java.util.Objects;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.atomic.AtomicInteger;
-import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Function;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The audit half of {@code tonnage operator}: a JOSDK operator running the policy reconcilers on
@@ -21,12 +23,18 @@ import java.util.function.Function;
  */
 public final class AuditOperator implements AutoCloseable {
 
+  private static final Logger LOG = LoggerFactory.getLogger(AuditOperator.class);
+
   private final Operator operator;
   private final InformerClusterView cluster;
   private final ExecutorService fetchPool;
   private final AuditRuntime runtime;
+  private final String identity;
+  private volatile boolean closing;
+  private volatile boolean lostLease;
 
   private AuditOperator(Builder b) {
+    this.identity = b.identity;
     this.cluster = new InformerClusterView(b.client, Duration.ofMinutes(2));
     AtomicInteger threads = new AtomicInteger();
     this.fetchPool =
@@ -52,7 +60,7 @@ public final class AuditOperator implements AutoCloseable {
                 new KubernetesWorkloadEvents(b.client, b.identity, b.clock),
                 new AuditMetricsLedger(b.metrics)),
             b.clock);
-    this.runtime = new AuditRuntime(auditor, cluster, b.settings, b.clock, new AtomicLong());
+    this.runtime = new AuditRuntime(auditor, cluster, b.settings, b.clock);
     this.operator =
         new Operator(
             o -> {
@@ -63,10 +71,19 @@ public final class AuditOperator implements AutoCloseable {
                   // the fetch pool and the registry budget.
                   .withConcurrentReconciliationThreads(2);
               if (b.leaseName != null) {
+                // JOSDK would System.exit on a lost Lease, also during a graceful shutdown and
+                // taking this replica's webhook down with it; instead auditing stops here and
+                // the wiring decides (e.g. fail liveness so the kubelet restarts the Pod).
                 o.withLeaderElectionConfiguration(
                     LeaderElectionConfigurationBuilder.aLeaderElectionConfiguration(b.leaseName)
                         .withLeaseNamespace(b.leaseNamespace)
                         .withIdentity(b.identity)
+                        .withExitOnStopLeading(false)
+                        .withLeaderCallbacks(
+                            new LeaderCallbacks(
+                                () -> LOG.info("{} holds the audit Lease", b.identity),
+                                this::onLostLease,
+                                leader -> {}))
                         .build());
               }
             });
@@ -85,6 +102,22 @@ public final class AuditOperator implements AutoCloseable {
     return this;
   }
 
+  /**
+   * False once this replica lost the leader Lease while running: it audits no more until restarted.
+   * The wiring should turn that into a failed liveness probe.
+   */
+  public boolean lostLease() {
+    return lostLease;
+  }
+
+  private void onLostLease() {
+    if (!closing) {
+      LOG.warn("{} lost the audit Lease: auditing stops on this replica", identity);
+      lostLease = true;
+    }
+    runtime.leading().set(false);
+  }
+
   /** Status patches made so far (for the benchmark and tests). */
   public long statusWrites() {
     return runtime.statusWrites().get();
@@ -92,6 +125,7 @@ public final class AuditOperator implements AutoCloseable {
 
   @Override
   public void close() {
+    closing = true;
     operator.stop();
     cluster.close();
     fetchPool.shutdownNow();

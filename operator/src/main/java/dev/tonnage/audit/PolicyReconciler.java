@@ -48,6 +48,10 @@ public abstract class PolicyReconciler<P extends HasMetadata> implements Reconci
 
   @Override
   public UpdateControl<P> reconcile(P policy, Context<P> context) {
+    if (!runtime.leading().get()) {
+      // Lost the Lease: another replica audits now; writing here would race it.
+      return UpdateControl.noUpdate();
+    }
     ResourceID id = ResourceID.fromResource(policy);
     PolicyKey key = kind.keyOf(policy);
     long generation = generationOf(policy);

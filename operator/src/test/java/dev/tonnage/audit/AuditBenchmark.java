@@ -13,7 +13,6 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * Audits a synthetic cluster through the real reconciler code path: {@code --pods} Pods in {@code
@@ -67,8 +66,7 @@ public final class AuditBenchmark {
                 Clock.systemUTC()),
             cluster,
             settings,
-            Clock.systemUTC(),
-            new AtomicLong());
+            Clock.systemUTC());
     TestingPolicyReconciler reconciler = new TestingPolicyReconciler(runtime);
     TestingPolicy policy = TestingPolicy.of("bench", 500 * MIB);
     policy.getMetadata().setGeneration(1L);

@@ -8,17 +8,22 @@ import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.KubernetesList;
 import io.fabric8.kubernetes.api.model.NamespaceBuilder;
 import io.fabric8.kubernetes.api.model.PodBuilder;
+import io.fabric8.kubernetes.api.model.authorization.v1.SelfSubjectRulesReviewBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.dsl.base.CustomResourceDefinitionContext;
-import io.fabric8.kubernetes.client.server.mock.KubernetesCrudDispatcher;
+import io.fabric8.kubernetes.client.server.mock.KubernetesMixedDispatcher;
 import io.fabric8.kubernetes.client.server.mock.KubernetesMockServer;
 import io.fabric8.kubernetes.client.utils.Serialization;
 import io.fabric8.mockwebserver.Context;
 import io.fabric8.mockwebserver.MockWebServer;
+import io.fabric8.mockwebserver.ServerRequest;
+import io.fabric8.mockwebserver.ServerResponse;
 import java.io.InputStream;
 import java.time.Duration;
 import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
+import java.util.Queue;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -54,12 +59,13 @@ class PolicyReconcilerIT {
             .withScope("Cluster")
             .withStatusSubresource(true)
             .build();
+    Map<ServerRequest, Queue<ServerResponse>> expectations = new HashMap<>();
     server =
         new KubernetesMockServer(
             new Context(Serialization.jsonMapper()),
             new MockWebServer(),
-            new HashMap<>(),
-            new KubernetesCrudDispatcher(List.of(crd)),
+            expectations,
+            new KubernetesMixedDispatcher(expectations, List.of(crd)),
             false);
     server.init();
     client = server.createClient();
@@ -188,6 +194,58 @@ class PolicyReconcilerIT {
     client.resources(TestingPolicy.class).withName("slim").delete();
     await().atMost(Duration.ofSeconds(10)).until(() -> metrics.images().isEmpty());
     assertThat(metrics.violations).isEmpty();
+  }
+
+  @Test
+  void withALeaseOnlyOneOfTwoReplicasAudits() {
+    operator.close();
+    operator = null;
+    // JOSDK checks that it may use Leases before it campaigns; the mock server has no RBAC.
+    server
+        .expect()
+        .post()
+        .withPath("/apis/authorization.k8s.io/v1/selfsubjectrulesreviews")
+        .andReturn(
+            201,
+            new SelfSubjectRulesReviewBuilder()
+                .withNewStatus()
+                .addNewResourceRule()
+                .withApiGroups("coordination.k8s.io")
+                .withResources("leases")
+                .withVerbs("*")
+                .endResourceRule()
+                .withIncomplete(false)
+                .endStatus()
+                .build())
+        .always();
+    AuditOperator first = replica("replica-a").start();
+    AuditOperator second = replica("replica-b").start();
+    try {
+      client.resource(TestingPolicy.of("slim", 100 * MIB)).create();
+      awaitStatus("slim", s -> s.summary != null);
+      await()
+          .during(Duration.ofSeconds(1))
+          .atMost(Duration.ofSeconds(5))
+          .until(() -> first.statusWrites() + second.statusWrites() == 1);
+      assertThat(client.leases().inNamespace("default").withName("tonnage-audit").get())
+          .satisfies(
+              lease ->
+                  assertThat(lease.getSpec().getHolderIdentity()).isIn("replica-a", "replica-b"));
+    } finally {
+      first.close();
+      second.close();
+    }
+  }
+
+  private AuditOperator replica(String identity) {
+    return AuditOperator.builder(client)
+        .facts(registry)
+        .settings(AuditSettings.defaults().withDebounce(Duration.ofMillis(300)))
+        .serverSideApply(false)
+        .identity(identity)
+        .leaderElection("tonnage-audit", "default")
+        .reconcilers(runtime -> List.of(new TestingPolicyReconciler(runtime)))
+        .build();
   }
 
   private TestingPolicy.Status awaitStatus(
