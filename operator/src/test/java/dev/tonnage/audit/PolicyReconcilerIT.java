@@ -62,7 +62,7 @@ class PolicyReconcilerIT {
     Map<ServerRequest, Queue<ServerResponse>> expectations = new HashMap<>();
     server =
         new KubernetesMockServer(
-            new Context(Serialization.jsonMapper()),
+            new Context(),
             new MockWebServer(),
             expectations,
             new KubernetesMixedDispatcher(expectations, List.of(crd)),
