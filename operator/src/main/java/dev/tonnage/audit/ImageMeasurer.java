@@ -1,5 +1,9 @@
 package dev.tonnage.audit;
 
+import com.github.benmanes.caffeine.cache.Cache;
+import com.github.benmanes.caffeine.cache.Caffeine;
+import com.github.benmanes.caffeine.cache.Ticker;
+import dev.tonnage.registry.ImageFacts;
 import dev.tonnage.registry.ImageReference;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -19,20 +23,44 @@ import java.util.concurrent.TimeoutException;
  * Measures the distinct images of one audit, each once, on the audit's own small thread pool and
  * within the per-registry budget. The pool's size is the audit's fetch concurrency: kept below the
  * admission path's so that admission is never starved.
+ *
+ * <p>Facts measured in the last {@link #REUSE} are reused without a fetch or a budget token, so
+ * several policies audited together (at start-up, after a rollout) share one round of fetches
+ * instead of each waiting out the budget for images the others just measured.
  */
 public final class ImageMeasurer {
+
+  /** How long measured facts serve other audits before the registry engine is asked again. */
+  static final Duration REUSE = Duration.ofMinutes(2);
 
   private final ImageFactsSource source;
   private final RegistryBudget budget;
   private final ExecutorService executor;
   private final Duration timeout;
+  private final Cache<ImageReference, ImageFacts> recent;
 
   public ImageMeasurer(
       ImageFactsSource source, RegistryBudget budget, ExecutorService executor, Duration timeout) {
+    this(source, budget, executor, timeout, Ticker.systemTicker());
+  }
+
+  ImageMeasurer(
+      ImageFactsSource source,
+      RegistryBudget budget,
+      ExecutorService executor,
+      Duration timeout,
+      Ticker ticker) {
     this.source = source;
     this.budget = budget;
     this.executor = executor;
     this.timeout = timeout;
+    this.recent =
+        Caffeine.newBuilder()
+            .expireAfterWrite(REUSE)
+            .maximumSize(20_000)
+            .ticker(ticker)
+            .executor(Runnable::run)
+            .build();
   }
 
   /** Facts or the reason they are missing, for every reference in {@code references}. */
@@ -50,10 +78,15 @@ public final class ImageMeasurer {
   }
 
   private ImageMeasurement measure(ImageReference ref) {
+    ImageFacts known = recent.getIfPresent(ref);
+    if (known != null) {
+      return new ImageMeasurement.Measured(known);
+    }
     try {
       budget.acquire(ref.registry());
-      return new ImageMeasurement.Measured(
-          source.facts(ref).get(timeout.toMillis(), TimeUnit.MILLISECONDS));
+      ImageFacts facts = source.facts(ref).get(timeout.toMillis(), TimeUnit.MILLISECONDS);
+      recent.put(ref, facts);
+      return new ImageMeasurement.Measured(facts);
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       return new ImageMeasurement.Unavailable(

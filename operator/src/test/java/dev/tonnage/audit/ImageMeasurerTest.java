@@ -10,6 +10,7 @@ import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.atomic.AtomicLong;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
@@ -30,6 +31,29 @@ class ImageMeasurerTest {
     Map<ImageReference, ImageMeasurement> result =
         measurer.measureAll(List.of(ref("a:1"), ref("b:1"), ref("a:1"), ref("docker.io/a:1")));
     assertThat(result).hasSize(2);
+    assertThat(source.total.get()).isEqualTo(2);
+  }
+
+  @Test
+  void policiesAuditedTogetherShareFetchesUntilTheReuseWindowEnds() {
+    FakeFactsSource source = new FakeFactsSource(100);
+    AtomicLong nanos = new AtomicLong();
+    ImageMeasurer measurer =
+        new ImageMeasurer(source, generous, pool, Duration.ofSeconds(5), nanos::get);
+    measurer.measureAll(List.of(ref("a:1"), ref("b:1")));
+    measurer.measureAll(List.of(ref("a:1")));
+    assertThat(source.total.get()).isEqualTo(2);
+    nanos.addAndGet(ImageMeasurer.REUSE.plusSeconds(1).toNanos());
+    measurer.measureAll(List.of(ref("a:1")));
+    assertThat(source.total.get()).isEqualTo(3);
+  }
+
+  @Test
+  void failuresAreNotReusedSoTheNextAuditTriesAgain() {
+    FakeFactsSource source = new FakeFactsSource(100).fail("gone:1", "not found");
+    ImageMeasurer measurer = new ImageMeasurer(source, generous, pool, Duration.ofSeconds(5));
+    measurer.measureAll(List.of(ref("gone:1")));
+    measurer.measureAll(List.of(ref("gone:1")));
     assertThat(source.total.get()).isEqualTo(2);
   }
 
