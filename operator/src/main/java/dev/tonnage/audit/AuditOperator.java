@@ -48,7 +48,7 @@ public final class AuditOperator implements AutoCloseable {
     ImageMeasurer measurer =
         new ImageMeasurer(
             b.facts,
-            new RegistryBudget(b.settings.registryFetchesPerSecond(), b.settings.registryBurst()),
+            RegistryBudget.parse(b.settings.registryRateLimits()),
             fetchPool,
             b.settings.fetchTimeout());
     PolicyAuditor auditor =

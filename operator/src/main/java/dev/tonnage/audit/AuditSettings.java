@@ -8,8 +8,8 @@ import java.time.Duration;
  * @param interval how often every policy is re-audited without any change (default 10 min)
  * @param jitter fraction of the interval added at random, so policies do not audit in lockstep
  * @param debounce how long Pod changes are collected before the policies they touch re-audit
- * @param registryFetchesPerSecond image fetches per second and registry the audit may start
- * @param registryBurst fetches a registry's budget may save up while idle
+ * @param registryRateLimits image fetches per second per registry, {@code HOST=RATE,...} with
+ *     {@code *} for the default (see {@link RegistryBudget#parse})
  * @param fetchConcurrency image fetches in flight at once, over all registries
  * @param fetchTimeout how long one image's facts may take before it counts as unresolved
  * @param maxEventKeys most workload/image/reason keys remembered to deduplicate Events
@@ -18,8 +18,7 @@ public record AuditSettings(
     Duration interval,
     double jitter,
     Duration debounce,
-    double registryFetchesPerSecond,
-    int registryBurst,
+    String registryRateLimits,
     int fetchConcurrency,
     Duration fetchTimeout,
     long maxEventKeys) {
@@ -31,6 +30,7 @@ public record AuditSettings(
     if (jitter < 0 || jitter > 1) {
       throw new IllegalArgumentException("audit jitter must be within 0..1, got " + jitter);
     }
+    RegistryBudget.parse(registryRateLimits);
     if (fetchConcurrency < 1) {
       throw new IllegalArgumentException(
           "audit fetch concurrency must be at least 1, got " + fetchConcurrency);
@@ -42,8 +42,7 @@ public record AuditSettings(
         Duration.ofMinutes(10),
         0.1,
         Duration.ofSeconds(10),
-        5,
-        10,
+        "*=" + RegistryBudget.DEFAULT_RATE,
         2,
         Duration.ofSeconds(60),
         10_000);
@@ -54,8 +53,7 @@ public record AuditSettings(
         newInterval,
         jitter,
         debounce,
-        registryFetchesPerSecond,
-        registryBurst,
+        registryRateLimits,
         fetchConcurrency,
         fetchTimeout,
         maxEventKeys);
@@ -66,22 +64,14 @@ public record AuditSettings(
         interval,
         jitter,
         newDebounce,
-        registryFetchesPerSecond,
-        registryBurst,
+        registryRateLimits,
         fetchConcurrency,
         fetchTimeout,
         maxEventKeys);
   }
 
-  public AuditSettings withRegistryBudget(double fetchesPerSecond, int burst) {
+  public AuditSettings withRegistryRateLimits(String spec) {
     return new AuditSettings(
-        interval,
-        jitter,
-        debounce,
-        fetchesPerSecond,
-        burst,
-        fetchConcurrency,
-        fetchTimeout,
-        maxEventKeys);
+        interval, jitter, debounce, spec, fetchConcurrency, fetchTimeout, maxEventKeys);
   }
 }

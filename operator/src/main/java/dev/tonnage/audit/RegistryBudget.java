@@ -1,5 +1,7 @@
 package dev.tonnage.audit;
 
+import java.util.HashMap;
+import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.LongSupplier;
@@ -7,34 +9,85 @@ import java.util.function.LongSupplier;
 /**
  * The audit's own request budget, one token bucket per registry host. It is separate from anything
  * the admission path uses, so a full audit can neither flood a registry (or burn a Docker Hub
- * quota) nor make admission wait.
+ * quota) nor make admission wait. A registry's bucket saves up to two seconds' worth of fetches
+ * while idle.
  */
 public final class RegistryBudget {
 
-  private final double permitsPerSecond;
-  private final int burst;
+  /** The default budget: image fetches per second and registry. */
+  public static final double DEFAULT_RATE = 5;
+
+  private final Map<String, Double> rates;
+  private final double defaultRate;
   private final LongSupplier nanoTime;
   private final TokenBucket.Sleeper sleeper;
   private final Map<String, TokenBucket> buckets = new ConcurrentHashMap<>();
 
-  public RegistryBudget(double permitsPerSecond, int burst) {
-    this(permitsPerSecond, burst, System::nanoTime, TokenBucket.THREAD_SLEEPER);
+  /** The same rate for every registry. */
+  public RegistryBudget(double fetchesPerSecond) {
+    this(Map.of(), fetchesPerSecond, System::nanoTime, TokenBucket.THREAD_SLEEPER);
   }
 
   RegistryBudget(
-      double permitsPerSecond, int burst, LongSupplier nanoTime, TokenBucket.Sleeper sleeper) {
-    // Validates the settings now rather than at the first fetch.
-    new TokenBucket(permitsPerSecond, burst, nanoTime, sleeper);
-    this.permitsPerSecond = permitsPerSecond;
-    this.burst = burst;
+      Map<String, Double> rates,
+      double defaultRate,
+      LongSupplier nanoTime,
+      TokenBucket.Sleeper sleeper) {
+    this.rates = Map.copyOf(rates);
+    this.defaultRate = defaultRate;
     this.nanoTime = nanoTime;
     this.sleeper = sleeper;
+    // Validates every rate now rather than at the first fetch.
+    rates.values().forEach(this::bucket);
+    bucket(defaultRate);
+  }
+
+  /**
+   * Parses {@code HOST=RATE,...}, {@code *} naming the default (else {@link #DEFAULT_RATE}), e.g.
+   * {@code index.docker.io=2,ghcr.io=20,*=5}. Hosts are registry hosts as normalized references
+   * name them ({@code index.docker.io} for Docker Hub, {@code host:port} with a port).
+   */
+  public static RegistryBudget parse(String spec) {
+    Map<String, Double> rates = new HashMap<>();
+    double defaultRate = DEFAULT_RATE;
+    if (spec != null && !spec.isBlank()) {
+      for (String entry : spec.split(",")) {
+        String[] parts = entry.trim().split("=", -1);
+        double rate;
+        try {
+          rate = parts.length == 2 ? Double.parseDouble(parts[1].trim()) : Double.NaN;
+        } catch (NumberFormatException e) {
+          rate = Double.NaN;
+        }
+        if (parts.length != 2 || parts[0].isBlank() || !(rate > 0)) {
+          throw new IllegalArgumentException(
+              "registry rate limit \""
+                  + entry.trim()
+                  + "\" is not HOST=RATE with a rate above 0 (fetches per second), e.g."
+                  + " ghcr.io=10 or *=5");
+        }
+        String host = parts[0].trim().toLowerCase(Locale.ROOT);
+        if (host.equals("*")) {
+          defaultRate = rate;
+        } else {
+          rates.put(host.equals("docker.io") ? "index.docker.io" : host, rate);
+        }
+      }
+    }
+    return new RegistryBudget(rates, defaultRate, System::nanoTime, TokenBucket.THREAD_SLEEPER);
   }
 
   /** Waits until {@code registry}'s budget allows one more image fetch. */
   public void acquire(String registry) throws InterruptedException {
-    buckets
-        .computeIfAbsent(registry, r -> new TokenBucket(permitsPerSecond, burst, nanoTime, sleeper))
-        .acquire();
+    buckets.computeIfAbsent(registry, r -> bucket(rates.getOrDefault(r, defaultRate))).acquire();
+  }
+
+  /** The rate {@code registry} gets. */
+  public double rateOf(String registry) {
+    return rates.getOrDefault(registry, defaultRate);
+  }
+
+  private TokenBucket bucket(double rate) {
+    return new TokenBucket(rate, (int) Math.max(1, Math.ceil(2 * rate)), nanoTime, sleeper);
   }
 }

@@ -46,8 +46,7 @@ public final class AuditBenchmark {
             CompletableFuture.supplyAsync(() -> null, delay).thenCompose(x -> registry.facts(ref));
 
     ExecutorService pool = Executors.newFixedThreadPool(concurrency);
-    AuditSettings settings =
-        AuditSettings.defaults().withRegistryBudget(budget, (int) Math.max(1, budget));
+    AuditSettings settings = AuditSettings.defaults().withRegistryRateLimits("*=" + budget);
     RecordingEvents events = new RecordingEvents();
     AuditRuntime runtime =
         new AuditRuntime(
@@ -55,8 +54,7 @@ public final class AuditBenchmark {
                 cluster,
                 new ImageMeasurer(
                     slowRegistry,
-                    new RegistryBudget(
-                        settings.registryFetchesPerSecond(), settings.registryBurst()),
+                    RegistryBudget.parse(settings.registryRateLimits()),
                     pool,
                     settings.fetchTimeout()),
                 new PolicyAuditor.AuditRecorders(

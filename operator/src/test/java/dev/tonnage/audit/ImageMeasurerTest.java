@@ -17,7 +17,7 @@ import org.junit.jupiter.api.Test;
 class ImageMeasurerTest {
 
   private final ExecutorService pool = Executors.newFixedThreadPool(2);
-  private final RegistryBudget generous = new RegistryBudget(10_000, 10_000);
+  private final RegistryBudget generous = new RegistryBudget(10_000);
 
   @AfterEach
   void stop() {

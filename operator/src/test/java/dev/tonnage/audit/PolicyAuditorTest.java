@@ -31,7 +31,7 @@ class PolicyAuditorTest {
   private final PolicyAuditor auditor =
       new PolicyAuditor(
           cluster,
-          new ImageMeasurer(registry, new RegistryBudget(1000, 100), pool, Duration.ofSeconds(5)),
+          new ImageMeasurer(registry, new RegistryBudget(1000), pool, Duration.ofSeconds(5)),
           new PolicyAuditor.AuditRecorders(
               new EventDeduplicator(Duration.ofMinutes(10), 1000),
               events,

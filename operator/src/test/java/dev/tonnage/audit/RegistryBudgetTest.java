@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import org.junit.jupiter.api.Test;
@@ -20,42 +21,57 @@ class RegistryBudgetTest {
       };
 
   @Test
-  void aBurstPassesAtOnceThenFetchesAreSpreadAtTheRate() throws InterruptedException {
-    RegistryBudget budget = new RegistryBudget(5, 2, now::get, sleeper);
-    for (int i = 0; i < 12; i++) {
+  void twoSecondsOfBurstPassAtOnceThenFetchesAreSpreadAtTheRate() throws InterruptedException {
+    RegistryBudget budget = budget(Map.of(), 5);
+    for (int i = 0; i < 20; i++) {
       budget.acquire("ghcr.io");
     }
-    // 2 from the burst, then 10 more at 5/s: two seconds in all.
+    // 10 from the burst, then 10 more at 5/s: two seconds in all.
     assertThat(sleeps).hasSize(10);
     assertThat(now.get()).isEqualTo(TimeUnit.SECONDS.toNanos(2));
   }
 
   @Test
-  void eachRegistryHasItsOwnBudget() throws InterruptedException {
-    RegistryBudget budget = new RegistryBudget(1, 1, now::get, sleeper);
+  void eachRegistryHasItsOwnBucket() throws InterruptedException {
+    RegistryBudget budget = budget(Map.of(), 0.5);
     budget.acquire("ghcr.io");
     budget.acquire("quay.io");
     budget.acquire("index.docker.io");
     assertThat(sleeps).isEmpty();
     budget.acquire("ghcr.io");
-    assertThat(sleeps).containsExactly(TimeUnit.SECONDS.toNanos(1));
+    assertThat(sleeps).containsExactly(TimeUnit.SECONDS.toNanos(2));
   }
 
   @Test
   void idleTimeRefillsNoMoreThanTheBurst() throws InterruptedException {
-    RegistryBudget budget = new RegistryBudget(10, 3, now::get, sleeper);
+    RegistryBudget budget = budget(Map.of(), 10);
     now.addAndGet(TimeUnit.HOURS.toNanos(1));
-    for (int i = 0; i < 4; i++) {
+    for (int i = 0; i < 21; i++) {
       budget.acquire("ghcr.io");
     }
     assertThat(sleeps).containsExactly(TimeUnit.MILLISECONDS.toNanos(100));
   }
 
   @Test
-  void aZeroRateIsRefusedWithTheValuesFound() {
-    assertThatThrownBy(() -> new RegistryBudget(0, 5))
+  void theSpecGivesPerRegistryRatesAndTheDefault() {
+    RegistryBudget budget = RegistryBudget.parse("docker.io=2, ghcr.io=20,*=7");
+    assertThat(budget.rateOf("index.docker.io")).isEqualTo(2);
+    assertThat(budget.rateOf("ghcr.io")).isEqualTo(20);
+    assertThat(budget.rateOf("quay.io")).isEqualTo(7);
+    assertThat(RegistryBudget.parse("").rateOf("quay.io")).isEqualTo(RegistryBudget.DEFAULT_RATE);
+  }
+
+  @Test
+  void aMalformedSpecNamesTheEntryAndTheExpectedForm() {
+    assertThatThrownBy(() -> RegistryBudget.parse("ghcr.io=10,quay.io"))
         .isInstanceOf(IllegalArgumentException.class)
-        .hasMessageContaining("rate above 0")
-        .hasMessageContaining("0.0/s");
+        .hasMessage(
+            "registry rate limit \"quay.io\" is not HOST=RATE with a rate above 0 (fetches per"
+                + " second), e.g. ghcr.io=10 or *=5");
+    assertThatThrownBy(() -> RegistryBudget.parse("*=0")).hasMessageContaining("\"*=0\"");
+  }
+
+  private RegistryBudget budget(Map<String, Double> rates, double defaultRate) {
+    return new RegistryBudget(rates, defaultRate, now::get, sleeper);
   }
 }
