@@ -1,5 +1,6 @@
 package dev.tonnage.testing.registry;
 
+import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.tonnage.testing.tls.IssuedCertificate;
@@ -34,7 +35,7 @@ public final class TokenSigner {
           .putArray("x5c")
           .add(Base64.getEncoder().encodeToString(signingCertificate.certificate().getEncoded()));
       this.encodedHeader = base64Url(JSON.writeValueAsBytes(header));
-    } catch (CertificateEncodingException | com.fasterxml.jackson.core.JsonProcessingException e) {
+    } catch (CertificateEncodingException | JsonProcessingException e) {
       throw new IllegalStateException("cannot encode the token header", e);
     }
   }
@@ -47,7 +48,7 @@ public final class TokenSigner {
       signer.initSign(signingCertificate.privateKey());
       signer.update(signingInput.getBytes(StandardCharsets.US_ASCII));
       return signingInput + "." + base64Url(signer.sign());
-    } catch (GeneralSecurityException | com.fasterxml.jackson.core.JsonProcessingException e) {
+    } catch (GeneralSecurityException | JsonProcessingException e) {
       throw new IllegalStateException("cannot sign token claims " + claims, e);
     }
   }
