@@ -156,6 +156,25 @@ public final class RegistryClient implements AutoCloseable {
     }
   }
 
+  /**
+   * Part of a blob, e.g. {@code bytes=-4} for a gzip trailer; the registry answers 206.
+   *
+   * @param range the {@code Range} header value
+   */
+  public byte[] blobRange(String repository, String digest, String range) {
+    Request request =
+        new Request.Builder()
+            .url(url(repository, "blobs/" + digest))
+            .header("Range", range)
+            .build();
+    try (Response response = execute(request)) {
+      requireStatus(request, response, 206);
+      return response.body().bytes();
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot read " + request.url(), e);
+    }
+  }
+
   /** Deletes a manifest by digest (distribution deletes by digest only). */
   public void deleteManifest(String repository, String digest) {
     Request request =

@@ -16,8 +16,9 @@ import java.util.Optional;
  *
  * @param directories the directories searched, in order
  * @param description how the search path was chosen, for error messages
+ * @param installHint what to do when a binary is missing
  */
-public record Binaries(List<Path> directories, String description) {
+public record Binaries(List<Path> directories, String description, String installHint) {
 
   public static final String PROVISION_HINT = "run e2e/env/provision.sh";
 
@@ -33,19 +34,35 @@ public record Binaries(List<Path> directories, String description) {
   static Binaries from(Map<String, String> env, String userHome) {
     String explicit = env.get("TONNAGE_BIN");
     if (explicit != null && !explicit.isBlank()) {
-      return new Binaries(List.of(Path.of(explicit)), "TONNAGE_BIN=" + explicit);
+      return new Binaries(List.of(Path.of(explicit)), "TONNAGE_BIN=" + explicit, PROVISION_HINT);
     }
     String home = env.getOrDefault("HOME", userHome);
     Path cache = Path.of(home, ".cache", "tonnage", "bin");
     List<Path> dirs = new ArrayList<>();
     dirs.add(cache);
     String path = env.getOrDefault("PATH", "");
+    dirs.addAll(pathDirectories(path));
+    return new Binaries(dirs, cache + " or PATH (" + path + ")", PROVISION_HINT);
+  }
+
+  /**
+   * Only {@code PATH}, for tools of the base system that tests use as oracles (tar, zstd), which
+   * provisioning does not manage.
+   */
+  public static Binaries systemPath() {
+    String path = System.getenv().getOrDefault("PATH", "");
+    return new Binaries(
+        pathDirectories(path), "PATH (" + path + ")", "install it with the system package manager");
+  }
+
+  private static List<Path> pathDirectories(String path) {
+    List<Path> dirs = new ArrayList<>();
     for (String entry : path.split(File.pathSeparator)) {
       if (!entry.isBlank()) {
         dirs.add(Path.of(entry));
       }
     }
-    return new Binaries(dirs, cache + " or PATH (" + path + ")");
+    return dirs;
   }
 
   /** The executable called {@code name}, or empty. */
@@ -65,6 +82,6 @@ public record Binaries(List<Path> directories, String description) {
         .orElseThrow(
             () ->
                 new MissingBinaryException(
-                    name + " not found in " + description + "; " + PROVISION_HINT));
+                    name + " not found in " + description + "; " + installHint));
   }
 }

@@ -12,7 +12,6 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.TimeUnit;
 
 /**
  * A long-running component process: stdout and stderr go to a log file, {@link #awaitReady} polls
@@ -133,19 +132,46 @@ public final class ManagedProcess implements ComponentLogs, AutoCloseable {
     List<ProcessHandle> tree = new ArrayList<>(process.descendants().toList());
     tree.add(process.toHandle());
     tree.forEach(ProcessHandle::destroy);
-    try {
-      if (!process.waitFor(stopGracePeriod.toMillis(), TimeUnit.MILLISECONDS)) {
-        tree.forEach(ProcessHandle::destroyForcibly);
-        process.waitFor(10, TimeUnit.SECONDS);
-      }
-      for (ProcessHandle handle : tree) {
-        if (handle.isAlive()) {
-          handle.destroyForcibly();
-        }
-      }
-    } catch (InterruptedException e) {
+    long deadline = System.nanoTime() + stopGracePeriod.toNanos();
+    if (!awaitExit(tree, deadline)) {
       tree.forEach(ProcessHandle::destroyForcibly);
-      Thread.currentThread().interrupt();
+      awaitExit(tree, System.nanoTime() + Duration.ofSeconds(10).toNanos());
+    }
+  }
+
+  /**
+   * Waits until every process of {@code tree} has exited; false when the deadline passed. Polls:
+   * {@code onExit()} of a process that is not our child backs off to seconds.
+   */
+  private static boolean awaitExit(List<ProcessHandle> tree, long deadlineNanos) {
+    while (tree.stream().anyMatch(ManagedProcess::isRunning)) {
+      if (System.nanoTime() > deadlineNanos) {
+        return false;
+      }
+      try {
+        Thread.sleep(5);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        return false;
+      }
+    }
+    return true;
+  }
+
+  /**
+   * Whether {@code handle} still runs. A killed orphan stays a zombie until PID 1 reaps it, which
+   * can take seconds in containers; {@link ProcessHandle#isAlive()} counts zombies as alive.
+   */
+  static boolean isRunning(ProcessHandle handle) {
+    if (!handle.isAlive()) {
+      return false;
+    }
+    try {
+      String stat = Files.readString(Path.of("/proc", Long.toString(handle.pid()), "stat"));
+      char state = stat.charAt(stat.lastIndexOf(')') + 2);
+      return state != 'Z' && state != 'X';
+    } catch (IOException | RuntimeException e) {
+      return handle.isAlive(); // no procfs, or the process is gone
     }
   }
 

@@ -58,6 +58,7 @@ public final class RegistryServer implements ComponentLogs, AutoCloseable {
   private final TokenServer tokenServer;
   private final OkHttpClient probeClient;
   private volatile ManagedProcess process;
+  private volatile String logsAtClose;
 
   private RegistryServer(Builder builder, Path executable, ScratchDirectory scratch) {
     this.mode = builder.mode;
@@ -208,6 +209,10 @@ public final class RegistryServer implements ComponentLogs, AutoCloseable {
   /** The registry's log (all runs), followed by the token server's requests in TOKEN mode. */
   @Override
   public String logs() {
+    String closed = logsAtClose;
+    if (closed != null) {
+      return closed;
+    }
     String registryLog;
     try {
       Path logFile = scratch.path().resolve("registry.log");
@@ -244,6 +249,7 @@ public final class RegistryServer implements ComponentLogs, AutoCloseable {
     try {
       stop();
     } finally {
+      logsAtClose = logs(); // the log file goes with the scratch directory
       if (tokenServer != null) {
         tokenServer.close();
       }
