@@ -21,6 +21,12 @@ import dev.tonnage.testing.process.ScratchDirectory;
 import dev.tonnage.testing.prometheus.PrometheusServer;
 import dev.tonnage.testing.registry.RegistryMode;
 import dev.tonnage.testing.registry.RegistryServer;
+import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
+import io.fabric8.kubernetes.client.Config;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.KubernetesClientBuilder;
+import java.io.IOException;
+import java.nio.file.Files;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -106,7 +112,7 @@ class EnvironmentSmokeE2E {
   }
 
   @Test
-  void kubeApiServerAcceptsACrdANamespaceAndACustomResource() {
+  void kubeApiServerAcceptsACrdANamespaceAndACustomResource() throws IOException {
     kube = KubeApiServer.start();
 
     kube.kubectlWithInput(
@@ -160,6 +166,18 @@ class EnvironmentSmokeE2E {
     ProcessResult message =
         kube.kubectl("get", "smoke", "first", "-n", "smoke", "-o", "jsonpath={.spec.message}");
     assertThat(message.requireSuccess().stdout()).isEqualTo("hello");
+
+    // The operator's client reads the same kubeconfig.
+    Config config = Config.fromKubeconfig(Files.readString(kube.kubeconfig()));
+    try (KubernetesClient client = new KubernetesClientBuilder().withConfig(config).build()) {
+      GenericKubernetesResource smoke =
+          client
+              .genericKubernetesResources("e2e.tonnage.dev/v1", "Smoke")
+              .inNamespace("smoke")
+              .withName("first")
+              .get();
+      assertThat(smoke.getAdditionalProperties().get("spec")).isEqualTo(Map.of("message", "hello"));
+    }
   }
 
   @Test

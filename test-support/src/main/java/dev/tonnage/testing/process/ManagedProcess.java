@@ -12,6 +12,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.TimeUnit;
 
 /**
  * A long-running component process: stdout and stderr go to a log file, {@link #awaitReady} polls
@@ -136,6 +137,12 @@ public final class ManagedProcess implements ComponentLogs, AutoCloseable {
     if (!awaitExit(tree, deadline)) {
       tree.forEach(ProcessHandle::destroyForcibly);
       awaitExit(tree, System.nanoTime() + Duration.ofSeconds(10).toNanos());
+    }
+    try {
+      // Our own child is dead once the JVM has reaped it: only then is isAlive() false.
+      process.waitFor(5, TimeUnit.SECONDS);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
     }
   }
 
