@@ -66,9 +66,10 @@ final class ZeroLayerCache {
   }
 
   private BuiltLayer create(TarArchive tar, Path blobFile, Path factsFile) {
+    Path temporary = null;
     try {
       Files.createDirectories(directory);
-      Path temporary = Files.createTempFile(directory, blobFile.getFileName().toString(), ".tmp");
+      temporary = Files.createTempFile(directory, blobFile.getFileName().toString(), ".tmp");
       CompletableFuture<Sha256.CountingDigestStream> diffId =
           CompletableFuture.supplyAsync(
               () -> {
@@ -102,6 +103,19 @@ final class ZeroLayerCache {
       throw new IllegalStateException("interrupted while creating " + blobFile, e);
     } catch (ExecutionException e) {
       throw new IllegalStateException("cannot measure the zero layer " + blobFile, e.getCause());
+    } finally {
+      deleteQuietly(temporary); // gone already when the move succeeded
+    }
+  }
+
+  private static void deleteQuietly(Path file) {
+    if (file == null) {
+      return;
+    }
+    try {
+      Files.deleteIfExists(file);
+    } catch (IOException e) {
+      // a stray temporary file in the cache directory is harmless
     }
   }
 
@@ -112,10 +126,14 @@ final class ZeroLayerCache {
     facts.setProperty("uncompressedSize", Long.toString(layer.uncompressedSize()));
     facts.setProperty("diffId", layer.diffId());
     Path temporary = Files.createTempFile(directory, factsFile.getFileName().toString(), ".tmp");
-    try (OutputStream out = Files.newOutputStream(temporary)) {
-      facts.store(out, "measured while compressing; delete to recompute");
+    try {
+      try (OutputStream out = Files.newOutputStream(temporary)) {
+        facts.store(out, "measured while compressing; delete to recompute");
+      }
+      Files.move(temporary, factsFile, StandardCopyOption.ATOMIC_MOVE);
+    } finally {
+      deleteQuietly(temporary);
     }
-    Files.move(temporary, factsFile, StandardCopyOption.ATOMIC_MOVE);
   }
 
   /** Writes to two streams. */

@@ -91,38 +91,46 @@ public final class RegistryServer implements ComponentLogs, AutoCloseable {
       htpasswd = scratch.write("htpasswd", htpasswdLine(username, password));
     }
 
-    RegistryConfig.TokenAuth tokenAuth = null;
-    if (mode == RegistryMode.TOKEN) {
-      IssuedCertificate signing =
-          ca.issueSigningCertificate("tonnage test token signer", rsaKeys());
-      tokenServer =
-          TokenServer.start(
-              new TokenServer.Settings(
-                  "tonnage-test-registry",
-                  "tonnage-test-token-issuer",
-                  username,
-                  password,
-                  builder.tokenLifetime,
-                  serverCertificate,
-                  signing));
-      tokenAuth =
-          new RegistryConfig.TokenAuth(
-              tokenServer.realm(), tokenServer.service(), tokenServer.issuer(), caCertificateFile);
-    } else {
-      tokenServer = null;
-    }
-
-    RegistryConfig config =
-        new RegistryConfig(
-            port,
-            debugPort,
-            scratch.directory("storage"),
-            mode.usesTls() ? scratch.path().resolve("registry.crt") : null,
-            mode.usesTls() ? scratch.path().resolve("registry.key") : null,
-            htpasswd,
-            tokenAuth);
-    this.configFile = scratch.write("config.yml", config.toYaml(randomSecret()));
     this.probeClient = probeClient(ca);
+    this.tokenServer =
+        mode == RegistryMode.TOKEN ? startTokenServer(builder, serverCertificate) : null;
+    try {
+      RegistryConfig config =
+          new RegistryConfig(
+              port,
+              debugPort,
+              scratch.directory("storage"),
+              mode.usesTls() ? scratch.path().resolve("registry.crt") : null,
+              mode.usesTls() ? scratch.path().resolve("registry.key") : null,
+              htpasswd,
+              tokenServer == null
+                  ? null
+                  : new RegistryConfig.TokenAuth(
+                      tokenServer.realm(),
+                      tokenServer.service(),
+                      tokenServer.issuer(),
+                      caCertificateFile));
+      this.configFile = scratch.write("config.yml", config.toYaml(randomSecret()));
+    } catch (RuntimeException e) {
+      if (tokenServer != null) {
+        tokenServer.close(); // nothing else would stop it: the constructor did not complete
+      }
+      throw e;
+    }
+  }
+
+  private TokenServer startTokenServer(Builder builder, IssuedCertificate tlsCertificate) {
+    // The registry trusts tokens whose x5c certificate chains up to its rootcertbundle: our CA.
+    IssuedCertificate signing = ca.issueSigningCertificate("tonnage test token signer", rsaKeys());
+    return TokenServer.start(
+        new TokenServer.Settings(
+            "tonnage-test-registry",
+            "tonnage-test-token-issuer",
+            username,
+            password,
+            builder.tokenLifetime,
+            tlsCertificate,
+            signing));
   }
 
   /** Starts a registry in {@code mode} and waits until {@code /v2/} answers. */
