@@ -9,8 +9,10 @@ import java.nio.file.SimpleFileVisitor;
 import java.nio.file.attribute.BasicFileAttributes;
 
 /**
- * A component's private temporary directory (config, data, logs), deleted on close. Set the system
- * property {@code tonnage.keepScratch=true} to keep it for a post-mortem.
+ * A component's private temporary directory (config, data, logs), deleted on close. Created under
+ * the system property {@code tonnage.scratchRoot} when set (the build sets it to {@code target/},
+ * out of reach of anyone cleaning a shared {@code /tmp}), else under {@code java.io.tmpdir}. Set
+ * {@code tonnage.keepScratch=true} to keep it for a post-mortem.
  */
 public final class ScratchDirectory implements AutoCloseable {
 
@@ -22,7 +24,12 @@ public final class ScratchDirectory implements AutoCloseable {
 
   public static ScratchDirectory create(String prefix) {
     try {
-      return new ScratchDirectory(Files.createTempDirectory("tonnage-" + prefix + "-"));
+      String root = System.getProperty("tonnage.scratchRoot");
+      if (root == null || root.isBlank()) {
+        return new ScratchDirectory(Files.createTempDirectory("tonnage-" + prefix + "-"));
+      }
+      Path parent = Files.createDirectories(Path.of(root));
+      return new ScratchDirectory(Files.createTempDirectory(parent, "tonnage-" + prefix + "-"));
     } catch (IOException e) {
       throw new UncheckedIOException("cannot create a temporary directory for " + prefix, e);
     }
