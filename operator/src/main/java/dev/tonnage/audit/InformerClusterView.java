@@ -41,7 +41,7 @@ public final class InformerClusterView implements ClusterView, AutoCloseable {
     if (pods != null) {
       return;
     }
-    pods = client.pods().inAnyNamespace().runnableInformer(0);
+    pods = client.pods().inAnyNamespace().runnableInformer(0).itemStore(new SlimPodStore());
     replicaSets = client.apps().replicaSets().inAnyNamespace().runnableInformer(0);
     jobs = client.batch().v1().jobs().inAnyNamespace().runnableInformer(0);
     namespaces = client.namespaces().runnableInformer(0);
