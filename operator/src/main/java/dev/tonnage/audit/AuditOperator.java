@@ -4,6 +4,7 @@ import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.extended.leaderelection.LeaderCallbacks;
 import io.javaoperatorsdk.operator.Operator;
 import io.javaoperatorsdk.operator.api.config.LeaderElectionConfigurationBuilder;
+import io.javaoperatorsdk.operator.api.monitoring.Metrics;
 import io.javaoperatorsdk.operator.api.reconciler.Reconciler;
 import java.time.Clock;
 import java.time.Duration;
@@ -70,6 +71,9 @@ public final class AuditOperator implements AutoCloseable {
                   // Audits of different policies may run side by side; fetches stay bounded by
                   // the fetch pool and the registry budget.
                   .withConcurrentReconciliationThreads(2);
+              if (b.josdkMetrics != null) {
+                o.withMetrics(b.josdkMetrics);
+              }
               if (b.leaseName != null) {
                 // JOSDK would System.exit on a lost Lease, also during a graceful shutdown and
                 // taking this replica's webhook down with it; instead auditing stops here and
@@ -142,6 +146,7 @@ public final class AuditOperator implements AutoCloseable {
     private String leaseNamespace;
     private String identity = defaultIdentity();
     private boolean serverSideApply = true;
+    private Metrics josdkMetrics;
     private Function<AuditRuntime, List<Reconciler<?>>> reconcilers;
 
     private Builder(KubernetesClient client) {
@@ -165,6 +170,12 @@ public final class AuditOperator implements AutoCloseable {
 
     public Builder clock(Clock auditClock) {
       this.clock = auditClock;
+      return this;
+    }
+
+    /** JOSDK's own reconciliation metrics, e.g. {@code TonnageMetrics.josdkMetrics()}. */
+    public Builder josdkMetrics(Metrics metrics) {
+      this.josdkMetrics = metrics;
       return this;
     }
 
