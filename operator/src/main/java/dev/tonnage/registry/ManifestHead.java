@@ -1,0 +1,55 @@
+package dev.tonnage.registry;
+
+import java.util.List;
+import okhttp3.HttpUrl;
+import okhttp3.Response;
+
+/**
+ * {@code HEAD /v2/<name>/manifests/<tag>}: resolves a tag to a digest without a download (and
+ * without counting as a Docker Hub pull).
+ */
+final class ManifestHead implements RegistryEndpoint<ManifestHead.Result> {
+
+  /**
+   * @param digest the {@code Docker-Content-Digest}, or null when the registry did not send one
+   * @param mediaType the Content-Type, or null
+   */
+  record Result(String digest, String mediaType) {}
+
+  private final ImageReference ref;
+
+  ManifestHead(ImageReference ref) {
+    this.ref = ref;
+  }
+
+  @Override
+  public String method() {
+    return "HEAD";
+  }
+
+  @Override
+  public HttpUrl url(HttpUrl repositoryBase) {
+    return repositoryBase
+        .newBuilder()
+        .addPathSegment("manifests")
+        .addPathSegment(ref.identifier())
+        .build();
+  }
+
+  @Override
+  public List<String> accept() {
+    return MediaTypes.MANIFEST_ACCEPT;
+  }
+
+  @Override
+  public String description() {
+    return "manifest of " + ref;
+  }
+
+  @Override
+  public Result read(Response response) {
+    String digest = response.header("Docker-Content-Digest");
+    return new Result(
+        Digests.isValid(digest) ? digest : null, MediaTypes.bare(response.header("Content-Type")));
+  }
+}
