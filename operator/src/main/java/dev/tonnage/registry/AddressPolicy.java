@@ -8,7 +8,6 @@ import java.net.UnknownHostException;
 import java.util.List;
 import okhttp3.Dns;
 import okhttp3.Interceptor;
-import okhttp3.Response;
 
 /**
  * Which addresses Tonnage may connect to. Link-local and cloud metadata addresses are refused
@@ -44,18 +43,22 @@ final class AddressPolicy {
   }
 
   /**
-   * Checks the address a connection actually reached; catches IP-literal hosts, which okhttp does
-   * not pass through {@link Dns}.
+   * Refuses IP-literal hosts in the refused ranges before any connection is made: okhttp does not
+   * pass IP literals through {@link Dns}. Runs for every request, redirects included, since Tonnage
+   * follows redirects itself.
    */
-  Interceptor connectionGuard() {
+  Interceptor literalGuard() {
     return chain -> {
-      if (chain.connection() != null) {
-        InetAddress address = chain.connection().route().socketAddress().getAddress();
-        check(chain.request().url().host(), List.of(address));
+      String host = chain.request().url().host();
+      if (isIpLiteral(host)) {
+        check(host, List.of(InetAddress.getByName(host)));
       }
-      Response response = chain.proceed(chain.request());
-      return response;
+      return chain.proceed(chain.request());
     };
+  }
+
+  private static boolean isIpLiteral(String host) {
+    return host.contains(":") || host.matches("[0-9]{1,3}(\\.[0-9]{1,3}){3}");
   }
 
   /**

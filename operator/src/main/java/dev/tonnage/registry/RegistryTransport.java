@@ -49,7 +49,7 @@ final class RegistryTransport implements AutoCloseable {
             .callTimeout(config.requestTimeout())
             .connectionPool(new ConnectionPool(32, 5, TimeUnit.MINUTES))
             .dns(addresses.dns())
-            .addNetworkInterceptor(addresses.connectionGuard());
+            .addInterceptor(addresses.literalGuard());
     if (!config.caBundles().isEmpty()) {
       TrustBundle trust = TrustBundle.of(config.caBundles());
       builder.sslSocketFactory(trust.sslContext().getSocketFactory(), trust.trustManager());
