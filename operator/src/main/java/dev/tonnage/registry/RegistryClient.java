@@ -94,15 +94,22 @@ public final class RegistryClient implements ImageInspector, AutoCloseable {
     }
     executor.execute(
         () -> {
+          ImageFacts facts = null;
+          Throwable failure = null;
           try {
-            mine.complete(fetcher.load(ref, target, uncompressed, deadline));
+            facts = fetcher.load(ref, target, uncompressed, deadline);
           } catch (NotFoundException | UnauthorizedException | ForbiddenException e) {
             caches.failures.put(FactsCaches.failureKey(ref, target), e);
-            mine.completeExceptionally(e);
+            failure = e;
           } catch (RegistryException | RuntimeException e) {
-            mine.completeExceptionally(e);
-          } finally {
-            inFlight.remove(key, mine);
+            failure = e;
+          }
+          // Leave the flight before completing it, so no later caller joins a finished one.
+          inFlight.remove(key, mine);
+          if (failure != null) {
+            mine.completeExceptionally(failure);
+          } else {
+            mine.complete(facts);
           }
         });
     return mine;

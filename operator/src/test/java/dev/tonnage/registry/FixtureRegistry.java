@@ -95,6 +95,15 @@ final class FixtureRegistry extends Dispatcher {
   @Override
   public MockResponse dispatch(RecordedRequest request) {
     requests.add(request);
+    MockResponse response = answer(request);
+    if (request.getMethod().equals("HEAD") && response.getBody() != null) {
+      // A HEAD answer has no body; writing one would corrupt the connection.
+      return new MockResponse.Builder(response).body(new Buffer()).build();
+    }
+    return response;
+  }
+
+  private MockResponse answer(RecordedRequest request) {
     MockResponse intercepted = intercept.apply(request);
     if (intercepted != null) {
       return intercepted;
