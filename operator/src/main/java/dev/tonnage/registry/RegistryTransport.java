@@ -135,17 +135,15 @@ final class RegistryTransport implements AutoCloseable {
           target.repository(),
           "interrupted waiting to fetch " + endpoint.description());
     }
-    HttpUrl current = url;
+    Hop hop = new Hop(url);
     try {
       String authorization = auth.upFront(target).orElse(null);
-      Response response = exchange(target, endpoint, url, authorization);
-      current = response.request().url();
+      Response response = exchange(target, endpoint, hop, authorization);
       if (response.code() == 401) {
         Optional<String> better = auth.answer(target, response, authorization);
         if (better.isPresent()) {
           response.close();
-          response = exchange(target, endpoint, url, better.get());
-          current = response.request().url();
+          response = exchange(target, endpoint, hop.restart(url), better.get());
         }
       }
       try (Response done = response) {
@@ -156,16 +154,31 @@ final class RegistryTransport implements AutoCloseable {
         throw RegistryErrors.fromResponse(target, endpoint.description(), done, body);
       }
     } catch (IOException e) {
-      throw RegistryErrors.fromIOException(target, endpoint.description(), current, e);
+      throw RegistryErrors.fromIOException(target, endpoint.description(), hop.url, e);
     } finally {
       permit.release();
     }
   }
 
+  /** The URL an exchange is at: after redirects, the one a failure should name. */
+  private static final class Hop {
+    HttpUrl url;
+
+    Hop(HttpUrl url) {
+      this.url = url;
+    }
+
+    Hop restart(HttpUrl start) {
+      url = start;
+      return this;
+    }
+  }
+
   /** One request plus the redirects it leads to, followed by hand. */
   private Response exchange(
-      PullTarget target, RegistryEndpoint<?> endpoint, HttpUrl url, String authorization)
+      PullTarget target, RegistryEndpoint<?> endpoint, Hop at, String authorization)
       throws IOException {
+    HttpUrl url = at.url;
     HttpUrl current = url;
     String currentAuthorization = authorization;
     for (int hop = 0; ; hop++) {
@@ -207,6 +220,7 @@ final class RegistryTransport implements AutoCloseable {
         addresses.checkIndirect(next.host(), url.host());
       }
       current = next;
+      at.url = next;
     }
   }
 

@@ -31,6 +31,7 @@ abstract class RegistryTestBase {
   @BeforeEach
   void startRegistry() throws Exception {
     registry = FixtureRegistry.load();
+    registry.tags.put("fixtures/multi:arm64", ARM64);
     server = new MockWebServer();
     server.setDispatcher(registry);
     server.start();
