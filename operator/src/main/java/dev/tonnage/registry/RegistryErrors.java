@@ -141,7 +141,8 @@ final class RegistryErrors {
               + where
               + ": "
               + e.getMessage()
-              + "; if it uses a private CA give its certificate with --ca-file / caBundles",
+              + "; if it uses a private CA give its certificate (--ca-file, caBundles); if it"
+              + " serves plain HTTP, configure it as insecure (--insecure-registry)",
           false,
           e);
     }

@@ -22,24 +22,24 @@ import okio.Buffer;
  * src/test/resources/registry}: manifests by tag or digest (GET and HEAD), blobs with Range
  * support. Tests put an {@link #intercept} in front to misbehave on demand.
  */
-final class FixtureRegistry extends Dispatcher {
+public final class FixtureRegistry extends Dispatcher {
 
   private static final Pattern MANIFEST = Pattern.compile("/v2/(.+)/manifests/([^/]+)");
   private static final Pattern BLOB = Pattern.compile("/v2/(.+)/blobs/([^/]+)");
   private static final Pattern RANGE = Pattern.compile("bytes=(\\d+)-(\\d+)");
 
-  final Map<String, String> tags = new ConcurrentHashMap<>();
+  public final Map<String, String> tags = new ConcurrentHashMap<>();
   final Map<String, String> manifestTypes = new ConcurrentHashMap<>();
   final Map<String, byte[]> blobs = new ConcurrentHashMap<>();
-  final List<RecordedRequest> requests = new CopyOnWriteArrayList<>();
+  public final List<RecordedRequest> requests = new CopyOnWriteArrayList<>();
 
   /** Tags whose HEAD answers leave out Docker-Content-Digest. */
   final Set<String> headWithoutDigest = ConcurrentHashMap.newKeySet();
 
   /** Answers instead of the registry when it returns non-null. */
-  volatile Function<RecordedRequest, MockResponse> intercept = request -> null;
+  public volatile Function<RecordedRequest, MockResponse> intercept = request -> null;
 
-  static FixtureRegistry load() {
+  public static FixtureRegistry load() {
     FixtureRegistry registry = new FixtureRegistry();
     for (String line : resource("tags.txt").split("\n")) {
       if (!line.isBlank()) {
@@ -57,7 +57,7 @@ final class FixtureRegistry extends Dispatcher {
     return registry;
   }
 
-  static String resource(String path) {
+  public static String resource(String path) {
     return new String(bytes(path), StandardCharsets.UTF_8);
   }
 
@@ -70,6 +70,20 @@ final class FixtureRegistry extends Dispatcher {
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }
+  }
+
+  /** Answers 401 with a Basic challenge to every request without these credentials. */
+  public void requireBasic(String username, String password) {
+    String expected = okhttp3.Credentials.basic(username, password);
+    intercept =
+        request ->
+            expected.equals(request.getHeaders().get("Authorization"))
+                ? null
+                : new MockResponse.Builder()
+                    .code(401)
+                    .setHeader("WWW-Authenticate", "Basic realm=\"basic-realm\"")
+                    .body(resource("errors/unauthorized.json"))
+                    .build();
   }
 
   /** A blob (config or layer) by digest, loaded on first use. */

@@ -187,16 +187,7 @@ class RegistryClientAuthTest extends RegistryTestBase {
 
   @Test
   void basicAuthIsAnsweredOnceThenSentUpFront() throws Exception {
-    String expected = Credentials.basic("alice", "s3cret-pw");
-    registry.intercept =
-        request ->
-            expected.equals(request.getHeaders().get("Authorization"))
-                ? null
-                : new MockResponse.Builder()
-                    .code(401)
-                    .setHeader("WWW-Authenticate", "Basic realm=\"basic-realm\"")
-                    .body(FixtureRegistry.resource("errors/unauthorized.json"))
-                    .build();
+    registry.requireBasic("alice", "s3cret-pw");
     client.inspectNow(ref("fixtures/multi:amd64"), as(ALICE));
     assertThat(events.requests).containsExactly("HEAD 401", "HEAD 200", "GET 200", "GET 200");
     assertThatThrownBy(() -> inspect("fixtures/multi:arm64"))
