@@ -116,9 +116,11 @@ final class RegistryTransport implements AutoCloseable {
 
   private <T> T attempt(PullTarget target, RegistryEndpoint<T> endpoint, HttpUrl url)
       throws RegistryException {
+    // Not fair: a chain that just finished a request may take the next permit at once, which
+    // saves a thread hand-off per request under load; FIFO order among callers is not needed.
     Semaphore permit =
         permits.computeIfAbsent(
-            target.registry(), r -> new Semaphore(config.maxConcurrentRequestsPerRegistry(), true));
+            target.registry(), r -> new Semaphore(config.maxConcurrentRequestsPerRegistry()));
     try {
       if (!permit.tryAcquire(config.requestTimeout().toMillis(), TimeUnit.MILLISECONDS)) {
         throw new UnavailableException(
