@@ -28,7 +28,7 @@ import okhttp3.Response;
  * against a bare okhttp loop doing the same three requests per image (HEAD tag, GET manifest, GET
  * config) with the same concurrency, in the same process.
  *
- * <p>Run: see docs/benchmarks.md. Arguments: {@code [images (500)] [rounds (5)]}.
+ * <p>Run: see docs/benchmarks.md. Arguments: {@code [images (500)] [rounds (7)]}.
  */
 public final class RegistryBenchmark {
   private static final String ACCEPT =
@@ -39,7 +39,7 @@ public final class RegistryBenchmark {
 
   public static void main(String[] args) throws Exception {
     int count = args.length > 0 ? Integer.parseInt(args[0]) : 500;
-    int rounds = args.length > 1 ? Integer.parseInt(args[1]) : 5;
+    int rounds = args.length > 1 ? Integer.parseInt(args[1]) : 7;
     try (RegistryServer registry = RegistryServer.start(RegistryMode.PLAIN);
         ImageBuilder images = ImageBuilder.forRegistry(registry)) {
       RegistryClientConfig config = RequestCountScenarios.plainHttp(registry);
@@ -57,28 +57,61 @@ public final class RegistryBenchmark {
           distinct.stream().map(p -> ImageReference.parse(p.reference())).toList();
       int concurrency = config.maxConcurrentRequestsPerRegistry();
 
-      // Warm up the JIT on both paths, then alternate measured rounds.
-      tonnage(config, refs);
+      // Warm up the JIT on every path, then alternate measured rounds so that load from other
+      // processes hits all of them alike; compare per round.
+      allAtOnce(config, refs);
+      paced(config, refs, concurrency);
       bare(host, distinct, concurrency);
-      double[] tonnage = new double[rounds];
+      double[] atOnce = new double[rounds];
+      double[] paced = new double[rounds];
       double[] bare = new double[rounds];
       for (int r = 0; r < rounds; r++) {
-        tonnage[r] = tonnage(config, refs);
+        atOnce[r] = allAtOnce(config, refs);
+        paced[r] = paced(config, refs, concurrency);
         bare[r] = bare(host, distinct, concurrency);
       }
-      double t = median(tonnage);
-      double b = median(bare);
       System.out.printf(
-          "cold facts for %d distinct images, %d requests in flight, median of %d rounds%n",
+          "cold facts for %d distinct images, at most %d requests in flight, median of %d rounds%n",
           count, concurrency, rounds);
-      System.out.printf("  RegistryClient   %8.0f images/s  (%.0f ms)%n", count / t, t * 1000);
-      System.out.printf("  bare okhttp loop %8.0f images/s  (%.0f ms)%n", count / b, b * 1000);
-      System.out.printf("  ratio (RegistryClient time / bare time) %.2f%n", t / b);
+      report("bare okhttp loop, " + concurrency + " threads", count, bare, bare);
+      report("RegistryClient, " + concurrency + " callers", count, paced, bare);
+      report("RegistryClient, all " + count + " at once", count, atOnce, bare);
+    }
+  }
+
+  private static void report(String what, int count, double[] seconds, double[] baseline) {
+    double[] ratios = new double[seconds.length];
+    for (int r = 0; r < seconds.length; r++) {
+      ratios[r] = seconds[r] / baseline[r];
+    }
+    double median = median(seconds);
+    System.out.printf(
+        "  %-36s %6.0f images/s  %6.0f ms  time ratio to bare %.2f%n",
+        what, count / median, median * 1000, median(ratios));
+  }
+
+  /** Seconds for a fresh client (cold caches) with {@code threads} callers, each blocking. */
+  private static double paced(RegistryClientConfig config, List<ImageReference> refs, int threads)
+      throws Exception {
+    ExecutorService callers = Executors.newFixedThreadPool(threads);
+    try (RegistryClient client = new RegistryClient(config)) {
+      long start = System.nanoTime();
+      InspectRequest request = InspectRequest.within(Duration.ofMinutes(2));
+      List<Future<?>> all = new ArrayList<>();
+      for (ImageReference ref : refs) {
+        all.add(callers.submit(() -> client.inspectNow(ref, request)));
+      }
+      for (Future<?> f : all) {
+        f.get();
+      }
+      return (System.nanoTime() - start) / 1e9;
+    } finally {
+      callers.shutdown();
     }
   }
 
   /** Seconds for a fresh client (cold caches) to inspect every image, all asked at once. */
-  private static double tonnage(RegistryClientConfig config, List<ImageReference> refs) {
+  private static double allAtOnce(RegistryClientConfig config, List<ImageReference> refs) {
     try (RegistryClient client = new RegistryClient(config)) {
       long start = System.nanoTime();
       InspectRequest request = InspectRequest.within(Duration.ofMinutes(2));
