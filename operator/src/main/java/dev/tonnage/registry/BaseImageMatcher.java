@@ -30,7 +30,8 @@ final class BaseImageMatcher {
       }
       for (PlatformFacts base : candidate.platforms()) {
         int length = base.layers().size();
-        if (length > bestLength && isPrefix(base, image)) {
+        boolean itself = base.manifestDigest().equals(image.manifestDigest());
+        if (!itself && length > bestLength && isPrefix(base, image)) {
           best =
               new BaseImage(
                   candidate.reference().toString(),

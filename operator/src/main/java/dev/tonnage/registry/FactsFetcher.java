@@ -65,7 +65,8 @@ final class FactsFetcher {
         if (head.digest() != null) {
           digest = head.digest();
         } else {
-          // Some registries leave Docker-Content-Digest out of HEAD answers: GET and hash.
+          // Some registries leave Docker-Content-Digest out of HEAD answers or refuse HEAD on
+          // manifests: GET by tag and hash.
           fetchedByTag = transport.send(target, new ManifestGet(ref), until);
           digest = fetchedByTag.digest();
         }

@@ -46,8 +46,18 @@ final class ManifestHead implements RegistryEndpoint<ManifestHead.Result> {
     return "manifest of " + ref;
   }
 
+  /** Registries that do not support HEAD on manifests answer one of these: GET instead. */
+  @Override
+  public boolean reads(int status) {
+    return status == 400 || status == 405 || status == 406 || status == 501;
+  }
+
+  /** The digest, or a result without one (the caller then GETs) when HEAD was refused. */
   @Override
   public Result read(Response response) {
+    if (!response.isSuccessful()) {
+      return new Result(null, null);
+    }
     String digest = response.header("Docker-Content-Digest");
     return new Result(
         Digests.isValid(digest) ? digest : null, MediaTypes.bare(response.header("Content-Type")));

@@ -127,6 +127,19 @@ class RegistryClientAuthTest extends RegistryTestBase {
   }
 
   @Test
+  void anExpiredTokenIsFetchedAgainUpFront() throws Exception {
+    requireBearer(realm());
+    tokenAnswer.set(json("{\"token\":\"good\",\"expires_in\":1}"));
+    inspect("fixtures/multi:amd64");
+    assertThat(tokenRequests()).hasSize(1);
+    Thread.sleep(1200);
+    events.requests.clear();
+    inspect("fixtures/multi:arm64");
+    assertThat(tokenRequests()).hasSize(2);
+    assertThat(events.requests).doesNotContain("HEAD 401");
+  }
+
+  @Test
   void aTokenTheRegistryStopsAcceptingIsReplaced() throws Exception {
     requireBearer(realm());
     inspect("fixtures/multi:amd64");

@@ -136,6 +136,30 @@ class RegistryClientFactsTest extends RegistryTestBase {
   }
 
   @Test
+  void aRegistryRefusingHeadOnManifestsIsAskedWithGet() throws Exception {
+    registry.intercept =
+        request ->
+            request.getMethod().equals("HEAD")
+                ? new MockResponse.Builder().code(405).build()
+                : null;
+    assertThat(inspect("fixtures/multi:amd64").digest()).isEqualTo(AMD64);
+    assertThat(seen())
+        .containsExactly(
+            "HEAD /v2/fixtures/multi/manifests/amd64",
+            "GET /v2/fixtures/multi/manifests/amd64",
+            "GET /v2/fixtures/multi/blobs/" + AMD64_CONFIG);
+  }
+
+  @Test
+  void anImageIsNotItsOwnBase() throws Exception {
+    ImageFacts facts =
+        client.inspectNow(
+            ref("fixtures/multi:amd64"),
+            request().withCandidateBases(List.of(ref("fixtures/multi@" + AMD64))));
+    assertThat(facts.platforms().get(0).baseImage()).isNull();
+  }
+
+  @Test
   void uncompressedSizesComeFromTheGzipTrailerAndTheZstdHeader() throws Exception {
     InspectRequest uncompressed = request().withUncompressed(true);
     PlatformFacts gzip =

@@ -34,6 +34,22 @@ class RegistryClientResilienceTest extends RegistryTestBase {
   }
 
   @Test
+  void aConnectionDroppedMidAnswerIsRetried() throws Exception {
+    AtomicInteger calls = new AtomicInteger();
+    registry.intercept =
+        request ->
+            calls.getAndIncrement() == 0
+                ? new MockResponse.Builder()
+                    .body(new okio.Buffer().write(new byte[1024]))
+                    .onResponseBody(mockwebserver3.SocketEffect.ShutdownConnection.INSTANCE)
+                    .build()
+                : null;
+    assertThat(inspect("fixtures/multi@" + AMD64).digest()).isEqualTo(AMD64);
+    assertThat(events.requests).contains("GET 200");
+    assertThat(registry.count("GET", "/manifests/" + AMD64)).isEqualTo(2);
+  }
+
+  @Test
   void aPersistentOutageFailsAsTemporaryAfterTheLastAttempt() {
     registry.intercept = request -> FixtureRegistry.error(500, "errors/manifest-unknown.json");
     assertThatThrownBy(() -> inspect("fixtures/multi:amd64"))
