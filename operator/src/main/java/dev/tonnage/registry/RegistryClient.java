@@ -11,6 +11,7 @@ import java.util.concurrent.CompletionException;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.ThreadFactory;
@@ -80,7 +81,7 @@ public final class RegistryClient implements ImageInspector, AutoCloseable {
     if (!request.candidateBases().isEmpty()) {
       facts = facts.thenCompose(found -> withCandidateBases(found, request));
     }
-    return withDeadline(facts, ref, request.deadline());
+    return facts.isDone() ? facts : withDeadline(facts, ref, request.deadline());
   }
 
   /** One fetch per (image, principal, uncompressed) at a time, however many callers wait. */
@@ -92,7 +93,7 @@ public final class RegistryClient implements ImageInspector, AutoCloseable {
     if (existing != null) {
       return existing;
     }
-    executor.execute(
+    Runnable fetch =
         () -> {
           ImageFacts facts = null;
           Throwable failure = null;
@@ -111,7 +112,13 @@ public final class RegistryClient implements ImageInspector, AutoCloseable {
           } else {
             mine.complete(facts);
           }
-        });
+        };
+    try {
+      executor.execute(fetch);
+    } catch (RejectedExecutionException e) {
+      inFlight.remove(key, mine);
+      mine.completeExceptionally(new IllegalStateException("the registry client is closed", e));
+    }
     return mine;
   }
 

@@ -141,7 +141,8 @@ final class RegistryTransport implements AutoCloseable {
     try {
       String authorization = auth.upFront(target).orElse(null);
       Response response = exchange(target, endpoint, hop, authorization);
-      if (response.code() == 401) {
+      // Only the registry's own challenge is answered, never one from a redirect target.
+      if (response.code() == 401 && sameOrigin(response.request().url(), url)) {
         Optional<String> better = auth.answer(target, response, authorization);
         if (better.isPresent()) {
           response.close();
@@ -183,7 +184,7 @@ final class RegistryTransport implements AutoCloseable {
     HttpUrl url = at.url;
     HttpUrl current = url;
     String currentAuthorization = authorization;
-    for (int hop = 0; ; hop++) {
+    for (int redirects = 0; ; redirects++) {
       Request.Builder request = new Request.Builder().url(current).method(endpoint.method(), null);
       if (!endpoint.accept().isEmpty()) {
         request.header("Accept", String.join(", ", endpoint.accept()));
@@ -193,7 +194,7 @@ final class RegistryTransport implements AutoCloseable {
         request.header("Authorization", currentAuthorization);
       }
       Response response = execute(request.build(), target.registry());
-      if (hop == 0) {
+      if (redirects == 0) {
         reportRateLimit(target.registry(), response);
       }
       if (!response.isRedirect()) {
@@ -202,7 +203,7 @@ final class RegistryTransport implements AutoCloseable {
       String location = response.header("Location");
       response.close();
       HttpUrl next = location == null ? null : current.resolve(location);
-      if (next == null || hop >= MAX_REDIRECTS) {
+      if (next == null || redirects >= MAX_REDIRECTS) {
         throw new IOException(
             "too many or malformed redirects for "
                 + endpoint.description()

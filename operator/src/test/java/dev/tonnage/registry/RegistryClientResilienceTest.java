@@ -272,6 +272,14 @@ class RegistryClientResilienceTest extends RegistryTestBase {
         .hasMessageContaining(host);
   }
 
+  @Test
+  void aClosedClientSaysSo() {
+    client.close();
+    assertThatThrownBy(() -> inspect("fixtures/multi:amd64"))
+        .isInstanceOf(IllegalStateException.class)
+        .hasMessageContaining("closed");
+  }
+
   private static void sleep(long millis) {
     try {
       Thread.sleep(millis);
