@@ -1,47 +1,24 @@
 package dev.tonnage.registry;
 
 import java.io.IOException;
-import java.util.List;
-import okhttp3.HttpUrl;
 import okhttp3.Response;
 
 /**
  * {@code GET /v2/<name>/manifests/<reference>}: a manifest or index, capped at 4 MiB, its digest
  * verified against the digest asked for or, by tag, the {@code Docker-Content-Digest} given.
  */
-final class ManifestGet implements RegistryEndpoint<ManifestGet.Result> {
+final class ManifestGet extends ManifestEndpoint<ManifestGet.Result> {
 
   /** The verified manifest: its digest, raw bytes and parsed form. */
   record Result(String digest, byte[] body, ManifestParser.Parsed manifest) {}
 
-  private final ImageReference ref;
-
   ManifestGet(ImageReference ref) {
-    this.ref = ref;
+    super(ref);
   }
 
   @Override
   public String method() {
     return "GET";
-  }
-
-  @Override
-  public HttpUrl url(HttpUrl repositoryBase) {
-    return repositoryBase
-        .newBuilder()
-        .addPathSegment("manifests")
-        .addPathSegment(ref.identifier())
-        .build();
-  }
-
-  @Override
-  public List<String> accept() {
-    return MediaTypes.MANIFEST_ACCEPT;
-  }
-
-  @Override
-  public String description() {
-    return "manifest of " + ref;
   }
 
   @Override

@@ -1,14 +1,12 @@
 package dev.tonnage.registry;
 
-import java.util.List;
-import okhttp3.HttpUrl;
 import okhttp3.Response;
 
 /**
  * {@code HEAD /v2/<name>/manifests/<tag>}: resolves a tag to a digest without a download (and
  * without counting as a Docker Hub pull).
  */
-final class ManifestHead implements RegistryEndpoint<ManifestHead.Result> {
+final class ManifestHead extends ManifestEndpoint<ManifestHead.Result> {
 
   /**
    * @param digest the {@code Docker-Content-Digest}, or null when the registry did not send one
@@ -16,34 +14,13 @@ final class ManifestHead implements RegistryEndpoint<ManifestHead.Result> {
    */
   record Result(String digest, String mediaType) {}
 
-  private final ImageReference ref;
-
   ManifestHead(ImageReference ref) {
-    this.ref = ref;
+    super(ref);
   }
 
   @Override
   public String method() {
     return "HEAD";
-  }
-
-  @Override
-  public HttpUrl url(HttpUrl repositoryBase) {
-    return repositoryBase
-        .newBuilder()
-        .addPathSegment("manifests")
-        .addPathSegment(ref.identifier())
-        .build();
-  }
-
-  @Override
-  public List<String> accept() {
-    return MediaTypes.MANIFEST_ACCEPT;
-  }
-
-  @Override
-  public String description() {
-    return "manifest of " + ref;
   }
 
   /** Registries that do not support HEAD on manifests answer one of these: GET instead. */

@@ -72,6 +72,14 @@ public final class FixtureRegistry extends Dispatcher {
     }
   }
 
+  /** Serves {@code manifest} by its digest (and by no tag); returns the digest. */
+  String addManifest(byte[] manifest, String mediaType) {
+    String digest = Digests.of(manifest, null);
+    blobs.put(digest, manifest);
+    manifestTypes.put(digest, mediaType);
+    return digest;
+  }
+
   /** Answers 401 with a Basic challenge to every request without these credentials. */
   public void requireBasic(String username, String password) {
     String expected = okhttp3.Credentials.basic(username, password);

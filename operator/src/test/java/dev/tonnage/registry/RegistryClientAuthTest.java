@@ -321,8 +321,8 @@ class RegistryClientAuthTest extends RegistryTestBase {
     assertThat(registry.requests).isEmpty();
   }
 
-  @Test
-  void tlsWithAPrivateCaNeedsItsBundle(@TempDir Path dir) throws Exception {
+  /** Restarts the registry over HTTPS with a private CA; returns the CA bundle. */
+  private Path serveOverTls(Path dir) throws Exception {
     TestTls tls = TestTls.create();
     server.close();
     server = new MockWebServer();
@@ -330,7 +330,12 @@ class RegistryClientAuthTest extends RegistryTestBase {
     server.setDispatcher(registry);
     server.start();
     host = "localhost:" + server.getPort();
-    Path pem = tls.writePem(dir);
+    return tls.writePem(dir);
+  }
+
+  @Test
+  void tlsWithAPrivateCaNeedsItsBundle(@TempDir Path dir) throws Exception {
+    Path pem = serveOverTls(dir);
 
     client(config -> config.insecureRegistries(Set.of()));
     assertThatThrownBy(() -> inspect("fixtures/multi:amd64"))
@@ -345,14 +350,7 @@ class RegistryClientAuthTest extends RegistryTestBase {
 
   @Test
   void anHttpsRegistryMayNotRedirectToPlainHttp(@TempDir Path dir) throws Exception {
-    TestTls tls = TestTls.create();
-    server.close();
-    server = new MockWebServer();
-    server.useHttps(tls.serverSocketFactory);
-    server.setDispatcher(registry);
-    server.start();
-    host = "localhost:" + server.getPort();
-    Path pem = tls.writePem(dir);
+    Path pem = serveOverTls(dir);
     registry.intercept =
         request ->
             request.getUrl().encodedPath().contains("/blobs/")

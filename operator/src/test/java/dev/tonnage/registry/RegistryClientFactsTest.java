@@ -232,9 +232,7 @@ class RegistryClientFactsTest extends RegistryTestBase {
                 + ARM64_LAYER
                 + "\",\"size\":2252}]}")
             .getBytes(StandardCharsets.UTF_8);
-    String digest = Digests.of(manifest, null);
-    registry.blobs.put(digest, manifest);
-    registry.manifestTypes.put(digest, MediaTypes.OCI_MANIFEST);
+    String digest = registry.addManifest(manifest, MediaTypes.OCI_MANIFEST);
     registry.tags.put("fixtures/app:v1", digest);
 
     ImageFacts facts =
@@ -319,9 +317,7 @@ class RegistryClientFactsTest extends RegistryTestBase {
   @Test
   void malformedJsonIsAnInvalidManifest() {
     byte[] broken = "{\"schemaVersion\": 2, \"layers\": [".getBytes(StandardCharsets.UTF_8);
-    String digest = Digests.of(broken, null);
-    registry.blobs.put(digest, broken);
-    registry.manifestTypes.put(digest, MediaTypes.OCI_MANIFEST);
+    String digest = registry.addManifest(broken, MediaTypes.OCI_MANIFEST);
     assertThatThrownBy(() -> inspect("fixtures/broken@" + digest))
         .isInstanceOf(InvalidManifestException.class)
         .hasMessageContaining("not valid JSON");
@@ -351,9 +347,7 @@ class RegistryClientFactsTest extends RegistryTestBase {
             + "\"digest\":\"sha256:616151d4773fd9c16b772ea4f7993c705b142bcf4d46041802018660185a63c8\","
             + "\"size\":458,\"platform\":{\"architecture\":\"unknown\",\"os\":\"unknown\"}}]}";
     byte[] bytes = index.getBytes(StandardCharsets.UTF_8);
-    String digest = Digests.of(bytes, null);
-    registry.blobs.put(digest, bytes);
-    registry.manifestTypes.put(digest, MediaTypes.OCI_INDEX);
+    String digest = registry.addManifest(bytes, MediaTypes.OCI_INDEX);
     assertThatThrownBy(() -> inspect("fixtures/att@" + digest))
         .isInstanceOf(NotAnImageException.class)
         .hasMessageContaining("no container image for any platform");
