@@ -54,6 +54,21 @@ final class FactsCaches {
     return value;
   }
 
+  /**
+   * Records a layer size settled by streaming; cached facts holding that layer will read their
+   * uncompressed sizes again (from this cache, without requests) when next asked.
+   */
+  void settled(String layerDigest, UncompressedSize exact) {
+    layerSizes.put(layerDigest, Optional.of(exact));
+    facts
+        .asMap()
+        .replaceAll(
+            (key, image) ->
+                image.layers().containsKey(layerDigest)
+                    ? new CachedImage(image.facts(), image.layers(), false)
+                    : image);
+  }
+
   void hit(RegistryEventListener.Cache which) {
     listener.cacheHit(which);
   }

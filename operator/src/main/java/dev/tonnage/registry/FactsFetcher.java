@@ -210,15 +210,15 @@ final class FactsFetcher {
       return new LayerSize(
           Optional.of(UncompressedSize.exact(layer.size(), "uncompressed-layer")), true);
     }
+    Optional<UncompressedSize> known =
+        caches.lookup(caches.layerSizes, layer.digest(), Cache.LAYER_SIZES);
+    if (known != null) {
+      return new LayerSize(known, true); // read before, or settled by streaming the layer
+    }
     if (compression == MediaTypes.Compression.UNKNOWN
         || MediaTypes.isForeignLayer(layer.mediaType())
         || UncompressedSizes.isSeekableFormat(layer.annotations())) {
       return new LayerSize(Optional.empty(), true);
-    }
-    Optional<UncompressedSize> known =
-        caches.lookup(caches.layerSizes, layer.digest(), Cache.LAYER_SIZES);
-    if (known != null) {
-      return new LayerSize(known, true);
     }
     try {
       Optional<UncompressedSize> size;

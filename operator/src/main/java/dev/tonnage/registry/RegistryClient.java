@@ -122,6 +122,70 @@ public final class RegistryClient implements ImageInspector, AutoCloseable {
     return mine;
   }
 
+  /**
+   * Settles a layer's uncompressed size exactly by streaming the whole layer through a gzip
+   * decoder, storing nothing — for sizes the gzip trailer only bounds ({@code exact: false}). Meant
+   * for the audit, within a bandwidth budget: a layer larger than {@code maxCompressedBytes} is
+   * refused without a request. The result is cached by layer digest, so later inspections of any
+   * image with this layer report it exact. Uncompressed tar layers are answered without a request;
+   * zstd layers cannot be streamed (no decoder) and fail with {@link IllegalArgumentException}.
+   *
+   * @param image the image (registry and repository) the layer belongs to
+   * @param layer the layer, as in its {@link PlatformFacts}
+   */
+  public CompletableFuture<UncompressedSize> streamUncompressedSize(
+      ImageReference image, LayerFacts layer, InspectRequest request, long maxCompressedBytes) {
+    MediaTypes.Compression compression = MediaTypes.compressionOf(layer.mediaType());
+    if (compression == MediaTypes.Compression.NONE) {
+      return CompletableFuture.completedFuture(
+          UncompressedSize.exact(layer.size(), "uncompressed-layer"));
+    }
+    if (compression != MediaTypes.Compression.GZIP
+        || MediaTypes.isForeignLayer(layer.mediaType())) {
+      return CompletableFuture.failedFuture(
+          new IllegalArgumentException(
+              "layer "
+                  + layer.digest()
+                  + " ("
+                  + layer.mediaType()
+                  + ") cannot be streamed: only gzip layers held by the registry can"));
+    }
+    if (layer.size() > maxCompressedBytes) {
+      return CompletableFuture.failedFuture(
+          new IllegalArgumentException(
+              "layer "
+                  + layer.digest()
+                  + " is "
+                  + layer.size()
+                  + " bytes, over the budget of "
+                  + maxCompressedBytes));
+    }
+    PullTarget target = PullTarget.of(image, request.credentials());
+    Descriptor descriptor =
+        new Descriptor(
+            layer.mediaType(), layer.digest(), layer.size(), Map.of(), null, List.of(), null);
+    Duration timeout = Duration.between(Instant.now(), request.deadline());
+    CompletableFuture<UncompressedSize> size = new CompletableFuture<>();
+    Runnable stream =
+        () -> {
+          try {
+            UncompressedSize exact =
+                transport.send(
+                    target, new LayerStream(image, descriptor, timeout), request.deadline());
+            caches.settled(layer.digest(), exact);
+            size.complete(exact);
+          } catch (RegistryException | RuntimeException e) {
+            size.completeExceptionally(e);
+          }
+        };
+    try {
+      executor.execute(stream);
+    } catch (RejectedExecutionException e) {
+      size.completeExceptionally(new IllegalStateException("the registry client is closed", e));
+    }
+    return withDeadline(size, image, request.deadline());
+  }
+
   /** Adds a layer-prefix base to platforms that declare none, from the candidates' facts. */
   private CompletableFuture<ImageFacts> withCandidateBases(
       ImageFacts facts, InspectRequest request) {
@@ -146,9 +210,9 @@ public final class RegistryClient implements ImageInspector, AutoCloseable {
                     facts, candidates.stream().map(CompletableFuture::join).toList()));
   }
 
-  private CompletableFuture<ImageFacts> withDeadline(
-      CompletableFuture<ImageFacts> facts, ImageReference ref, Instant deadline) {
-    CompletableFuture<ImageFacts> result = new CompletableFuture<>();
+  private <T> CompletableFuture<T> withDeadline(
+      CompletableFuture<T> facts, ImageReference ref, Instant deadline) {
+    CompletableFuture<T> result = new CompletableFuture<>();
     long millis = Math.max(0, Duration.between(Instant.now(), deadline).toMillis());
     ScheduledFuture<?> timeout =
         timer.schedule(

@@ -1,6 +1,7 @@
 package dev.tonnage.registry;
 
 import java.io.IOException;
+import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import okhttp3.HttpUrl;
@@ -27,6 +28,14 @@ interface RegistryEndpoint<T> {
   /** Extra request headers, e.g. Range. */
   default Map<String, String> headers() {
     return Map.of();
+  }
+
+  /**
+   * How long the whole exchange, body included, may take; null for the client's {@code
+   * requestTimeout}. Only streams of whole layers need longer.
+   */
+  default Duration callTimeout() {
+    return null;
   }
 
   /** What is being fetched, for messages: "manifest of registry/repo:tag". */

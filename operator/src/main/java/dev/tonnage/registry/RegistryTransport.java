@@ -9,6 +9,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
+import okhttp3.Call;
 import okhttp3.ConnectionPool;
 import okhttp3.HttpUrl;
 import okhttp3.OkHttpClient;
@@ -193,6 +194,9 @@ final class RegistryTransport implements AutoCloseable {
       if (currentAuthorization != null) {
         request.header("Authorization", currentAuthorization);
       }
+      if (endpoint.callTimeout() != null) {
+        request.tag(Duration.class, endpoint.callTimeout());
+      }
       Response response = execute(request.build(), target.registry());
       if (redirects == 0) {
         reportRateLimit(target.registry(), response);
@@ -232,7 +236,12 @@ final class RegistryTransport implements AutoCloseable {
     Request withAgent = request.newBuilder().header("User-Agent", config.userAgent()).build();
     long start = System.nanoTime();
     try {
-      Response response = http.newCall(withAgent).execute();
+      Call call = http.newCall(withAgent);
+      Duration callTimeout = request.tag(Duration.class);
+      if (callTimeout != null) {
+        call.timeout().timeout(Math.max(1, callTimeout.toMillis()), TimeUnit.MILLISECONDS);
+      }
+      Response response = call.execute();
       Duration took = Duration.ofNanos(System.nanoTime() - start);
       listener.requestCompleted(registry, request.method(), response.code(), took);
       log.debug(

@@ -40,5 +40,20 @@ class PlainRegistryIT extends RegistryModeContract {
     assertThat(layer.uncompressedSize()).isBetween(size.minBytes(), size.maxBytes());
     assertThat((layer.uncompressedSize() - size.bytes()) % (1L << 32)).isZero();
     assertThat(size.isUncertainAgainst(4L << 30)).isTrue();
+
+    LayerFacts measured = inspect(big.reference(), request()).platforms().get(0).layers().get(0);
+    UncompressedSize streamed =
+        client
+            .streamUncompressedSize(
+                ImageReference.parse(big.reference()), measured, request(), 64L << 20)
+            .get();
+    assertThat(streamed).isEqualTo(UncompressedSize.exact(layer.uncompressedSize(), "stream"));
+    assertThat(
+            inspect(big.reference(), request().withUncompressed(true))
+                .platforms()
+                .get(0)
+                .uncompressedSize()
+                .exact())
+        .isTrue();
   }
 }

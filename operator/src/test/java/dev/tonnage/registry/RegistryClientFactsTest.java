@@ -199,6 +199,68 @@ class RegistryClientFactsTest extends RegistryTestBase {
   }
 
   @Test
+  void streamingALayerSettlesItsSizeForEveryLaterInspection() throws Exception {
+    InspectRequest uncompressed = request().withUncompressed(true);
+    LayerFacts layer =
+        client
+            .inspectNow(ref("fixtures/multi:amd64"), uncompressed)
+            .platforms()
+            .get(0)
+            .layers()
+            .get(0);
+    assertThat(layer.uncompressedSize().source()).isEqualTo("gzip-trailer");
+
+    UncompressedSize streamed =
+        client.streamUncompressedSize(ref("fixtures/multi:amd64"), layer, request(), 10_000).get();
+
+    assertThat(streamed).isEqualTo(UncompressedSize.exact(5632, "stream"));
+    registry.requests.clear();
+    ImageFacts again = client.inspectNow(ref("fixtures/multi:amd64"), uncompressed);
+    assertThat(again.platforms().get(0).layers().get(0).uncompressedSize().source())
+        .isEqualTo("stream");
+    assertThat(registry.requests).isEmpty();
+  }
+
+  @Test
+  void streamingRefusesLayersOverTheBudgetAndZstd() throws Exception {
+    PlatformFacts amd64 = inspect("fixtures/multi:amd64").platforms().get(0);
+    PlatformFacts zstd = inspect("fixtures/zstd:latest").platforms().get(0);
+    registry.requests.clear();
+    assertThat(
+            client.streamUncompressedSize(
+                ref("fixtures/multi:amd64"), amd64.layers().get(0), request(), 1000))
+        .failsWithin(Duration.ofSeconds(1))
+        .withThrowableThat()
+        .havingRootCause()
+        .withMessageContaining("over the budget of 1000");
+    assertThat(
+            client.streamUncompressedSize(
+                ref("fixtures/zstd:latest"), zstd.layers().get(0), request(), 1000))
+        .failsWithin(Duration.ofSeconds(1))
+        .withThrowableThat()
+        .havingRootCause()
+        .withMessageContaining("cannot be streamed");
+    assertThat(registry.requests).isEmpty();
+  }
+
+  @Test
+  void aStreamedLayerMustMatchItsDigest() throws Exception {
+    LayerFacts layer = inspect("fixtures/multi:amd64").platforms().get(0).layers().get(0);
+    byte[] other = registry.blob(ARM64_LAYER);
+    registry.intercept =
+        request ->
+            request.getUrl().encodedPath().endsWith("/blobs/" + AMD64_LAYER)
+                ? new MockResponse.Builder().body(new Buffer().write(other)).build()
+                : null;
+    assertThat(client.streamUncompressedSize(ref("fixtures/multi:amd64"), layer, request(), 10_000))
+        .failsWithin(Duration.ofSeconds(5))
+        .withThrowableThat()
+        .havingRootCause()
+        .isInstanceOf(InvalidManifestException.class)
+        .withMessageContaining("serves other content than the manifest names");
+  }
+
+  @Test
   void aRegistryIgnoringRangeLeavesTheSizeUnknownNeverZero() throws Exception {
     registry.intercept =
         request ->
