@@ -4,7 +4,6 @@ import dev.tonnage.api.v1alpha1.SizeLimits;
 import java.math.BigDecimal;
 import java.math.BigInteger;
 import java.math.RoundingMode;
-import java.util.Locale;
 import java.util.Map;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -71,17 +70,13 @@ public final class ByteSize {
     if (bytes < 1024) {
       return bytes + " B";
     }
-    double value = bytes;
-    int unit = -1;
-    while (value >= 1024 && unit < UNITS.length - 1) {
-      value /= 1024;
-      unit++;
-    }
-    String number = String.format(Locale.ROOT, "%.1f", Math.floor(value * 10) / 10);
-    if (number.endsWith(".0")) {
-      number = number.substring(0, number.length() - 2);
-    }
-    return number + " " + UNITS[unit];
+    int unit = (63 - Long.numberOfLeadingZeros(bytes)) / 10;
+    // Exact tenths, floored: 1023.99 MiB must not read as 1024 MiB.
+    BigDecimal value =
+        BigDecimal.valueOf(bytes)
+            .divide(BigDecimal.valueOf(1L << (10 * unit)), 1, RoundingMode.FLOOR);
+    String number = value.stripTrailingZeros().toPlainString();
+    return number + " " + UNITS[unit - 1];
   }
 
   /**

@@ -81,7 +81,13 @@ public final class PolicyDocuments {
       while (it.hasNextValue()) {
         JsonLocation start = parser.currentTokenLocation();
         JsonNode node = it.nextValue();
-        if (node != null && !node.isMissingNode() && !node.isNull()) {
+        // Empty documents (only comments, or a trailing ---) are no policies.
+        boolean empty =
+            node == null
+                || node.isMissingNode()
+                || node.isNull()
+                || (node.isTextual() && node.asText().isEmpty());
+        if (!empty) {
           docs.add(new Document(start.getLineNr(), node));
         }
       }
@@ -157,7 +163,9 @@ public final class PolicyDocuments {
                   + known.stream().map(String::valueOf).sorted().collect(Collectors.joining(", ")));
     }
     if (e instanceof InvalidFormatException f && f.getTargetType() != null) {
-      return path + ": \"" + f.getValue() + "\" is not " + expected(f.getTargetType());
+      Object value = f.getValue();
+      String shown = value instanceof String ? "\"" + value + "\"" : String.valueOf(value);
+      return path + ": " + shown + " is not " + expected(f.getTargetType());
     }
     if (e instanceof MismatchedInputException m && m.getTargetType() != null) {
       return path + ": expected " + expected(m.getTargetType());
