@@ -15,6 +15,7 @@ import com.fasterxml.jackson.databind.cfg.CoercionInputShape;
 import com.fasterxml.jackson.databind.exc.InvalidFormatException;
 import com.fasterxml.jackson.databind.exc.MismatchedInputException;
 import com.fasterxml.jackson.databind.exc.UnrecognizedPropertyException;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.fasterxml.jackson.databind.type.LogicalType;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import com.fasterxml.jackson.dataformat.yaml.YAMLMapper;
@@ -140,8 +141,11 @@ public final class PolicyDocuments {
       problems.add(where + subject + ": metadata.name: is required");
       return null;
     }
+    // apiVersion and kind are checked above and fixed by the class: leave them out of the mapping.
+    ObjectNode fields = ((ObjectNode) node).deepCopy();
+    fields.remove(List.of("apiVersion", "kind"));
     try {
-      return MAPPER.treeToValue(node, type);
+      return MAPPER.treeToValue(fields, type);
     } catch (JsonMappingException e) {
       problems.add(where + subject + ": " + describe(e));
     } catch (JsonProcessingException | IllegalArgumentException e) {
