@@ -46,9 +46,10 @@ import picocli.CommandLine.Spec;
     description = {
       "Check images against ClusterImagePolicy and ImagePolicy files, as the admission webhook"
           + " would, without a cluster.",
-      "An image is checked as a workload with no namespace and no labels: every ImagePolicy"
-          + " applies regardless of its namespace; a policy whose namespaceSelector or"
-          + " objectSelector needs labels is skipped (and listed)."
+      "Each image is checked bare, with no namespace and no labels: every policy that could"
+          + " apply to it does. An ImagePolicy applies whatever its namespace;"
+          + " namespaceSelector, objectSelector and exclude.namespaces are not evaluated;"
+          + " match.images and exclude.images are."
     },
     exitCodeListHeading = "%nExit codes:%n",
     exitCodeList = {

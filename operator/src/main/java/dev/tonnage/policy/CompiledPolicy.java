@@ -175,27 +175,32 @@ public final class CompiledPolicy {
     return baseImageCandidates;
   }
 
-  /** Whether the policy is in force where the workload is: an ImagePolicy only in its namespace. */
+  /**
+   * Whether the policy is in force where the workload is: an ImagePolicy only in its namespace. A
+   * bare image ({@link WorkloadContext#isBareImage}) is in every policy's reach.
+   */
   boolean coversNamespaceOf(WorkloadContext context) {
     return ref.kind() != PolicyKind.IMAGE_POLICY
-        || context.namespace() == null
+        || context.isBareImage()
         || ref.namespace() == null
         || ref.namespace().equals(context.namespace());
   }
 
   /**
    * Why this policy, in force in the workload's namespace, does not apply to the workload; empty
-   * when it does (its images still have to match {@link #matchesImage}).
+   * when it does (its images still have to match {@link #matchesImage}). A bare image has no
+   * namespace and no labels to select by: only its reference decides.
    */
   Optional<String> skipReason(WorkloadContext context) {
-    if (context.namespace() != null && excludedNamespaces.contains(context.namespace())) {
+    if (context.isBareImage()) {
+      return Optional.empty();
+    }
+    if (excludedNamespaces.contains(context.namespace())) {
       return Optional.of("namespace " + context.namespace() + " is in spec.exclude.namespaces");
     }
     if (!namespaceSelector.matches(context.namespaceLabels())) {
       return Optional.of(
-          context.namespace() == null
-              ? "spec.match.namespaceSelector needs namespace labels and there is no namespace"
-              : "spec.match.namespaceSelector does not match namespace " + context.namespace());
+          "spec.match.namespaceSelector does not match namespace " + context.namespace());
     }
     if (!objectSelector.matches(context.labels())) {
       return Optional.of(

@@ -7,9 +7,8 @@ import java.util.Objects;
 /**
  * What the evaluator knows of a workload besides its images' facts.
  *
- * @param kind the workload kind, e.g. Pod or Deployment
- * @param namespace the namespace; null when there is none to know (the CLI), in which case every
- *     ImagePolicy applies regardless of its namespace and no namespace is excluded
+ * @param kind the workload kind, e.g. Pod or Deployment; {@link #IMAGE_KIND} for a bare image
+ * @param namespace the namespace; null for a bare image
  * @param namespaceLabels the namespace's labels
  * @param name the workload name
  * @param labels the workload object's labels
@@ -25,6 +24,9 @@ public record WorkloadContext(
     List<ContainerImage> containers,
     PlatformConstraints platforms) {
 
+  /** The kind of a bare image checked outside a cluster ({@link #forImage}). */
+  public static final String IMAGE_KIND = "Image";
+
   /** The opt-out label: {@code "true"} on a namespace or object skips every policy. */
   public static final String IGNORE_LABEL = "tonnage.dev/ignore";
 
@@ -38,18 +40,25 @@ public record WorkloadContext(
   }
 
   /**
-   * The context of {@code tonnage check}: one bare image, no namespace, no labels, so only policies
-   * whose selectors match empty labels apply.
+   * The context of {@code tonnage check}: one bare image with no workload around it, so no
+   * namespace and no labels. A bare image is judged by every policy that could apply to it:
+   * namespace scoping (an ImagePolicy's namespace, exclude.namespaces, namespaceSelector) and
+   * objectSelector are not evaluated; match.images and exclude.images are.
    */
   public static WorkloadContext forImage(String image, PlatformConstraints platforms) {
     return new WorkloadContext(
-        "Image",
+        IMAGE_KIND,
         null,
         Map.of(),
         image,
         Map.of(),
         List.of(new ContainerImage("", ContainerImage.Type.CONTAINER, image)),
         platforms);
+  }
+
+  /** Whether this is a bare image ({@link #forImage}) rather than a workload in a cluster. */
+  public boolean isBareImage() {
+    return namespace == null && IMAGE_KIND.equals(kind);
   }
 
   /** Whether the namespace or the object carries {@code tonnage.dev/ignore: "true"}. */

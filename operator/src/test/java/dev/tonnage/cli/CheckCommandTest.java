@@ -64,14 +64,23 @@ class CheckCommandTest {
   }
 
   @Test
-  void listsPoliciesWhoseSelectorsNeedLabelsAsSkippedAndFetchesNothingForThem() {
+  void judgesABareImageByEveryPolicyThatCouldApplyWhateverItsSelectors() {
     int exit = run("--policy", PROD, "ghcr.io/acme/ml-api:1.4.2");
+    assertThat(exit).isEqualTo(1);
+    assertThat(out.toString())
+        .contains("FAIL       ClusterImagePolicy prod-slim (Enforce) on linux/amd64")
+        .contains("BASE_IMAGE_NOT_ALLOWED");
+  }
+
+  @Test
+  void fetchesNothingForImagesNoPolicyCovers() {
+    int exit = run("--policy", TEAM, "ghcr.io/acme/ml-api:1.4.2");
     assertThat(exit).isZero();
     assertThat(out.toString())
         .contains("no policy applies")
         .contains(
-            "SKIP       ClusterImagePolicy prod-slim: spec.match.namespaceSelector needs namespace"
-                + " labels and there is no namespace");
+            "SKIP       ImagePolicy team-payments/payments-images: no image matches its"
+                + " spec.match.images");
     assertThat(registry.asked).isEmpty();
   }
 

@@ -54,19 +54,30 @@ class PolicyMatchingTest {
             false,
             "spec.match.namespaceSelector does not match namespace shop"),
         new Case(
-            "namespaceSelector without a namespace (CLI)",
+            "a bare image (CLI) is not selected by namespace",
             Fixtures.cluster("match: {namespaceSelector: {matchLabels: {env: prod}}}"),
-            WorkloadContext.forImage(API, PlatformConstraints.NONE),
-            false,
-            "spec.match.namespaceSelector needs namespace labels and there is no namespace"),
-        new Case(
-            "namespaceSelector NotIn without namespace labels",
-            Fixtures.cluster(
-                "match: {namespaceSelector: {matchExpressions: [{key: env, operator: NotIn,"
-                    + " values: [dev]}]}}"),
             WorkloadContext.forImage(API, PlatformConstraints.NONE),
             true,
             null),
+        new Case(
+            "a bare image (CLI) is not selected by labels",
+            Fixtures.cluster(
+                "match: {objectSelector: {matchExpressions: [{key: tier, operator: Exists}]}}"),
+            WorkloadContext.forImage(API, PlatformConstraints.NONE),
+            true,
+            null),
+        new Case(
+            "a bare image (CLI) is in no excluded namespace",
+            Fixtures.cluster("exclude: {namespaces: [default]}"),
+            WorkloadContext.forImage(API, PlatformConstraints.NONE),
+            true,
+            null),
+        new Case(
+            "a bare image (CLI) is still matched by its reference",
+            Fixtures.cluster("match: {images: [\"quay.io/**\"]}"),
+            WorkloadContext.forImage(API, PlatformConstraints.NONE),
+            false,
+            "no image matches its spec.match.images"),
         new Case(
             "objectSelector matchExpressions In",
             Fixtures.cluster(
@@ -139,7 +150,7 @@ class PolicyMatchingTest {
             true,
             null),
         new Case(
-            "ImagePolicy without a namespace to know (CLI)",
+            "ImagePolicy of any namespace for a bare image (CLI)",
             Fixtures.namespaced("shop", "{}"),
             WorkloadContext.forImage(API, PlatformConstraints.NONE),
             true,
