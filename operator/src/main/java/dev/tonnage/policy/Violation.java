@@ -1,5 +1,6 @@
 package dev.tonnage.policy;
 
+import dev.tonnage.api.v1alpha1.RecordedViolation;
 import dev.tonnage.registry.Platform;
 import java.util.Objects;
 
@@ -60,5 +61,25 @@ public record Violation(
           case BASE_IMAGE_UNKNOWN -> "base image unknown, a known one is required";
         };
     return Warnings.line(policy.name(), image, platform == null ? null : platform.toString(), what);
+  }
+
+  /**
+   * This violation as the audit records it in the policy status, for the workload {@code kind
+   * namespace/name}.
+   */
+  public RecordedViolation toStatus(String namespace, String kind, String name) {
+    RecordedViolation recorded = new RecordedViolation();
+    recorded.setNamespace(namespace);
+    recorded.setKind(kind);
+    recorded.setName(name);
+    recorded.setContainer(container);
+    recorded.setImage(image);
+    recorded.setDigest(digest);
+    recorded.setPlatform(platform == null ? null : platform.toString());
+    recorded.setRule(rule.name());
+    recorded.setActual(actual);
+    recorded.setLimit(limit);
+    recorded.setMessage(message);
+    return recorded;
   }
 }

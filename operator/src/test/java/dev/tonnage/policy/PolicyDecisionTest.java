@@ -5,9 +5,11 @@ import static dev.tonnage.policy.Fixtures.image;
 import static dev.tonnage.policy.Fixtures.platform;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.tonnage.api.v1alpha1.RecordedViolation;
 import dev.tonnage.registry.ImageFacts;
 import dev.tonnage.registry.ImageReference;
 import dev.tonnage.registry.Platform;
+import io.fabric8.kubernetes.api.model.PodSpecBuilder;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
@@ -65,10 +67,7 @@ class PolicyDecisionTest {
             "shop",
             Map.of(),
             Map.of(),
-            PlatformConstraints.of(
-                new io.fabric8.kubernetes.api.model.PodSpecBuilder()
-                    .withNodeSelector(selector)
-                    .build()),
+            PlatformConstraints.of(new PodSpecBuilder().withNodeSelector(selector).build()),
             WEB);
     Evaluation evaluation = evaluate("limits: {maxCompressedSize: 500Mi}\n" + platforms, context);
     assertThat(evaluation.verdicts().get(0).checked().get(0).platforms())
@@ -281,6 +280,26 @@ class PolicyDecisionTest {
     assertThat(evaluation.denied()).isFalse();
     assertThat(evaluation.warnings()).isEmpty();
     assertThat(evaluation.denialMessage()).isEmpty();
+  }
+
+  @Test
+  void aViolationBecomesAStatusEntryOfThePolicy() {
+    Violation v =
+        evaluate("limits: {maxCompressedSize: 500Mi}", Fixtures.pod("shop", WEB))
+            .violations()
+            .get(0);
+    RecordedViolation recorded = v.toStatus("shop", "Deployment", "web");
+    assertThat(recorded.getNamespace()).isEqualTo("shop");
+    assertThat(recorded.getKind()).isEqualTo("Deployment");
+    assertThat(recorded.getName()).isEqualTo("web");
+    assertThat(recorded.getContainer()).isEqualTo("c0");
+    assertThat(recorded.getImage()).isEqualTo(WEB);
+    assertThat(recorded.getDigest()).isEqualTo(WEB_FACTS.digest());
+    assertThat(recorded.getPlatform()).isEqualTo("linux/amd64");
+    assertThat(recorded.getRule()).isEqualTo("MAX_COMPRESSED_SIZE");
+    assertThat(recorded.getActual()).isEqualTo(v.actual());
+    assertThat(recorded.getLimit()).isEqualTo("500 MiB");
+    assertThat(recorded.getMessage()).isEqualTo(v.message());
   }
 
   private static Evaluation evaluate(String spec, WorkloadContext context) {
