@@ -18,6 +18,7 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.NoSuchElementException;
 import java.util.concurrent.CompletableFuture;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -279,7 +280,7 @@ class CheckCommandTest {
       ImageFacts found = facts.get(need.reference().toString());
       return found == null
           ? CompletableFuture.failedFuture(
-              new java.util.NoSuchElementException(need.reference() + ": manifest unknown"))
+              new NoSuchElementException(need.reference() + ": manifest unknown"))
           : CompletableFuture.completedFuture(found);
     }
   }

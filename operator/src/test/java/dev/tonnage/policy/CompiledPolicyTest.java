@@ -7,6 +7,7 @@ import dev.tonnage.api.v1alpha1.PolicyAction;
 import dev.tonnage.api.v1alpha1.RegistryErrorAction;
 import dev.tonnage.registry.ImageReference;
 import dev.tonnage.registry.Platform;
+import java.util.Collections;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -116,7 +117,7 @@ class CompiledPolicyTest {
 
   @Test
   void refusesMoreEntriesThanTheCrdAllows() {
-    String images = String.join(", ", java.util.Collections.nCopies(65, "\"ghcr.io/acme/*\""));
+    String images = String.join(", ", Collections.nCopies(65, "\"ghcr.io/acme/*\""));
     assertThatThrownBy(() -> Fixtures.cluster("match: {images: [" + images + "]}"))
         .hasMessageContaining("spec.match.images: has 65 entries; at most 64 are allowed");
   }
