@@ -12,14 +12,17 @@ import dev.tonnage.policy.PolicyEvaluator;
 import dev.tonnage.policy.WorkloadContext;
 import dev.tonnage.registry.ImageFacts;
 import dev.tonnage.registry.ImageReference;
+import dev.tonnage.registry.InspectRequest;
 import dev.tonnage.registry.InvalidReferenceException;
 import dev.tonnage.registry.Platform;
+import dev.tonnage.registry.RegistryClient;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.charset.MalformedInputException;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -29,9 +32,11 @@ import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
+import picocli.CommandLine.ParentCommand;
 import picocli.CommandLine.Spec;
 
 /**
@@ -59,13 +64,11 @@ import picocli.CommandLine.Spec;
     })
 public final class CheckCommand implements Callable<Integer> {
 
-  /** How the report is printed. */
-  public enum Output {
-    TEXT,
-    JSON
-  }
+  @ParentCommand TonnageCommand parent;
 
   @Spec CommandSpec spec;
+
+  @Mixin RegistryOptions registryOptions;
 
   @Option(
       names = "--policy",
@@ -91,7 +94,13 @@ public final class CheckCommand implements Callable<Integer> {
       paramLabel = "text|json",
       defaultValue = "text",
       description = "text (default) or json: the verdicts per image.")
-  Output output;
+  OutputFormat output;
+
+  @Option(
+      names = {"-v", "--verbose"},
+      description =
+          "Log every registry request (method, URL without query, status, time) to stderr.")
+  boolean verbose;
 
   @Parameters(
       paramLabel = "IMAGE",
@@ -102,15 +111,11 @@ public final class CheckCommand implements Callable<Integer> {
   private final ImageFactsSource source;
 
   /**
-   * WIRING: the constructor picocli uses. Until the registry client is wired here, facts come from
-   * a source that reports it is missing.
+   * WIRING: the constructor picocli uses: facts come from a {@link RegistryClient} configured by
+   * the registry options (credentials from docker config.json, {@code --timeout} for the run).
    */
   public CheckCommand() {
-    this(
-        need ->
-            CompletableFuture.failedFuture(
-                new IllegalStateException(
-                    "tonnage check has no registry client wired in this build")));
+    this.source = null;
   }
 
   /** A check that reads image facts from {@code source} (tests, embedders). */
@@ -119,8 +124,7 @@ public final class CheckCommand implements Callable<Integer> {
   }
 
   @Override
-  public Integer call() {
-    PrintWriter out = spec.commandLine().getOut();
+  public Integer call() throws IOException {
     PrintWriter err = spec.commandLine().getErr();
     List<String> problems = new ArrayList<>();
     PlatformConstraints constraints = constraints(problems);
@@ -131,13 +135,40 @@ public final class CheckCommand implements Callable<Integer> {
       err.flush();
       return CheckReport.EXIT_ERROR;
     }
+    if (source != null) {
+      return check(source, policies, refs, constraints);
+    }
+    CliLogging.toStderr(verbose);
+    InspectRequest request =
+        new InspectRequest(
+            registryOptions.credentials(parent.environment(), parent.home()),
+            Instant.now().plus(registryOptions.timeout()),
+            false,
+            List.of());
+    try (RegistryClient client = new RegistryClient(registryOptions.clientConfig())) {
+      ImageFactsSource registry =
+          need ->
+              client.inspect(
+                  need.reference(),
+                  request
+                      .withUncompressed(need.uncompressedSize())
+                      .withCandidateBases(need.baseImageCandidates()));
+      return check(registry, policies, refs, constraints);
+    }
+  }
+
+  private int check(
+      ImageFactsSource facts,
+      List<CompiledPolicy> policies,
+      List<ImageReference> refs,
+      PlatformConstraints constraints) {
     List<WorkloadContext> contexts = new ArrayList<>();
     Map<ImageReference, CompletableFuture<ImageFacts>> fetches = new HashMap<>();
     for (String image : images) {
       WorkloadContext context = WorkloadContext.forImage(image, constraints);
       contexts.add(context);
       for (InspectionNeed need : PolicyEvaluator.imagesToInspect(policies, context)) {
-        fetches.computeIfAbsent(need.reference(), r -> fetch(need));
+        fetches.computeIfAbsent(need.reference(), r -> fetch(facts, need));
       }
     }
     List<CheckReport.ImageResult> results = new ArrayList<>();
@@ -156,14 +187,15 @@ public final class CheckCommand implements Callable<Integer> {
               evaluation));
     }
     CheckReport report = new CheckReport(results);
-    out.print(output == Output.JSON ? report.json() : report.text());
+    PrintWriter out = spec.commandLine().getOut();
+    out.print(output == OutputFormat.JSON ? report.json() : report.text());
     out.flush();
     return report.exitCode();
   }
 
-  private CompletableFuture<ImageFacts> fetch(InspectionNeed need) {
+  private static CompletableFuture<ImageFacts> fetch(ImageFactsSource facts, InspectionNeed need) {
     try {
-      return source.inspect(need);
+      return facts.inspect(need);
     } catch (RuntimeException e) {
       return CompletableFuture.failedFuture(e);
     }
