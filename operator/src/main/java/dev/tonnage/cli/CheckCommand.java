@@ -221,7 +221,7 @@ public final class CheckCommand implements Callable<Integer> {
         problems.add("--platform: " + e.getMessage());
       }
     }
-    return PlatformConstraints.anyOf(wanted);
+    return PlatformConstraints.forPlatforms(wanted);
   }
 
   private List<CompiledPolicy> policies(List<String> problems) {

@@ -82,7 +82,7 @@ public record PlatformConstraints(
    * Constraints admitting exactly the os/arch pairs of {@code platforms} (variants are not node
    * labels and are ignored); empty: no constraint.
    */
-  public static PlatformConstraints anyOf(List<Platform> platforms) {
+  public static PlatformConstraints forPlatforms(List<Platform> platforms) {
     List<List<LabelRequirement>> terms = new ArrayList<>();
     for (Platform p : platforms) {
       terms.add(

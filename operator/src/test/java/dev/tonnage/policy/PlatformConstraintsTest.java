@@ -91,10 +91,10 @@ class PlatformConstraintsTest {
 
   @Test
   void anyOfAdmitsTheListedOsArchPairs() {
-    PlatformConstraints constraints = PlatformConstraints.anyOf(List.of(ARM64));
+    PlatformConstraints constraints = PlatformConstraints.forPlatforms(List.of(ARM64));
     assertThat(constraints.admits(ARM64)).isTrue();
     assertThat(constraints.admits(AMD64)).isFalse();
-    assertThat(PlatformConstraints.anyOf(List.of()).isUnconstrained()).isTrue();
+    assertThat(PlatformConstraints.forPlatforms(List.of()).isUnconstrained()).isTrue();
   }
 
   private static PodSpec affinity(NodeSelectorTerm... terms) {
