@@ -1,5 +1,6 @@
 package dev.tonnage.audit;
 
+import dev.tonnage.policy.PolicyRef;
 import dev.tonnage.registry.ImageFacts;
 import dev.tonnage.registry.ImageReference;
 import java.time.Duration;
@@ -24,13 +25,13 @@ public interface AuditMetrics {
   void namespaceForgotten(String namespace);
 
   /** The policy's violations per namespace; namespaces left out lose their series. */
-  void violations(PolicyKey policy, Map<String, Integer> countByNamespace);
+  void violations(PolicyRef policy, Map<String, Integer> countByNamespace);
 
   /** The policy is gone: drop every series it had. */
-  void policyForgotten(PolicyKey policy);
+  void policyForgotten(PolicyRef policy);
 
   /** One audit finished. */
-  void auditCompleted(PolicyKey policy, Duration duration, boolean complete);
+  void auditCompleted(PolicyRef policy, Duration duration, boolean complete);
 
   /** Reports nothing. */
   AuditMetrics NONE =
@@ -48,13 +49,13 @@ public interface AuditMetrics {
         public void namespaceForgotten(String namespace) {}
 
         @Override
-        public void violations(PolicyKey policy, Map<String, Integer> countByNamespace) {}
+        public void violations(PolicyRef policy, Map<String, Integer> countByNamespace) {}
 
         @Override
-        public void policyForgotten(PolicyKey policy) {}
+        public void policyForgotten(PolicyRef policy) {}
 
         @Override
-        public void auditCompleted(PolicyKey policy, Duration duration, boolean complete) {}
+        public void auditCompleted(PolicyRef policy, Duration duration, boolean complete) {}
 
         @Override
         public String toString() {

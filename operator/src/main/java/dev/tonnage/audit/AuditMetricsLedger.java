@@ -1,5 +1,7 @@
 package dev.tonnage.audit;
 
+import dev.tonnage.policy.FactsOutcome;
+import dev.tonnage.policy.PolicyRef;
 import dev.tonnage.registry.ImageReference;
 import dev.tonnage.registry.PlatformFacts;
 import java.util.HashMap;
@@ -16,7 +18,7 @@ import java.util.Set;
 public final class AuditMetricsLedger {
 
   private final AuditMetrics metrics;
-  private final Map<PolicyKey, Map<String, Set<ImageReference>>> seen = new HashMap<>();
+  private final Map<PolicyRef, Map<String, Set<ImageReference>>> seen = new HashMap<>();
   private final Map<ImageReference, Integer> policiesByImage = new HashMap<>();
   private final Map<ImageReference, Long> compressedSize = new HashMap<>();
 
@@ -31,13 +33,13 @@ public final class AuditMetricsLedger {
    * @param violationsByNamespace the violation counts, per namespace with any
    */
   public synchronized void audited(
-      PolicyKey policy,
-      Map<ImageReference, ImageMeasurement> measurements,
+      PolicyRef policy,
+      Map<ImageReference, FactsOutcome> measurements,
       Map<String, Set<ImageReference>> imagesByNamespace,
       Map<String, Integer> violationsByNamespace,
       AuditOutcome outcome) {
-    for (Map.Entry<ImageReference, ImageMeasurement> e : measurements.entrySet()) {
-      if (e.getValue() instanceof ImageMeasurement.Measured measured) {
+    for (Map.Entry<ImageReference, FactsOutcome> e : measurements.entrySet()) {
+      if (e.getValue() instanceof FactsOutcome.Found measured) {
         metrics.imageMeasured(e.getKey(), measured.facts());
         measured.facts().platforms().stream()
             .filter(p -> !p.platform().isUnknown())
@@ -52,13 +54,13 @@ public final class AuditMetricsLedger {
   }
 
   /** The policy was deleted or became invalid: its series go, and what only it saw goes too. */
-  public synchronized void forget(PolicyKey policy) {
+  public synchronized void forget(PolicyRef policy) {
     replace(policy, Map.of());
     seen.remove(policy);
     metrics.policyForgotten(policy);
   }
 
-  private void replace(PolicyKey policy, Map<String, Set<ImageReference>> current) {
+  private void replace(PolicyRef policy, Map<String, Set<ImageReference>> current) {
     Map<String, Set<ImageReference>> before = seen.getOrDefault(policy, Map.of());
     Set<ImageReference> imagesBefore = union(before);
     Set<ImageReference> imagesNow = union(current);

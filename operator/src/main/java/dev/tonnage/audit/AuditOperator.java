@@ -1,19 +1,17 @@
 package dev.tonnage.audit;
 
+import dev.tonnage.policy.ImageFactsSource;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.extended.leaderelection.LeaderCallbacks;
 import io.javaoperatorsdk.operator.Operator;
 import io.javaoperatorsdk.operator.api.config.LeaderElectionConfigurationBuilder;
 import io.javaoperatorsdk.operator.api.monitoring.Metrics;
-import io.javaoperatorsdk.operator.api.reconciler.Reconciler;
 import java.time.Clock;
 import java.time.Duration;
-import java.util.List;
 import java.util.Objects;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.atomic.AtomicInteger;
-import java.util.function.Function;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -91,9 +89,8 @@ public final class AuditOperator implements AutoCloseable {
                         .build());
               }
             });
-    for (Reconciler<?> reconciler : b.reconcilers.apply(runtime)) {
-      operator.register(reconciler);
-    }
+    operator.register(new ClusterImagePolicyReconciler(runtime));
+    operator.register(new ImagePolicyReconciler(runtime));
   }
 
   public static Builder builder(KubernetesClient client) {
@@ -147,7 +144,6 @@ public final class AuditOperator implements AutoCloseable {
     private String identity = defaultIdentity();
     private boolean serverSideApply = true;
     private Metrics josdkMetrics;
-    private Function<AuditRuntime, List<Reconciler<?>>> reconcilers;
 
     private Builder(KubernetesClient client) {
       this.client = Objects.requireNonNull(client, "client");
@@ -204,15 +200,8 @@ public final class AuditOperator implements AutoCloseable {
       return this;
     }
 
-    /** The reconcilers to run, made from the shared runtime. */
-    public Builder reconcilers(Function<AuditRuntime, List<Reconciler<?>>> factory) {
-      this.reconcilers = factory;
-      return this;
-    }
-
     public AuditOperator build() {
       Objects.requireNonNull(facts, "facts: the audit needs an image facts source");
-      Objects.requireNonNull(reconcilers, "reconcilers");
       return new AuditOperator(this);
     }
 

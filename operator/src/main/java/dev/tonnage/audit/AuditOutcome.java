@@ -1,5 +1,6 @@
 package dev.tonnage.audit;
 
+import dev.tonnage.policy.PolicyRef;
 import java.time.Duration;
 import java.util.List;
 
@@ -16,7 +17,7 @@ import java.util.List;
  * @param duration how long the audit took
  */
 public record AuditOutcome(
-    PolicyKey policy,
+    PolicyRef policy,
     int workloads,
     int images,
     List<AuditViolation> violations,

@@ -1,11 +1,14 @@
 package dev.tonnage.audit;
 
+import dev.tonnage.api.v1alpha1.AuditSummary;
+import dev.tonnage.api.v1alpha1.ImagePolicyStatus;
+import dev.tonnage.api.v1alpha1.RecordedViolation;
 import io.fabric8.kubernetes.api.model.Condition;
 import java.util.List;
 
 /**
- * The status the audit writes on a policy (DESIGN.md "API"), before it is copied into the policy's
- * status class.
+ * The status the audit writes on a policy (DESIGN.md "API"): an immutable value that {@link
+ * AuditStatusBuilder} computes and {@link #toResourceStatus()} turns into the CRD's class.
  *
  * @param observedGeneration the metadata.generation this status describes
  * @param conditions the conditions; the audit owns {@code Ready}
@@ -18,7 +21,7 @@ public record AuditStatus(
     List<Condition> conditions,
     String lastAuditTime,
     Summary summary,
-    List<AuditViolation> violations) {
+    List<RecordedViolation> violations) {
 
   public AuditStatus {
     conditions = List.copyOf(conditions);
@@ -30,4 +33,46 @@ public record AuditStatus(
 
   /** The status before anything was written. */
   public static final AuditStatus EMPTY = new AuditStatus(null, List.of(), null, null, List.of());
+
+  /** Reads a policy's status; {@link #EMPTY} when it has none. */
+  public static AuditStatus of(ImagePolicyStatus status) {
+    if (status == null) {
+      return EMPTY;
+    }
+    AuditSummary s = status.getSummary();
+    return new AuditStatus(
+        status.getObservedGeneration(),
+        status.getConditions() == null ? List.of() : status.getConditions(),
+        status.getLastAuditTime(),
+        s == null
+            ? null
+            : new Summary(
+                zeroIfNull(s.getWorkloads()),
+                zeroIfNull(s.getImages()),
+                zeroIfNull(s.getViolations()),
+                zeroIfNull(s.getUnresolved())),
+        status.getViolations() == null ? List.of() : status.getViolations());
+  }
+
+  /** This status as the policy resource carries it. */
+  public ImagePolicyStatus toResourceStatus() {
+    ImagePolicyStatus status = new ImagePolicyStatus();
+    status.setObservedGeneration(observedGeneration);
+    status.setConditions(conditions);
+    status.setLastAuditTime(lastAuditTime);
+    if (summary != null) {
+      AuditSummary s = new AuditSummary();
+      s.setWorkloads(summary.workloads());
+      s.setImages(summary.images());
+      s.setViolations(summary.violations());
+      s.setUnresolved(summary.unresolved());
+      status.setSummary(s);
+    }
+    status.setViolations(violations);
+    return status;
+  }
+
+  private static int zeroIfNull(Integer value) {
+    return value == null ? 0 : value;
+  }
 }

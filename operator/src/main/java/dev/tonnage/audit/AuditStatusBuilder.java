@@ -1,5 +1,6 @@
 package dev.tonnage.audit;
 
+import dev.tonnage.api.v1alpha1.RecordedViolation;
 import io.fabric8.kubernetes.api.model.Condition;
 import io.fabric8.kubernetes.api.model.ConditionBuilder;
 import java.time.Instant;
@@ -30,7 +31,10 @@ public final class AuditStatusBuilder {
       AuditOutcome outcome, long generation, AuditStatus previous, Instant now) {
     List<AuditViolation> sorted = new ArrayList<>(outcome.violations());
     sorted.sort(AuditViolation.BY_HOW_FAR_OVER);
-    List<AuditViolation> listed = sorted.subList(0, Math.min(MAX_VIOLATIONS, sorted.size()));
+    List<RecordedViolation> listed =
+        sorted.subList(0, Math.min(MAX_VIOLATIONS, sorted.size())).stream()
+            .map(AuditViolation::toStatus)
+            .toList();
     Condition ready;
     if (outcome.unresolved() == 0) {
       ready =

@@ -3,6 +3,9 @@ package dev.tonnage.audit;
 import com.github.benmanes.caffeine.cache.Cache;
 import com.github.benmanes.caffeine.cache.Caffeine;
 import com.github.benmanes.caffeine.cache.Ticker;
+import dev.tonnage.policy.FactsOutcome;
+import dev.tonnage.policy.ImageFactsSource;
+import dev.tonnage.policy.InspectionNeed;
 import dev.tonnage.registry.ImageFacts;
 import dev.tonnage.registry.ImageReference;
 import java.time.Duration;
@@ -12,9 +15,8 @@ import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CompletionException;
-import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
@@ -37,7 +39,7 @@ public final class ImageMeasurer {
   private final RegistryBudget budget;
   private final ExecutorService executor;
   private final Duration timeout;
-  private final Cache<ImageReference, ImageFacts> recent;
+  private final Cache<InspectionNeed, ImageFacts> recent;
 
   public ImageMeasurer(
       ImageFactsSource source, RegistryBudget budget, ExecutorService executor, Duration timeout) {
@@ -63,42 +65,60 @@ public final class ImageMeasurer {
             .build();
   }
 
-  /** Facts or the reason they are missing, for every reference in {@code references}. */
-  public Map<ImageReference, ImageMeasurement> measureAll(Collection<ImageReference> references) {
-    List<ImageReference> distinct = new ArrayList<>(new LinkedHashSet<>(references));
-    List<CompletableFuture<ImageMeasurement>> futures = new ArrayList<>(distinct.size());
-    for (ImageReference ref : distinct) {
-      futures.add(CompletableFuture.supplyAsync(() -> measure(ref), executor));
+  /**
+   * Facts or the reason they are missing, for every image {@code needs} name; needs for the same
+   * image are merged (uncompressed sizes if any asks, every base image candidate).
+   */
+  public Map<ImageReference, FactsOutcome> measureAll(Collection<InspectionNeed> needs) {
+    List<InspectionNeed> distinct = merge(needs);
+    List<CompletableFuture<FactsOutcome>> futures = new ArrayList<>(distinct.size());
+    for (InspectionNeed need : distinct) {
+      futures.add(CompletableFuture.supplyAsync(() -> measure(need), executor));
     }
-    Map<ImageReference, ImageMeasurement> result = new LinkedHashMap<>();
+    Map<ImageReference, FactsOutcome> result = new LinkedHashMap<>();
     for (int i = 0; i < distinct.size(); i++) {
-      result.put(distinct.get(i), futures.get(i).join());
+      result.put(distinct.get(i).reference(), futures.get(i).join());
     }
     return result;
   }
 
-  private ImageMeasurement measure(ImageReference ref) {
-    ImageFacts known = recent.getIfPresent(ref);
+  private FactsOutcome measure(InspectionNeed need) {
+    ImageFacts known = recent.getIfPresent(need);
     if (known != null) {
-      return new ImageMeasurement.Measured(known);
+      return FactsOutcome.found(known);
     }
+    ImageReference ref = need.reference();
     try {
       budget.acquire(ref.registry());
-      ImageFacts facts = source.facts(ref).get(timeout.toMillis(), TimeUnit.MILLISECONDS);
-      recent.put(ref, facts);
-      return new ImageMeasurement.Measured(facts);
+      ImageFacts facts = source.inspect(need).get(timeout.toMillis(), TimeUnit.MILLISECONDS);
+      recent.put(need, facts);
+      return FactsOutcome.found(facts);
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
-      return new ImageMeasurement.Unavailable(
-          "the audit was stopped before " + ref + " was measured");
+      return new FactsOutcome.Unavailable(
+          "Interrupted", "the audit was stopped before " + ref + " was measured");
     } catch (TimeoutException e) {
-      return new ImageMeasurement.Unavailable(
+      return new FactsOutcome.Unavailable(
+          "Timeout",
           "no facts for " + ref + " within " + timeout.toSeconds() + " s; the registry is slow");
-    } catch (ExecutionException | CompletionException e) {
-      Throwable cause = e.getCause() == null ? e : e.getCause();
-      return new ImageMeasurement.Unavailable(String.valueOf(cause.getMessage()));
-    } catch (RuntimeException e) {
-      return new ImageMeasurement.Unavailable(String.valueOf(e.getMessage()));
+    } catch (Exception e) {
+      return FactsOutcome.failed(e);
     }
+  }
+
+  private static List<InspectionNeed> merge(Collection<InspectionNeed> needs) {
+    Map<ImageReference, InspectionNeed> byImage = new LinkedHashMap<>();
+    for (InspectionNeed need : needs) {
+      byImage.merge(
+          need.reference(),
+          need,
+          (a, b) -> {
+            Set<ImageReference> bases = new LinkedHashSet<>(a.baseImageCandidates());
+            bases.addAll(b.baseImageCandidates());
+            return new InspectionNeed(
+                a.reference(), a.uncompressedSize() || b.uncompressedSize(), List.copyOf(bases));
+          });
+    }
+    return new ArrayList<>(byImage.values());
   }
 }

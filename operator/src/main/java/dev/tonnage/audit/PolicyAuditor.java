@@ -1,7 +1,18 @@
 package dev.tonnage.audit;
 
+import dev.tonnage.api.v1alpha1.SizeLimits;
+import dev.tonnage.policy.CompiledPolicy;
+import dev.tonnage.policy.Evaluation;
+import dev.tonnage.policy.FactsOutcome;
+import dev.tonnage.policy.InspectionNeed;
+import dev.tonnage.policy.PolicyEvaluator;
+import dev.tonnage.policy.PolicyRef;
+import dev.tonnage.policy.PolicyVerdict;
+import dev.tonnage.policy.UnavailableFacts;
+import dev.tonnage.policy.Violation;
+import dev.tonnage.policy.WorkloadContext;
+import dev.tonnage.registry.ImageFacts;
 import dev.tonnage.registry.ImageReference;
-import io.fabric8.kubernetes.api.model.Pod;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -13,11 +24,13 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
+import java.util.TreeSet;
 
 /**
  * The audit of one policy, shared by both reconcilers: observe the Pods it covers (from informer
- * caches), measure each distinct image once, evaluate every workload with the policy, then record
- * Events and metrics. Building and writing the status is the reconciler's part.
+ * caches), measure each distinct image once, judge every workload with the one {@link
+ * PolicyEvaluator} the webhook and the CLI use, then record Events and metrics. Building and
+ * writing the status is the reconciler's part.
  */
 public final class PolicyAuditor {
 
@@ -50,83 +63,92 @@ public final class PolicyAuditor {
 
   /**
    * Audits {@code policy} over the Pods of {@code namespace} (an ImagePolicy's own) or of every
-   * namespace (null, for a ClusterImagePolicy).
+   * namespace (null, for a ClusterImagePolicy). {@code limits} is the policy's spec.limits, to rank
+   * violations by how far over they are.
    */
-  public AuditOutcome audit(AuditPolicy policy, String namespace) {
+  public AuditOutcome audit(CompiledPolicy policy, SizeLimits limits, String namespace) {
     Instant start = clock.instant();
+    List<CompiledPolicy> policies = List.of(policy);
     Map<String, Map<String, String>> namespaceLabels = new HashMap<>();
-    List<Pod> inScope = new ArrayList<>();
-    for (Pod pod : cluster.pods(namespace)) {
-      String ns = pod.getMetadata().getNamespace();
-      Map<String, String> labels = namespaceLabels.computeIfAbsent(ns, cluster::namespaceLabels);
-      if (policy.appliesToNamespace(ns, labels)) {
-        inScope.add(pod);
-      }
-    }
-
     List<Covered> covered = new ArrayList<>();
-    Set<ImageReference> images = new LinkedHashSet<>();
-    for (AuditedWorkload workload : new WorkloadGrouper(cluster).group(inScope)) {
-      Map<String, String> labels = namespaceLabels.get(workload.ref().namespace());
-      Set<ImageReference> needed = policy.imagesToInspect(workload, labels);
+    List<InspectionNeed> needs = new ArrayList<>();
+    for (AuditedWorkload workload : new WorkloadGrouper(cluster).group(cluster.pods(namespace))) {
+      Map<String, String> labels =
+          namespaceLabels.computeIfAbsent(workload.ref().namespace(), cluster::namespaceLabels);
+      WorkloadContext context = workload.context(labels);
+      List<InspectionNeed> needed = PolicyEvaluator.imagesToInspect(policies, context);
       if (!needed.isEmpty()) {
-        covered.add(new Covered(workload, labels, needed));
-        images.addAll(needed);
+        covered.add(new Covered(workload.ref(), context, needed));
+        needs.addAll(needed);
       }
     }
 
-    Map<ImageReference, ImageMeasurement> measurements = measurer.measureAll(images);
+    Map<ImageReference, FactsOutcome> facts = measurer.measureAll(needs);
 
     List<AuditViolation> violations = new ArrayList<>();
+    Set<String> unresolved = new TreeSet<>();
     Map<String, Integer> violationsByNamespace = new TreeMap<>();
     Map<String, Set<ImageReference>> imagesByNamespace = new HashMap<>();
     for (Covered c : covered) {
-      imagesByNamespace
-          .computeIfAbsent(c.workload().ref().namespace(), ns -> new HashSet<>())
-          .addAll(c.images());
-      List<AuditViolation> found = policy.evaluate(c.workload(), c.namespaceLabels(), measurements);
-      violations.addAll(found);
-      if (!found.isEmpty()) {
-        violationsByNamespace.merge(c.workload().ref().namespace(), found.size(), Integer::sum);
-      }
-      for (AuditViolation v : found) {
-        warnOnce(c.workload().ref(), v.image(), v.reason(), policy.key() + ": " + v.message());
-      }
-      for (ImageReference image : c.images()) {
-        if (measurements.get(image) instanceof ImageMeasurement.Unavailable missing) {
+      String ns = c.workload().namespace();
+      Set<ImageReference> running = imagesByNamespace.computeIfAbsent(ns, k -> new HashSet<>());
+      c.needs().forEach(n -> running.add(n.reference()));
+      Evaluation evaluation = PolicyEvaluator.evaluate(policies, c.context(), facts::get);
+      for (PolicyVerdict verdict : evaluation.verdicts()) {
+        for (Violation v : verdict.violations()) {
+          AuditViolation row = AuditViolation.of(c.workload(), v, limits, factsOf(facts, v));
+          violations.add(row);
+          violationsByNamespace.merge(ns, 1, Integer::sum);
+          if (v.uncertain()) {
+            unresolved.add(v.image());
+          }
+          warnOnce(c.workload(), v.image(), row.reason(), policy.ref() + ": " + v.message());
+        }
+        for (UnavailableFacts missing : verdict.unavailable()) {
+          unresolved.add(missing.image());
           warnOnce(
-              c.workload().ref(),
-              image.toString(),
+              c.workload(),
+              missing.image(),
               EventReason.ImageFactsUnavailable,
-              policy.key() + " could not measure " + image + ": " + missing.reason());
+              policy.ref() + " could not measure " + missing.image() + ": " + missing.message());
         }
       }
     }
 
     List<String> registryErrors = new ArrayList<>();
-    measurements.forEach(
-        (image, m) -> {
-          if (m instanceof ImageMeasurement.Unavailable missing) {
-            registryErrors.add(image + ": " + missing.reason());
+    facts.forEach(
+        (image, outcome) -> {
+          if (outcome instanceof FactsOutcome.Unavailable missing) {
+            registryErrors.add(image + ": " + missing.message());
           }
         });
     AuditOutcome outcome =
         new AuditOutcome(
-            policy.key(),
+            policy.ref(),
             covered.size(),
-            measurements.size(),
+            facts.size(),
             violations,
-            registryErrors.size(),
+            unresolved.size(),
             registryErrors,
-            measurements.size(),
+            facts.size(),
             Duration.between(start, clock.instant()));
-    metrics.audited(policy.key(), measurements, imagesByNamespace, violationsByNamespace, outcome);
+    metrics.audited(policy.ref(), facts, imagesByNamespace, violationsByNamespace, outcome);
     return outcome;
   }
 
   /** The policy is gone or invalid: forget its metric series. */
-  public void forget(PolicyKey policy) {
+  public void forget(PolicyRef policy) {
     metrics.forget(policy);
+  }
+
+  private static ImageFacts factsOf(Map<ImageReference, FactsOutcome> facts, Violation v) {
+    try {
+      return facts.get(ImageReference.parse(v.image())) instanceof FactsOutcome.Found found
+          ? found.facts()
+          : null;
+    } catch (IllegalArgumentException e) {
+      return null;
+    }
   }
 
   private void warnOnce(WorkloadRef workload, String image, EventReason reason, String message) {
@@ -136,5 +158,9 @@ public final class PolicyAuditor {
   }
 
   private record Covered(
-      AuditedWorkload workload, Map<String, String> namespaceLabels, Set<ImageReference> images) {}
+      WorkloadRef workload, WorkloadContext context, List<InspectionNeed> needs) {
+    Covered {
+      needs = List.copyOf(new LinkedHashSet<>(needs));
+    }
+  }
 }

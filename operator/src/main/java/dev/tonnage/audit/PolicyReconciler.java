@@ -1,7 +1,14 @@
 package dev.tonnage.audit;
 
+import dev.tonnage.api.v1alpha1.ImagePolicySpec;
+import dev.tonnage.api.v1alpha1.ImagePolicyStatus;
+import dev.tonnage.policy.CompiledPolicy;
+import dev.tonnage.policy.InvalidPolicyException;
+import dev.tonnage.policy.PolicyRef;
 import io.fabric8.kubernetes.api.model.HasMetadata;
+import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
 import io.fabric8.kubernetes.api.model.Pod;
+import io.fabric8.kubernetes.client.CustomResource;
 import io.javaoperatorsdk.operator.api.reconciler.Context;
 import io.javaoperatorsdk.operator.api.reconciler.ErrorStatusUpdateControl;
 import io.javaoperatorsdk.operator.api.reconciler.EventSourceContext;
@@ -30,21 +37,32 @@ import org.slf4j.LoggerFactory;
  *
  * @param <P> the policy kind
  */
-public abstract class PolicyReconciler<P extends HasMetadata> implements Reconciler<P> {
+public abstract class PolicyReconciler<P extends CustomResource<ImagePolicySpec, ImagePolicyStatus>>
+    implements Reconciler<P> {
 
   /** The Ready reason when an audit failed unexpectedly (it is retried). */
   public static final String REASON_AUDIT_FAILED = "AuditFailed";
 
   private static final Logger LOG = LoggerFactory.getLogger(PolicyReconciler.class);
 
-  private final PolicyKind<P> kind;
   private final AuditRuntime runtime;
-  private final Map<ResourceID, AuditPolicy> compiled = new ConcurrentHashMap<>();
+  private final Map<ResourceID, PolicyRef> audited = new ConcurrentHashMap<>();
 
-  protected PolicyReconciler(PolicyKind<P> kind, AuditRuntime runtime) {
-    this.kind = kind;
+  protected PolicyReconciler(AuditRuntime runtime) {
     this.runtime = runtime;
   }
+
+  /** Compiles the spec with the shared evaluator; throws {@link InvalidPolicyException}. */
+  protected abstract CompiledPolicy compile(P policy);
+
+  /** The namespace whose Pods the policy covers, or null for every namespace. */
+  protected abstract String auditedNamespace(P policy);
+
+  /** The policy's reference, for metrics, Events and logs. */
+  protected abstract PolicyRef refOf(P policy);
+
+  /** A new, empty resource of the kind, for status patches. */
+  protected abstract P newResource();
 
   @Override
   public UpdateControl<P> reconcile(P policy, Context<P> context) {
@@ -53,26 +71,27 @@ public abstract class PolicyReconciler<P extends HasMetadata> implements Reconci
       return UpdateControl.noUpdate();
     }
     ResourceID id = ResourceID.fromResource(policy);
-    PolicyKey key = kind.keyOf(policy);
+    PolicyRef ref = refOf(policy);
     long generation = generationOf(policy);
-    AuditStatus previous = kind.statusOf(policy);
-    AuditPolicy audited;
+    AuditStatus previous = AuditStatus.of(policy.getStatus());
+    CompiledPolicy compiled;
     try {
-      audited = kind.compile(policy);
+      compiled = compile(policy);
     } catch (InvalidPolicyException e) {
-      LOG.info("{} has an invalid spec: {}", key, e.getMessage());
-      compiled.remove(id);
-      runtime.auditor().forget(key);
+      LOG.info("{} has an invalid spec: {}", ref, e.getMessage());
+      audited.remove(id);
+      runtime.auditor().forget(ref);
       return write(
           policy,
           AuditStatusBuilder.invalidSpec(
-              e.getMessage(), generation, previous, runtime.clock().instant()));
+              String.join("; ", e.problems()), generation, previous, runtime.clock().instant()));
     }
-    compiled.put(id, audited);
-    AuditOutcome outcome = runtime.auditor().audit(audited, kind.auditedNamespace(policy));
+    audited.put(id, ref);
+    AuditOutcome outcome =
+        runtime.auditor().audit(compiled, policy.getSpec().getLimits(), auditedNamespace(policy));
     LOG.info(
         "audited {}: {} workloads, {} images, {} violations, {} unresolved in {} ms",
-        key,
+        ref,
         outcome.workloads(),
         outcome.images(),
         outcome.violations().size(),
@@ -87,8 +106,8 @@ public abstract class PolicyReconciler<P extends HasMetadata> implements Reconci
   /** The one error-status path: Ready=False, AuditFailed, and JOSDK retries with backoff. */
   @Override
   public ErrorStatusUpdateControl<P> updateErrorStatus(P policy, Context<P> context, Exception e) {
-    LOG.warn("audit of {} failed: {}", kind.keyOf(policy), e.toString());
-    AuditStatus previous = kind.statusOf(policy);
+    LOG.warn("audit of {} failed: {}", refOf(policy), e.toString());
+    AuditStatus previous = AuditStatus.of(policy.getStatus());
     AuditStatus failed =
         AuditStatusBuilder.failed(
             REASON_AUDIT_FAILED,
@@ -97,7 +116,7 @@ public abstract class PolicyReconciler<P extends HasMetadata> implements Reconci
             previous,
             runtime.clock().instant());
     runtime.statusWrites().incrementAndGet();
-    return ErrorStatusUpdateControl.patchStatus(kind.statusPatch(policy, failed));
+    return ErrorStatusUpdateControl.patchStatus(statusPatch(policy, failed));
   }
 
   @Override
@@ -113,29 +132,20 @@ public abstract class PolicyReconciler<P extends HasMetadata> implements Reconci
 
   /**
    * The policies of this kind that may cover {@code pod}: by namespace scope only (cheap); the
-   * audit itself applies the object selector and image globs.
+   * audit itself applies selectors, exclusions and image globs.
    */
   Set<ResourceID> policiesCovering(Pod pod, IndexerResourceCache<P> policies) {
     String namespace = pod.getMetadata().getNamespace();
-    Map<String, String> labels = null;
     Set<ResourceID> ids = new HashSet<>();
-    for (P policy : policies.list().toList()) {
-      String scope = kind.auditedNamespace(policy);
-      if (scope != null && !scope.equals(namespace)) {
-        continue;
-      }
-      ResourceID id = ResourceID.fromResource(policy);
-      AuditPolicy known = compiled.get(id);
-      if (known != null) {
-        if (labels == null) {
-          labels = runtime.cluster().namespaceLabels(namespace);
-        }
-        if (!known.appliesToNamespace(namespace, labels)) {
-          continue;
-        }
-      }
-      ids.add(id);
-    }
+    policies
+        .list()
+        .forEach(
+            policy -> {
+              String scope = auditedNamespace(policy);
+              if (scope == null || scope.equals(namespace)) {
+                ids.add(ResourceID.fromResource(policy));
+              }
+            });
     return ids;
   }
 
@@ -144,16 +154,31 @@ public abstract class PolicyReconciler<P extends HasMetadata> implements Reconci
    * operator), so their metric series are dropped here, at every debounce window.
    */
   void forgetDeleted(IndexerResourceCache<P> policies) {
-    for (Map.Entry<ResourceID, AuditPolicy> e : compiled.entrySet()) {
-      if (policies.get(e.getKey()).isEmpty() && compiled.remove(e.getKey(), e.getValue())) {
-        runtime.auditor().forget(e.getValue().key());
+    for (Map.Entry<ResourceID, PolicyRef> e : audited.entrySet()) {
+      if (policies.get(e.getKey()).isEmpty() && audited.remove(e.getKey(), e.getValue())) {
+        runtime.auditor().forget(e.getValue());
       }
     }
   }
 
   private UpdateControl<P> write(P policy, AuditStatus status) {
     runtime.statusWrites().incrementAndGet();
-    return UpdateControl.patchStatus(kind.statusPatch(policy, status));
+    return UpdateControl.patchStatus(statusPatch(policy, status));
+  }
+
+  /**
+   * A fresh object carrying only the policy's name, namespace and {@code status}: what a status
+   * patch sends, so it can never overwrite spec or metadata.
+   */
+  private P statusPatch(P policy, AuditStatus status) {
+    P fresh = newResource();
+    fresh.setMetadata(
+        new ObjectMetaBuilder()
+            .withName(policy.getMetadata().getName())
+            .withNamespace(policy.getMetadata().getNamespace())
+            .build());
+    fresh.setStatus(status.toResourceStatus());
+    return fresh;
   }
 
   private Duration nextAudit() {

@@ -1,6 +1,7 @@
 package dev.tonnage.audit;
 
 import dev.tonnage.metrics.TonnageMetrics;
+import dev.tonnage.policy.PolicyRef;
 import dev.tonnage.registry.ImageFacts;
 import dev.tonnage.registry.ImageReference;
 import dev.tonnage.registry.PlatformFacts;
@@ -52,18 +53,26 @@ public final class TonnageAuditMetrics implements AuditMetrics {
   }
 
   @Override
-  public void violations(PolicyKey policy, Map<String, Integer> countByNamespace) {
-    metrics.replaceViolations(policy.label(), countByNamespace);
+  public void violations(PolicyRef policy, Map<String, Integer> countByNamespace) {
+    metrics.replaceViolations(label(policy), countByNamespace);
   }
 
   @Override
-  public void policyForgotten(PolicyKey policy) {
-    metrics.forgetPolicy(policy.label());
+  public void policyForgotten(PolicyRef policy) {
+    metrics.forgetPolicy(label(policy));
+  }
+
+  /**
+   * The {@code policy} label: the name of a ClusterImagePolicy, {@code namespace/name} of an
+   * ImagePolicy, so the two kinds never share a series.
+   */
+  static String label(PolicyRef policy) {
+    return policy.namespace() == null ? policy.name() : policy.namespace() + "/" + policy.name();
   }
 
   /** Any finished audit counts: unmeasurable images have their own alert (registry errors). */
   @Override
-  public void auditCompleted(PolicyKey policy, Duration duration, boolean complete) {
+  public void auditCompleted(PolicyRef policy, Duration duration, boolean complete) {
     metrics.auditCompleted(clock.instant());
   }
 }

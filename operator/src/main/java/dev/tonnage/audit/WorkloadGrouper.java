@@ -1,7 +1,7 @@
 package dev.tonnage.audit;
 
-import io.fabric8.kubernetes.api.model.Container;
-import io.fabric8.kubernetes.api.model.EphemeralContainer;
+import dev.tonnage.policy.ContainerImage;
+import dev.tonnage.policy.PlatformConstraints;
 import io.fabric8.kubernetes.api.model.OwnerReference;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.PodSpec;
@@ -103,26 +103,9 @@ public final class WorkloadGrouper {
 
     void add(PodSpec spec) {
       pods++;
-      addAll(spec.getInitContainers(), ContainerImage.Type.INIT_CONTAINER);
-      addAll(spec.getContainers(), ContainerImage.Type.CONTAINER);
-      if (spec.getEphemeralContainers() != null) {
-        for (EphemeralContainer c : spec.getEphemeralContainers()) {
-          if (c.getImage() != null) {
-            containers.add(
-                new ContainerImage(
-                    c.getName(), c.getImage(), ContainerImage.Type.EPHEMERAL_CONTAINER));
-          }
-        }
-      }
-    }
-
-    private void addAll(List<Container> list, ContainerImage.Type type) {
-      if (list == null) {
-        return;
-      }
-      for (Container c : list) {
-        if (c.getImage() != null) {
-          containers.add(new ContainerImage(c.getName(), c.getImage(), type));
+      for (ContainerImage c : ContainerImage.of(spec)) {
+        if (!c.image().isEmpty()) {
+          containers.add(c);
         }
       }
     }
@@ -132,7 +115,7 @@ public final class WorkloadGrouper {
       return new AuditedWorkload(
           ref,
           labels == null ? Map.of() : labels,
-          first.getSpec(),
+          PlatformConstraints.of(first.getSpec()),
           new ArrayList<>(containers),
           pods);
     }

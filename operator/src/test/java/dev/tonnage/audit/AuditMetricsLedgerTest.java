@@ -2,6 +2,8 @@ package dev.tonnage.audit;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.tonnage.policy.FactsOutcome;
+import dev.tonnage.policy.PolicyRef;
 import dev.tonnage.registry.ImageReference;
 import java.time.Duration;
 import java.util.LinkedHashMap;
@@ -15,15 +17,15 @@ class AuditMetricsLedgerTest {
 
   private final RecordingMetrics metrics = new RecordingMetrics();
   private final AuditMetricsLedger ledger = new AuditMetricsLedger(metrics);
-  private final PolicyKey slim = PolicyKey.cluster("slim");
-  private final PolicyKey team = PolicyKey.namespaced("shop", "team");
+  private final PolicyRef slim = PolicyRef.cluster("slim");
+  private final PolicyRef team = PolicyRef.namespaced("shop", "team");
 
   @Test
   void measuredImagesArePublishedAndUnmeasuredOnesAreNot() {
     audit(slim, Map.of("shop", Set.of("a:1", "b:1")), Map.of(), 0);
     ledger.audited(
         team,
-        Map.of(ref("c:1"), new ImageMeasurement.Unavailable("not found")),
+        Map.of(ref("c:1"), new FactsOutcome.Unavailable("NotFound", "not found")),
         Map.of("shop", Set.of(ref("c:1"))),
         Map.of(),
         outcome(team, 1));
@@ -74,7 +76,7 @@ class AuditMetricsLedgerTest {
   }
 
   private void audit(
-      PolicyKey policy,
+      PolicyRef policy,
       Map<String, Set<String>> imagesByNamespace,
       Map<String, Integer> violations,
       int unresolved) {
@@ -87,11 +89,11 @@ class AuditMetricsLedgerTest {
                         e.getValue().stream()
                             .map(ImageReference::parse)
                             .collect(Collectors.toSet())));
-    Map<ImageReference, ImageMeasurement> measured = new LinkedHashMap<>();
+    Map<ImageReference, FactsOutcome> measured = new LinkedHashMap<>();
     refs.values().stream()
         .flatMap(Set::stream)
         .sorted(java.util.Comparator.comparing(ImageReference::toString))
-        .forEach(r -> measured.put(r, new ImageMeasurement.Measured(TestingFacts.ofSize(r, 1000))));
+        .forEach(r -> measured.put(r, FactsOutcome.found(TestingFacts.ofSize(r, 1000))));
     ledger.audited(policy, measured, refs, violations, outcome(policy, unresolved));
   }
 
@@ -99,7 +101,7 @@ class AuditMetricsLedgerTest {
     return ImageReference.parse(image);
   }
 
-  private static AuditOutcome outcome(PolicyKey policy, int unresolved) {
+  private static AuditOutcome outcome(PolicyRef policy, int unresolved) {
     return new AuditOutcome(
         policy, 0, 0, List.of(), unresolved, List.of(), 0, Duration.ofMillis(1));
   }

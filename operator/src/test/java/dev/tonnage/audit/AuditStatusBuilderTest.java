@@ -2,8 +2,14 @@ package dev.tonnage.audit;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.tonnage.api.v1alpha1.RecordedViolation;
+import dev.tonnage.policy.PolicyRef;
+import dev.tonnage.policy.Rule;
+import dev.tonnage.policy.Violation;
+import dev.tonnage.registry.Platform;
 import io.fabric8.kubernetes.api.model.Condition;
 import io.fabric8.kubernetes.api.model.ConditionBuilder;
+import io.fabric8.kubernetes.client.utils.Serialization;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -12,7 +18,7 @@ import org.junit.jupiter.api.Test;
 
 class AuditStatusBuilderTest {
 
-  private static final PolicyKey POLICY = PolicyKey.cluster("slim-images");
+  private static final PolicyRef POLICY = PolicyRef.cluster("slim-images");
   private static final Instant T0 = Instant.parse("2026-11-26T10:00:00.123Z");
   private static final Instant T1 = Instant.parse("2026-11-26T10:10:00Z");
 
@@ -25,7 +31,7 @@ class AuditStatusBuilderTest {
             0);
     AuditStatus status = AuditStatusBuilder.audited(outcome, 1, AuditStatus.EMPTY, T0);
     assertThat(status.violations())
-        .extracting(v -> v.workload().name())
+        .extracting(RecordedViolation::getName)
         .containsExactly("c", "e", "a", "d", "b");
   }
 
@@ -37,7 +43,7 @@ class AuditStatusBuilderTest {
     }
     AuditStatus status = AuditStatusBuilder.audited(outcome(many, 0), 1, AuditStatus.EMPTY, T0);
     assertThat(status.violations()).hasSize(AuditStatusBuilder.MAX_VIOLATIONS);
-    assertThat(status.violations().get(0).workload().name()).isEqualTo("w119");
+    assertThat(status.violations().get(0).getName()).isEqualTo("w119");
     assertThat(status.summary()).isEqualTo(new AuditStatus.Summary(7, 9, 120, 0));
   }
 
@@ -123,8 +129,9 @@ class AuditStatusBuilderTest {
     List<AuditViolation> violations = List.of(size("a", 2), size("b", 2), baseImage("c"));
     List<AuditViolation> reversed = new ArrayList<>(violations);
     java.util.Collections.reverse(reversed);
-    assertThat(AuditStatusBuilder.audited(outcome(violations, 0), 1, AuditStatus.EMPTY, T0))
-        .isEqualTo(AuditStatusBuilder.audited(outcome(reversed, 0), 1, AuditStatus.EMPTY, T0));
+    assertThat(json(AuditStatusBuilder.audited(outcome(violations, 0), 1, AuditStatus.EMPTY, T0)))
+        .isEqualTo(
+            json(AuditStatusBuilder.audited(outcome(reversed, 0), 1, AuditStatus.EMPTY, T0)));
   }
 
   private static AuditOutcome outcome(List<AuditViolation> violations, int unresolved) {
@@ -148,15 +155,23 @@ class AuditStatusBuilderTest {
       String workload, String rule, double ratio, EventReason reason) {
     return new AuditViolation(
         new WorkloadRef("apps/v1", "Deployment", "shop", workload, null),
-        "app",
-        "ghcr.io/acme/" + workload + ":1",
-        null,
-        "linux/amd64",
-        rule,
-        "actual",
-        "limit",
-        rule + " broken",
+        new Violation(
+            POLICY,
+            "app",
+            "ghcr.io/acme/" + workload + ":1",
+            null,
+            Platform.LINUX_AMD64,
+            Rule.valueOf(rule),
+            "actual",
+            "limit",
+            rule + " broken",
+            "remedy",
+            false),
         ratio,
         reason);
+  }
+
+  private static String json(AuditStatus status) {
+    return Serialization.asJson(status.toResourceStatus());
   }
 }

@@ -1,5 +1,7 @@
 package dev.tonnage.audit;
 
+import dev.tonnage.policy.ImageFactsSource;
+import dev.tonnage.policy.InspectionNeed;
 import dev.tonnage.registry.ImageFacts;
 import dev.tonnage.registry.ImageReference;
 import java.util.Map;
@@ -34,7 +36,8 @@ final class FakeFactsSource implements ImageFactsSource {
   }
 
   @Override
-  public CompletableFuture<ImageFacts> facts(ImageReference reference) {
+  public CompletableFuture<ImageFacts> inspect(InspectionNeed need) {
+    ImageReference reference = need.reference();
     String key = reference.toString();
     total.incrementAndGet();
     fetches.computeIfAbsent(key, k -> new AtomicInteger()).incrementAndGet();

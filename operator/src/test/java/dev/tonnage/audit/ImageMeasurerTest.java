@@ -2,6 +2,9 @@ package dev.tonnage.audit;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.tonnage.policy.FactsOutcome;
+import dev.tonnage.policy.ImageFactsSource;
+import dev.tonnage.policy.InspectionNeed;
 import dev.tonnage.registry.ImageFacts;
 import dev.tonnage.registry.ImageReference;
 import java.time.Duration;
@@ -28,8 +31,8 @@ class ImageMeasurerTest {
   void eachDistinctImageIsFetchedOnceHoweverOftenItIsListed() {
     FakeFactsSource source = new FakeFactsSource(100);
     ImageMeasurer measurer = new ImageMeasurer(source, generous, pool, Duration.ofSeconds(5));
-    Map<ImageReference, ImageMeasurement> result =
-        measurer.measureAll(List.of(ref("a:1"), ref("b:1"), ref("a:1"), ref("docker.io/a:1")));
+    Map<ImageReference, FactsOutcome> result =
+        measurer.measureAll(needs("a:1", "b:1", "a:1", "docker.io/a:1"));
     assertThat(result).hasSize(2);
     assertThat(source.total.get()).isEqualTo(2);
   }
@@ -40,11 +43,11 @@ class ImageMeasurerTest {
     AtomicLong nanos = new AtomicLong();
     ImageMeasurer measurer =
         new ImageMeasurer(source, generous, pool, Duration.ofSeconds(5), nanos::get);
-    measurer.measureAll(List.of(ref("a:1"), ref("b:1")));
-    measurer.measureAll(List.of(ref("a:1")));
+    measurer.measureAll(needs("a:1", "b:1"));
+    measurer.measureAll(needs("a:1"));
     assertThat(source.total.get()).isEqualTo(2);
     nanos.addAndGet(ImageMeasurer.REUSE.plusSeconds(1).toNanos());
-    measurer.measureAll(List.of(ref("a:1")));
+    measurer.measureAll(needs("a:1"));
     assertThat(source.total.get()).isEqualTo(3);
   }
 
@@ -52,8 +55,8 @@ class ImageMeasurerTest {
   void failuresAreNotReusedSoTheNextAuditTriesAgain() {
     FakeFactsSource source = new FakeFactsSource(100).fail("gone:1", "not found");
     ImageMeasurer measurer = new ImageMeasurer(source, generous, pool, Duration.ofSeconds(5));
-    measurer.measureAll(List.of(ref("gone:1")));
-    measurer.measureAll(List.of(ref("gone:1")));
+    measurer.measureAll(needs("gone:1"));
+    measurer.measureAll(needs("gone:1"));
     assertThat(source.total.get()).isEqualTo(2);
   }
 
@@ -63,24 +66,48 @@ class ImageMeasurerTest {
         new FakeFactsSource(100)
             .fail("ghcr.io/acme/gone:1", "ghcr.io/acme/gone: manifest 1 not found");
     ImageMeasurer measurer = new ImageMeasurer(source, generous, pool, Duration.ofSeconds(5));
-    assertThat(measurer.measureAll(List.of(ref("ghcr.io/acme/gone:1"))).values())
+    assertThat(measurer.measureAll(needs("ghcr.io/acme/gone:1")).values())
         .containsExactly(
-            new ImageMeasurement.Unavailable("ghcr.io/acme/gone: manifest 1 not found"));
+            new FactsOutcome.Unavailable(
+                "IllegalState", "ghcr.io/acme/gone: manifest 1 not found"));
   }
 
   @Test
   void aFetchPastTheTimeoutIsUnavailableAndSaysSo() {
-    ImageFactsSource never = ref -> new CompletableFuture<ImageFacts>();
+    ImageFactsSource never = need -> new CompletableFuture<ImageFacts>();
     ImageMeasurer measurer = new ImageMeasurer(never, generous, pool, Duration.ofMillis(50));
-    ImageMeasurement m =
-        measurer.measureAll(List.of(ref("slow.example/app:1"))).values().iterator().next();
+    FactsOutcome m = measurer.measureAll(needs("slow.example/app:1")).values().iterator().next();
     assertThat(m)
         .isInstanceOfSatisfying(
-            ImageMeasurement.Unavailable.class,
-            u -> assertThat(u.reason()).contains("slow.example/app:1").contains("within 0 s"));
+            FactsOutcome.Unavailable.class,
+            u -> {
+              assertThat(u.reason()).isEqualTo("Timeout");
+              assertThat(u.message()).contains("slow.example/app:1").contains("within 0 s");
+            });
   }
 
-  private static ImageReference ref(String image) {
-    return ImageReference.parse(image);
+  @Test
+  void needsForOneImageAreMergedIntoOneFetchThatAsksForEverything() {
+    List<InspectionNeed> seen = new java.util.ArrayList<>();
+    FakeFactsSource facts = new FakeFactsSource(100);
+    ImageFactsSource recording =
+        need -> {
+          seen.add(need);
+          return facts.inspect(need);
+        };
+    ImageMeasurer measurer = new ImageMeasurer(recording, generous, pool, Duration.ofSeconds(5));
+    ImageReference base = ImageReference.parse("gcr.io/distroless/static:nonroot");
+    measurer.measureAll(
+        List.of(
+            new InspectionNeed(ImageReference.parse("a:1"), false, List.of()),
+            new InspectionNeed(ImageReference.parse("a:1"), true, List.of(base))));
+    assertThat(seen)
+        .containsExactly(new InspectionNeed(ImageReference.parse("a:1"), true, List.of(base)));
+  }
+
+  private static List<InspectionNeed> needs(String... images) {
+    return java.util.Arrays.stream(images)
+        .map(i -> new InspectionNeed(ImageReference.parse(i), false, List.of()))
+        .toList();
   }
 }

@@ -2,6 +2,7 @@ package dev.tonnage.audit;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.tonnage.api.v1alpha1.ClusterImagePolicy;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.PodBuilder;
 import io.javaoperatorsdk.operator.processing.event.ResourceID;
@@ -21,7 +22,7 @@ class PodChangeEventSourceTest {
   private final List<ResourceID> triggered = new ArrayList<>();
   private final AtomicInteger sweeps = new AtomicInteger();
   // The window is an hour so that only the test's explicit flush() fires.
-  private final PodChangeEventSource<TestingPolicy> source =
+  private final PodChangeEventSource<ClusterImagePolicy> source =
       new PodChangeEventSource<>(
           new TestingCluster(),
           pod ->

@@ -2,6 +2,8 @@ package dev.tonnage.audit;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.tonnage.api.v1alpha1.ClusterImagePolicy;
+import dev.tonnage.policy.CompiledPolicy;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -12,6 +14,7 @@ import java.util.concurrent.Executors;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
+/** The orchestration with the real evaluator, over the cluster fixture and a fake registry. */
 class PolicyAuditorTest {
 
   private static final long MIB = 1024 * 1024;
@@ -37,8 +40,7 @@ class PolicyAuditorTest {
               events,
               new AuditMetricsLedger(metrics)),
           Clock.fixed(Instant.parse("2026-11-26T10:00:00Z"), ZoneOffset.UTC));
-  private final FakePolicy clusterPolicy =
-      new FakePolicy(PolicyKey.cluster("slim"), 100 * MIB, ns -> true);
+  private final ClusterImagePolicy slim = TestingPolicies.cluster("slim", "100Mi");
 
   @AfterEach
   void stop() {
@@ -47,7 +49,7 @@ class PolicyAuditorTest {
 
   @Test
   void aClusterPolicyCoversEveryNamespaceButTheOptedOutOne() {
-    AuditOutcome outcome = auditor.audit(clusterPolicy, null);
+    AuditOutcome outcome = audit(slim);
     // shop: web, report, db; default: debug, api. monitoring carries tonnage.dev/ignore.
     assertThat(outcome.workloads()).isEqualTo(5);
     assertThat(outcome.images()).isEqualTo(9);
@@ -55,30 +57,37 @@ class PolicyAuditorTest {
 
   @Test
   void everyDistinctImageIsFetchedOnceAcrossAllPodsOfAnAudit() {
-    AuditOutcome outcome = auditor.audit(clusterPolicy, null);
+    AuditOutcome outcome = audit(slim);
     assertThat(outcome.fetches()).isEqualTo(outcome.images());
     assertThat(registry.fetches.values()).allSatisfy(count -> assertThat(count.get()).isOne());
   }
 
   @Test
   void violationsNameTheOwningWorkloadAndEachOneRecordsAnEventOnIt() {
-    AuditOutcome outcome = auditor.audit(clusterPolicy, null);
+    AuditOutcome outcome = audit(slim);
     assertThat(outcome.violations())
-        .extracting(v -> v.workload().toString() + " " + v.image())
+        .extracting(v -> v.workload() + " " + v.violation().image() + " " + v.violation().rule())
         .containsExactlyInAnyOrder(
-            "shop/Deployment/web ghcr.io/acme/web:1.4",
-            "shop/Deployment/web ghcr.io/acme/web:1.5",
-            "shop/StatefulSet/db index.docker.io/library/postgres:16");
+            "shop/Deployment/web ghcr.io/acme/web:1.4 MAX_COMPRESSED_SIZE",
+            "shop/Deployment/web ghcr.io/acme/web:1.5 MAX_COMPRESSED_SIZE",
+            "shop/StatefulSet/db postgres:16 MAX_COMPRESSED_SIZE");
+    assertThat(outcome.violations())
+        .filteredOn(v -> v.violation().image().equals("ghcr.io/acme/web:1.4"))
+        .singleElement()
+        .satisfies(
+            v ->
+                assertThat(v.overRatio())
+                    .isCloseTo(4.0, org.assertj.core.data.Offset.offset(0.01)));
     assertThat(events.events)
         .filteredOn(e -> e.reason() == EventReason.ImageTooLarge)
         .extracting(e -> e.workload().name())
         .containsExactlyInAnyOrder("web", "web", "db");
-    assertThat(events.events.get(0).message()).startsWith("ClusterImagePolicy/slim: ");
+    assertThat(events.events.get(0).message()).startsWith("ClusterImagePolicy slim: ");
   }
 
   @Test
   void anUnmeasurableImageIsUnresolvedWithAnImageFactsUnavailableEventOnItsOwner() {
-    AuditOutcome outcome = auditor.audit(clusterPolicy, null);
+    AuditOutcome outcome = audit(slim);
     assertThat(outcome.unresolved()).isEqualTo(1);
     assertThat(outcome.registryErrors())
         .containsExactly("ghcr.io/acme/report:2024.06: ghcr.io/acme/report: unauthorized");
@@ -94,26 +103,30 @@ class PolicyAuditorTest {
 
   @Test
   void aSecondAuditWithinTheIntervalRecordsNoRepeatedEvents() {
-    auditor.audit(clusterPolicy, null);
+    audit(slim);
     int first = events.events.size();
-    auditor.audit(clusterPolicy, null);
+    audit(slim);
     assertThat(events.events).hasSize(first);
   }
 
   @Test
   void anImagePolicySeesOnlyItsOwnNamespace() {
-    FakePolicy team =
-        new FakePolicy(PolicyKey.namespaced("default", "team"), 100 * MIB, ns -> true);
-    AuditOutcome outcome = auditor.audit(team, "default");
+    var team = TestingPolicies.namespaced("default", "team", "100Mi");
+    AuditOutcome outcome =
+        auditor.audit(CompiledPolicy.compile(team), team.getSpec().getLimits(), "default");
     assertThat(outcome.workloads()).isEqualTo(2);
     assertThat(outcome.violations()).isEmpty();
   }
 
   @Test
   void metricsGetTheMeasuredImagesAndViolationsPerNamespace() {
-    auditor.audit(clusterPolicy, null);
+    audit(slim);
     assertThat(metrics.images()).hasSize(8).contains("ghcr.io/acme/web:1.4");
     assertThat(metrics.violations).containsExactly(Map.entry("slim|shop", 3));
     assertThat(metrics.completed).containsExactly("slim incomplete");
+  }
+
+  private AuditOutcome audit(ClusterImagePolicy policy) {
+    return auditor.audit(CompiledPolicy.compile(policy), policy.getSpec().getLimits(), null);
   }
 }

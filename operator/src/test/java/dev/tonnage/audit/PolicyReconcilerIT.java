@@ -3,6 +3,9 @@ package dev.tonnage.audit;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import dev.tonnage.api.v1alpha1.ClusterImagePolicy;
+import dev.tonnage.api.v1alpha1.ImagePolicy;
+import dev.tonnage.api.v1alpha1.ImagePolicyStatus;
 import io.fabric8.kubernetes.api.model.Event;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.KubernetesList;
@@ -50,22 +53,15 @@ class PolicyReconcilerIT {
 
   @BeforeEach
   void start() throws Exception {
-    CustomResourceDefinitionContext crd =
-        new CustomResourceDefinitionContext.Builder()
-            .withGroup("testing.tonnage.dev")
-            .withVersion("v1")
-            .withKind("TestingPolicy")
-            .withPlural("testingpolicies")
-            .withScope("Cluster")
-            .withStatusSubresource(true)
-            .build();
+    List<CustomResourceDefinitionContext> crds =
+        List.of(crd(ClusterImagePolicy.class, "Cluster"), crd(ImagePolicy.class, "Namespaced"));
     Map<ServerRequest, Queue<ServerResponse>> expectations = new HashMap<>();
     server =
         new KubernetesMockServer(
             new Context(),
             new MockWebServer(),
             expectations,
-            new KubernetesMixedDispatcher(expectations, List.of(crd)),
+            new KubernetesMixedDispatcher(expectations, crds),
             false);
     server.init();
     client = server.createClient();
@@ -87,7 +83,6 @@ class PolicyReconcilerIT {
             .settings(AuditSettings.defaults().withDebounce(Duration.ofMillis(300)))
             .serverSideApply(false)
             .identity("test-replica")
-            .reconcilers(runtime -> List.of(new TestingPolicyReconciler(runtime)))
             .build()
             .start();
   }
@@ -103,15 +98,26 @@ class PolicyReconcilerIT {
 
   @Test
   void aPolicyGetsItsViolationsSummaryAndReadyCondition() {
-    client.resource(TestingPolicy.of("slim", 100 * MIB)).create();
-    TestingPolicy.Status status = awaitStatus("slim", s -> s.summary != null);
-    assertThat(status.summary).isEqualTo(new AuditStatus.Summary(7, 11, 3, 0));
-    assertThat(status.violations)
+    client.resource(TestingPolicies.cluster("slim", "100Mi")).create();
+    ImagePolicyStatus status = awaitStatus("slim", s -> s.getSummary() != null);
+    assertThat(AuditStatus.of(status).summary()).isEqualTo(new AuditStatus.Summary(7, 11, 3, 0));
+    assertThat(status.getViolations())
+        .extracting(
+            v ->
+                v.getNamespace()
+                    + "/"
+                    + v.getKind()
+                    + "/"
+                    + v.getName()
+                    + " "
+                    + v.getContainer()
+                    + " "
+                    + v.getImage())
         .containsExactly(
             "shop/Deployment/web app ghcr.io/acme/web:1.4",
             "shop/Deployment/web app ghcr.io/acme/web:1.5",
-            "shop/StatefulSet/db postgres index.docker.io/library/postgres:16");
-    assertThat(status.conditions)
+            "shop/StatefulSet/db postgres postgres:16");
+    assertThat(status.getConditions())
         .singleElement()
         .satisfies(
             c -> {
@@ -119,13 +125,13 @@ class PolicyReconcilerIT {
               assertThat(c.getStatus()).isEqualTo("True");
               assertThat(c.getReason()).isEqualTo("Active");
             });
-    assertThat(status.observedGeneration).isNotNull();
+    assertThat(status.getObservedGeneration()).isNotNull();
   }
 
   @Test
   void violationsRecordOneWarningEventPerWorkloadImageAndReasonOnTheOwner() {
-    client.resource(TestingPolicy.of("slim", 100 * MIB)).create();
-    awaitStatus("slim", s -> s.summary != null);
+    client.resource(TestingPolicies.cluster("slim", "100Mi")).create();
+    awaitStatus("slim", s -> s.getSummary() != null);
     await()
         .atMost(Duration.ofSeconds(10))
         .untilAsserted(
@@ -145,13 +151,13 @@ class PolicyReconcilerIT {
     Event event = client.v1().events().inNamespace("shop").list().getItems().get(0);
     assertThat(event.getType()).isEqualTo("Warning");
     assertThat(event.getSource().getComponent()).isEqualTo("tonnage-audit");
-    assertThat(event.getMessage()).startsWith("ClusterImagePolicy/slim: ");
+    assertThat(event.getMessage()).startsWith("ClusterImagePolicy slim: ");
   }
 
   @Test
   void aNewPodReAuditsThePolicyAfterTheDebounceWindow() {
-    client.resource(TestingPolicy.of("slim", 100 * MIB)).create();
-    awaitStatus("slim", s -> s.summary != null);
+    client.resource(TestingPolicies.cluster("slim", "100Mi")).create();
+    awaitStatus("slim", s -> s.getSummary() != null);
     client
         .pods()
         .inNamespace("default")
@@ -169,29 +175,45 @@ class PolicyReconcilerIT {
                 .endSpec()
                 .build())
         .create();
-    TestingPolicy.Status status =
-        awaitStatus("slim", s -> s.summary != null && s.summary.violations() == 4);
-    assertThat(status.violations.get(0)).isEqualTo("default/Pod/huge huge ghcr.io/acme/huge:1");
+    ImagePolicyStatus status =
+        awaitStatus("slim", s -> s.getSummary() != null && s.getSummary().getViolations() == 4);
+    assertThat(status.getViolations().get(0).getName()).isEqualTo("huge");
+    assertThat(status.getViolations().get(0).getKind()).isEqualTo("Pod");
   }
 
   @Test
   void aSpecThatDoesNotCompileIsReadyFalseInvalidSpecNamingTheField() {
-    TestingPolicy policy = TestingPolicy.of("broken", 100 * MIB);
-    policy.getSpec().badGlob = "ghcr.io/[acme";
-    client.resource(policy).create();
-    TestingPolicy.Status status = awaitStatus("broken", s -> s.conditions != null);
-    assertThat(status.conditions.get(0).getReason()).isEqualTo("InvalidSpec");
-    assertThat(status.conditions.get(0).getStatus()).isEqualTo("False");
-    assertThat(status.conditions.get(0).getMessage()).startsWith("spec.match.images[0]: ");
-    assertThat(status.summary).isNull();
+    client
+        .resource(
+            TestingPolicies.withBadGlob(TestingPolicies.cluster("broken", "100Mi"), "ghcr.io/***"))
+        .create();
+    ImagePolicyStatus status = awaitStatus("broken", s -> s.getConditions() != null);
+    assertThat(status.getConditions().get(0).getReason()).isEqualTo("InvalidSpec");
+    assertThat(status.getConditions().get(0).getStatus()).isEqualTo("False");
+    assertThat(status.getConditions().get(0).getMessage()).startsWith("spec.match.images[0]: ");
+    assertThat(status.getSummary()).isNull();
+  }
+
+  @Test
+  void anImagePolicyAuditsOnlyItsOwnNamespace() {
+    client.resource(TestingPolicies.namespaced("shop", "team", "200Mi")).create();
+    ImagePolicy policy =
+        await()
+            .atMost(Duration.ofSeconds(15))
+            .until(
+                () ->
+                    client.resources(ImagePolicy.class).inNamespace("shop").withName("team").get(),
+                p -> p != null && p.getStatus() != null && p.getStatus().getSummary() != null);
+    assertThat(AuditStatus.of(policy.getStatus()).summary())
+        .isEqualTo(new AuditStatus.Summary(3, 6, 2, 0));
   }
 
   @Test
   void aDeletedPolicyLosesItsMetricSeries() {
-    client.resource(TestingPolicy.of("slim", 100 * MIB)).create();
-    awaitStatus("slim", s -> s.summary != null);
+    client.resource(TestingPolicies.cluster("slim", "100Mi")).create();
+    awaitStatus("slim", s -> s.getSummary() != null);
     assertThat(metrics.images()).isNotEmpty();
-    client.resources(TestingPolicy.class).withName("slim").delete();
+    client.resources(ClusterImagePolicy.class).withName("slim").delete();
     await().atMost(Duration.ofSeconds(10)).until(() -> metrics.images().isEmpty());
     assertThat(metrics.violations).isEmpty();
   }
@@ -221,8 +243,8 @@ class PolicyReconcilerIT {
     AuditOperator first = replica("replica-a").start();
     AuditOperator second = replica("replica-b").start();
     try {
-      client.resource(TestingPolicy.of("slim", 100 * MIB)).create();
-      awaitStatus("slim", s -> s.summary != null);
+      client.resource(TestingPolicies.cluster("slim", "100Mi")).create();
+      awaitStatus("slim", s -> s.getSummary() != null);
       await()
           .during(Duration.ofSeconds(1))
           .atMost(Duration.ofSeconds(5))
@@ -244,19 +266,31 @@ class PolicyReconcilerIT {
         .serverSideApply(false)
         .identity(identity)
         .leaderElection("tonnage-audit", "default")
-        .reconcilers(runtime -> List.of(new TestingPolicyReconciler(runtime)))
         .build();
   }
 
-  private TestingPolicy.Status awaitStatus(
-      String name, java.util.function.Predicate<TestingPolicy.Status> done) {
+  private ImagePolicyStatus awaitStatus(
+      String name, java.util.function.Predicate<ImagePolicyStatus> done) {
     return await()
         .atMost(Duration.ofSeconds(15))
         .until(
             () -> {
-              TestingPolicy p = client.resources(TestingPolicy.class).withName(name).get();
+              ClusterImagePolicy p =
+                  client.resources(ClusterImagePolicy.class).withName(name).get();
               return p == null ? null : p.getStatus();
             },
             s -> s != null && done.test(s));
+  }
+
+  private static CustomResourceDefinitionContext crd(
+      Class<? extends HasMetadata> type, String scope) {
+    return new CustomResourceDefinitionContext.Builder()
+        .withGroup(HasMetadata.getGroup(type))
+        .withVersion(HasMetadata.getVersion(type))
+        .withKind(HasMetadata.getKind(type))
+        .withPlural(HasMetadata.getPlural(type))
+        .withScope(scope)
+        .withStatusSubresource(true)
+        .build();
   }
 }

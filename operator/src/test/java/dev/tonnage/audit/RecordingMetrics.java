@@ -1,5 +1,6 @@
 package dev.tonnage.audit;
 
+import dev.tonnage.policy.PolicyRef;
 import dev.tonnage.registry.ImageFacts;
 import dev.tonnage.registry.ImageReference;
 import java.time.Duration;
@@ -39,19 +40,20 @@ final class RecordingMetrics implements AuditMetrics {
   }
 
   @Override
-  public synchronized void violations(PolicyKey policy, Map<String, Integer> countByNamespace) {
-    violations.keySet().removeIf(k -> k.startsWith(policy.label() + "|"));
-    countByNamespace.forEach((ns, count) -> violations.put(policy.label() + "|" + ns, count));
+  public synchronized void violations(PolicyRef policy, Map<String, Integer> countByNamespace) {
+    violations.keySet().removeIf(k -> k.startsWith(TonnageAuditMetrics.label(policy) + "|"));
+    countByNamespace.forEach(
+        (ns, count) -> violations.put(TonnageAuditMetrics.label(policy) + "|" + ns, count));
   }
 
   @Override
-  public synchronized void policyForgotten(PolicyKey policy) {
-    violations.keySet().removeIf(k -> k.startsWith(policy.label() + "|"));
+  public synchronized void policyForgotten(PolicyRef policy) {
+    violations.keySet().removeIf(k -> k.startsWith(TonnageAuditMetrics.label(policy) + "|"));
   }
 
   @Override
-  public synchronized void auditCompleted(PolicyKey policy, Duration duration, boolean complete) {
-    completed.add(policy.label() + (complete ? " complete" : " incomplete"));
+  public synchronized void auditCompleted(PolicyRef policy, Duration duration, boolean complete) {
+    completed.add(TonnageAuditMetrics.label(policy) + (complete ? " complete" : " incomplete"));
   }
 
   synchronized Set<String> images() {

@@ -3,6 +3,8 @@ package dev.tonnage.audit;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.tonnage.metrics.TonnageMetrics;
+import dev.tonnage.policy.FactsOutcome;
+import dev.tonnage.policy.PolicyRef;
 import dev.tonnage.registry.ImageReference;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
@@ -28,7 +30,7 @@ class TonnageAuditMetricsTest {
           new TonnageAuditMetrics(
               new TonnageMetrics(registry, 100, clock), Duration.ofMinutes(10), clock));
   private final ImageReference web = ImageReference.parse("ghcr.io/acme/web:1.4");
-  private final PolicyKey slim = PolicyKey.cluster("slim");
+  private final PolicyRef slim = PolicyRef.cluster("slim");
 
   @Test
   void anAuditPublishesSizesViolationsNamespaceWeightAndCompletion() {
@@ -60,7 +62,7 @@ class TonnageAuditMetricsTest {
   private void audit(Map<String, Integer> violations) {
     ledger.audited(
         slim,
-        Map.of(web, new ImageMeasurement.Measured(TestingFacts.ofSize(web, 4000))),
+        Map.of(web, FactsOutcome.found(TestingFacts.ofSize(web, 4000))),
         Map.of("shop", Set.of(web)),
         violations,
         new AuditOutcome(slim, 1, 1, List.of(), 0, List.of(), 1, Duration.ofMillis(3)));

@@ -2,6 +2,8 @@ package dev.tonnage.audit;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.tonnage.policy.ContainerImage;
+import dev.tonnage.registry.Platform;
 import java.util.Map;
 import java.util.function.Function;
 import java.util.stream.Collectors;
@@ -29,11 +31,10 @@ class WorkloadGrouperTest {
   void aWorkloadMidRolloutListsEachDistinctContainerImageOnceInitContainersIncluded() {
     assertThat(workloads.get("shop/Deployment/web").containers())
         .containsExactly(
-            new ContainerImage(
-                "migrate", "ghcr.io/acme/migrate:1.2", ContainerImage.Type.INIT_CONTAINER),
-            new ContainerImage("app", "ghcr.io/acme/web:1.4", ContainerImage.Type.CONTAINER),
-            new ContainerImage("proxy", "envoyproxy/envoy:v1.29.0", ContainerImage.Type.CONTAINER),
-            new ContainerImage("app", "ghcr.io/acme/web:1.5", ContainerImage.Type.CONTAINER));
+            new ContainerImage("migrate", ContainerImage.Type.INIT, "ghcr.io/acme/migrate:1.2"),
+            new ContainerImage("app", ContainerImage.Type.CONTAINER, "ghcr.io/acme/web:1.4"),
+            new ContainerImage("proxy", ContainerImage.Type.CONTAINER, "envoyproxy/envoy:v1.29.0"),
+            new ContainerImage("app", ContainerImage.Type.CONTAINER, "ghcr.io/acme/web:1.5"));
   }
 
   @Test
@@ -57,7 +58,7 @@ class WorkloadGrouperTest {
     assertThat(debug.ref().uid()).isEqualTo("1d6f6d0e-0000-4000-8000-000000000601");
     assertThat(debug.containers())
         .extracting(ContainerImage::type)
-        .containsExactly(ContainerImage.Type.CONTAINER, ContainerImage.Type.EPHEMERAL_CONTAINER);
+        .containsExactly(ContainerImage.Type.CONTAINER, ContainerImage.Type.EPHEMERAL);
   }
 
   @Test
@@ -77,7 +78,8 @@ class WorkloadGrouperTest {
   void theFirstPodGivesTheWorkloadItsLabelsAndSchedulingConstraints() {
     AuditedWorkload web = workloads.get("shop/Deployment/web");
     assertThat(web.labels()).containsEntry("app", "web");
-    assertThat(web.podSpec().getNodeSelector()).containsEntry("kubernetes.io/arch", "amd64");
+    assertThat(web.platforms().admits(Platform.parse("linux/amd64"))).isTrue();
+    assertThat(web.platforms().admits(Platform.parse("linux/arm64"))).isFalse();
   }
 
   @Test
