@@ -35,8 +35,11 @@ public final class AuditStatusBuilder {
         sorted.subList(0, Math.min(MAX_VIOLATIONS, sorted.size())).stream()
             .map(AuditViolation::toStatus)
             .toList();
+    List<String> errors = outcome.registryErrors();
     Condition ready;
-    if (outcome.unresolved() == 0) {
+    if (errors.isEmpty()) {
+      // Uncertain verdicts (unresolved but measured) leave the audit complete: the violation
+      // rows say which limits the bounds straddle.
       ready =
           ready(
               previous,
@@ -49,7 +52,10 @@ public final class AuditStatusBuilder {
                   + outcome.images()
                   + " images: "
                   + outcome.violations().size()
-                  + " violations",
+                  + " violations"
+                  + (outcome.unresolved() == 0
+                      ? ""
+                      : ", " + outcome.unresolved() + " images with an uncertain verdict"),
               now);
     } else {
       ready =
@@ -58,11 +64,11 @@ public final class AuditStatusBuilder {
               generation,
               "False",
               REASON_REGISTRY_ERRORS,
-              outcome.unresolved()
+              errors.size()
                   + " of "
                   + outcome.images()
                   + " images could not be measured, so the audit is incomplete; first: "
-                  + outcome.registryErrors().get(0),
+                  + errors.get(0),
               now);
     }
     return new AuditStatus(

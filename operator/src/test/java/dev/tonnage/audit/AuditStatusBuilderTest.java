@@ -76,6 +76,19 @@ class AuditStatusBuilderTest {
   }
 
   @Test
+  void uncertainVerdictsAloneAreUnresolvedButLeaveTheAuditActive() {
+    AuditOutcome uncertain =
+        new AuditOutcome(
+            POLICY, 7, 9, List.of(size("a", 1.0)), 1, List.of(), 9, Duration.ofMillis(5));
+    AuditStatus status = AuditStatusBuilder.audited(uncertain, 1, AuditStatus.EMPTY, T0);
+    Condition ready = status.conditions().get(0);
+    assertThat(ready.getStatus()).isEqualTo("True");
+    assertThat(ready.getReason()).isEqualTo("Active");
+    assertThat(ready.getMessage()).endsWith(", 1 images with an uncertain verdict");
+    assertThat(status.summary().unresolved()).isEqualTo(1);
+  }
+
+  @Test
   void lastTransitionTimeIsKeptWhileReadyKeepsItsStatusAndMovesWhenItChanges() {
     AuditStatus first = AuditStatusBuilder.audited(outcome(List.of(), 0), 1, AuditStatus.EMPTY, T0);
     AuditStatus second = AuditStatusBuilder.audited(outcome(List.of(), 0), 1, first, T1);
