@@ -49,7 +49,8 @@ public final class AuditOperator implements AutoCloseable {
             b.facts,
             RegistryBudget.parse(b.settings.registryRateLimits()),
             fetchPool,
-            b.settings.fetchTimeout());
+            b.settings.fetchTimeout(),
+            b.streaming);
     PolicyAuditor auditor =
         new PolicyAuditor(
             cluster,
@@ -144,6 +145,7 @@ public final class AuditOperator implements AutoCloseable {
     private String identity = defaultIdentity();
     private boolean serverSideApply = true;
     private Metrics josdkMetrics;
+    private ImageMeasurer.Streaming streaming = ImageMeasurer.Streaming.OFF;
 
     private Builder(KubernetesClient client) {
       this.client = Objects.requireNonNull(client, "client");
@@ -166,6 +168,15 @@ public final class AuditOperator implements AutoCloseable {
 
     public Builder clock(Clock auditClock) {
       this.clock = auditClock;
+      return this;
+    }
+
+    /**
+     * Settles uncertain uncompressed sizes by streaming layers through {@code settler}, at most
+     * {@code maxBytesPerAudit} compressed bytes per audit; without this call they stay uncertain.
+     */
+    public Builder layerStreaming(LayerSettler settler, long maxBytesPerAudit) {
+      this.streaming = new ImageMeasurer.Streaming(settler, maxBytesPerAudit);
       return this;
     }
 

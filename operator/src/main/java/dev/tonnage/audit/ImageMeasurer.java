@@ -8,9 +8,13 @@ import dev.tonnage.policy.ImageFactsSource;
 import dev.tonnage.policy.InspectionNeed;
 import dev.tonnage.registry.ImageFacts;
 import dev.tonnage.registry.ImageReference;
+import dev.tonnage.registry.LayerFacts;
+import dev.tonnage.registry.Platform;
+import dev.tonnage.registry.PlatformFacts;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collection;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -40,10 +44,30 @@ public final class ImageMeasurer {
   private final ExecutorService executor;
   private final Duration timeout;
   private final Cache<InspectionNeed, ImageFacts> recent;
+  private final Streaming streaming;
+
+  /**
+   * How uncertain uncompressed sizes are settled: by {@code settler}, streaming at most {@code
+   * maxBytesPerAudit} compressed bytes per audit (0 turns settling off).
+   */
+  public record Streaming(LayerSettler settler, long maxBytesPerAudit) {
+
+    /** Never streams: uncertain verdicts stay uncertain. */
+    public static final Streaming OFF = new Streaming(null, 0);
+  }
 
   public ImageMeasurer(
       ImageFactsSource source, RegistryBudget budget, ExecutorService executor, Duration timeout) {
-    this(source, budget, executor, timeout, Ticker.systemTicker());
+    this(source, budget, executor, timeout, Streaming.OFF);
+  }
+
+  public ImageMeasurer(
+      ImageFactsSource source,
+      RegistryBudget budget,
+      ExecutorService executor,
+      Duration timeout,
+      Streaming streaming) {
+    this(source, budget, executor, timeout, streaming, Ticker.systemTicker());
   }
 
   ImageMeasurer(
@@ -51,11 +75,13 @@ public final class ImageMeasurer {
       RegistryBudget budget,
       ExecutorService executor,
       Duration timeout,
+      Streaming streaming,
       Ticker ticker) {
     this.source = source;
     this.budget = budget;
     this.executor = executor;
     this.timeout = timeout;
+    this.streaming = streaming;
     this.recent =
         Caffeine.newBuilder()
             .expireAfterWrite(REUSE)
@@ -80,6 +106,64 @@ public final class ImageMeasurer {
       result.put(distinct.get(i).reference(), futures.get(i).join());
     }
     return result;
+  }
+
+  /** Measures {@code needs} again, past the reuse window: after their layers were settled. */
+  public Map<ImageReference, FactsOutcome> remeasure(Collection<InspectionNeed> needs) {
+    recent.invalidateAll(needs);
+    return measureAll(needs);
+  }
+
+  /**
+   * Streams every layer of the given images' platforms whose uncompressed size is only bounded,
+   * each layer once, within the per-audit byte budget and the registry budget; returns the images
+   * at least one of whose layers was settled (to be measured again). Layers that cannot be streamed
+   * (zstd, foreign, too large) are skipped: their verdict stays uncertain.
+   */
+  public Set<ImageReference> settle(
+      Map<ImageReference, Set<Platform>> uncertain, Map<ImageReference, FactsOutcome> facts) {
+    if (streaming.settler() == null || streaming.maxBytesPerAudit() <= 0 || uncertain.isEmpty()) {
+      return Set.of();
+    }
+    Set<ImageReference> settled = new LinkedHashSet<>();
+    Set<String> seen = new HashSet<>();
+    long spent = 0;
+    for (Map.Entry<ImageReference, Set<Platform>> e : uncertain.entrySet()) {
+      if (!(facts.get(e.getKey()) instanceof FactsOutcome.Found found)) {
+        continue;
+      }
+      for (PlatformFacts platform : found.facts().platforms()) {
+        if (!e.getValue().contains(platform.platform())) {
+          continue;
+        }
+        for (LayerFacts layer : platform.layers()) {
+          boolean inexact = layer.uncompressedSize() == null || !layer.uncompressedSize().exact();
+          if (!inexact
+              || !seen.add(layer.digest())
+              || spent + layer.size() > streaming.maxBytesPerAudit()) {
+            continue;
+          }
+          spent += layer.size();
+          if (stream(e.getKey(), layer)) {
+            settled.add(e.getKey());
+          }
+        }
+      }
+    }
+    return settled;
+  }
+
+  private boolean stream(ImageReference image, LayerFacts layer) {
+    try {
+      budget.acquire(image.registry());
+      streaming.settler().settle(image, layer).get(timeout.toMillis(), TimeUnit.MILLISECONDS);
+      return true;
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      return false;
+    } catch (Exception e) {
+      return false;
+    }
   }
 
   private FactsOutcome measure(InspectionNeed need) {

@@ -8,17 +8,20 @@ import dev.tonnage.policy.InspectionNeed;
 import dev.tonnage.policy.PolicyEvaluator;
 import dev.tonnage.policy.PolicyRef;
 import dev.tonnage.policy.PolicyVerdict;
+import dev.tonnage.policy.Rule;
 import dev.tonnage.policy.UnavailableFacts;
 import dev.tonnage.policy.Violation;
 import dev.tonnage.policy.WorkloadContext;
 import dev.tonnage.registry.ImageFacts;
 import dev.tonnage.registry.ImageReference;
+import dev.tonnage.registry.Platform;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
+import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
@@ -83,35 +86,41 @@ public final class PolicyAuditor {
       }
     }
 
-    Map<ImageReference, FactsOutcome> facts = measurer.measureAll(needs);
+    Map<ImageReference, FactsOutcome> facts = new LinkedHashMap<>(measurer.measureAll(needs));
+    List<Judged> judged = judge(policies, covered, facts);
+    // A limit inside the bounds a gzip trailer gives is uncertain until the layers are streamed.
+    Set<ImageReference> settled = measurer.settle(uncertainPlatforms(judged), facts);
+    if (!settled.isEmpty()) {
+      facts.putAll(
+          measurer.remeasure(needs.stream().filter(n -> settled.contains(n.reference())).toList()));
+      judged = judge(policies, covered, facts);
+    }
 
     List<AuditViolation> violations = new ArrayList<>();
     Set<String> unresolved = new TreeSet<>();
     Map<String, Integer> violationsByNamespace = new TreeMap<>();
     Map<String, Set<ImageReference>> imagesByNamespace = new HashMap<>();
-    for (Covered c : covered) {
+    for (Judged j : judged) {
+      Covered c = j.covered();
       String ns = c.workload().namespace();
       Set<ImageReference> running = imagesByNamespace.computeIfAbsent(ns, k -> new HashSet<>());
       c.needs().forEach(n -> running.add(n.reference()));
-      Evaluation evaluation = PolicyEvaluator.evaluate(policies, c.context(), facts::get);
-      for (PolicyVerdict verdict : evaluation.verdicts()) {
-        for (Violation v : verdict.violations()) {
-          AuditViolation row = AuditViolation.of(c.workload(), v, limits, factsOf(facts, v));
-          violations.add(row);
-          violationsByNamespace.merge(ns, 1, Integer::sum);
-          if (v.uncertain()) {
-            unresolved.add(v.image());
-          }
-          warnOnce(c.workload(), v.image(), row.reason(), policy.ref() + ": " + v.message());
+      for (Violation v : j.violations()) {
+        AuditViolation row = AuditViolation.of(c.workload(), v, limits, factsOf(facts, v));
+        violations.add(row);
+        violationsByNamespace.merge(ns, 1, Integer::sum);
+        if (v.uncertain()) {
+          unresolved.add(v.image());
         }
-        for (UnavailableFacts missing : verdict.unavailable()) {
-          unresolved.add(missing.image());
-          warnOnce(
-              c.workload(),
-              missing.image(),
-              EventReason.ImageFactsUnavailable,
-              policy.ref() + " could not measure " + missing.image() + ": " + missing.message());
-        }
+        warnOnce(c.workload(), v.image(), row.reason(), policy.ref() + ": " + v.message());
+      }
+      for (UnavailableFacts missing : j.unavailable()) {
+        unresolved.add(missing.image());
+        warnOnce(
+            c.workload(),
+            missing.image(),
+            EventReason.ImageFactsUnavailable,
+            policy.ref() + " could not measure " + missing.image() + ": " + missing.message());
       }
     }
 
@@ -136,6 +145,44 @@ public final class PolicyAuditor {
     return outcome;
   }
 
+  /** The evaluator's verdicts on every covered workload; pure, so it can run again. */
+  private static List<Judged> judge(
+      List<CompiledPolicy> policies,
+      List<Covered> covered,
+      Map<ImageReference, FactsOutcome> facts) {
+    List<Judged> judged = new ArrayList<>(covered.size());
+    for (Covered c : covered) {
+      List<Violation> violations = new ArrayList<>();
+      List<UnavailableFacts> unavailable = new ArrayList<>();
+      Evaluation evaluation = PolicyEvaluator.evaluate(policies, c.context(), facts::get);
+      for (PolicyVerdict verdict : evaluation.verdicts()) {
+        violations.addAll(verdict.violations());
+        unavailable.addAll(verdict.unavailable());
+      }
+      judged.add(new Judged(c, violations, unavailable));
+    }
+    return judged;
+  }
+
+  /** The images and platforms whose uncompressed-size verdict is uncertain. */
+  private static Map<ImageReference, Set<Platform>> uncertainPlatforms(List<Judged> judged) {
+    Map<ImageReference, Set<Platform>> uncertain = new LinkedHashMap<>();
+    for (Judged j : judged) {
+      for (Violation v : j.violations()) {
+        if (v.uncertain() && v.rule() == Rule.MAX_UNCOMPRESSED_SIZE && v.platform() != null) {
+          try {
+            uncertain
+                .computeIfAbsent(ImageReference.parse(v.image()), r -> new HashSet<>())
+                .add(v.platform());
+          } catch (IllegalArgumentException e) {
+            // An unparseable image has no facts, so no verdict to settle.
+          }
+        }
+      }
+    }
+    return uncertain;
+  }
+
   /** The policy is gone or invalid: forget its metric series. */
   public void forget(PolicyRef policy) {
     metrics.forget(policy);
@@ -156,6 +203,9 @@ public final class PolicyAuditor {
       events.warn(workload, reason, message);
     }
   }
+
+  private record Judged(
+      Covered covered, List<Violation> violations, List<UnavailableFacts> unavailable) {}
 
   private record Covered(
       WorkloadRef workload, WorkloadContext context, List<InspectionNeed> needs) {

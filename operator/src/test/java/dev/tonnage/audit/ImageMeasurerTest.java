@@ -42,7 +42,8 @@ class ImageMeasurerTest {
     FakeFactsSource source = new FakeFactsSource(100);
     AtomicLong nanos = new AtomicLong();
     ImageMeasurer measurer =
-        new ImageMeasurer(source, generous, pool, Duration.ofSeconds(5), nanos::get);
+        new ImageMeasurer(
+            source, generous, pool, Duration.ofSeconds(5), ImageMeasurer.Streaming.OFF, nanos::get);
     measurer.measureAll(needs("a:1", "b:1"));
     measurer.measureAll(needs("a:1"));
     assertThat(source.total.get()).isEqualTo(2);

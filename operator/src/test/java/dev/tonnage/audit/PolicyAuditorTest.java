@@ -4,13 +4,22 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.tonnage.api.v1alpha1.ClusterImagePolicy;
 import dev.tonnage.policy.CompiledPolicy;
+import dev.tonnage.policy.ImageFactsSource;
+import dev.tonnage.policy.Rule;
+import dev.tonnage.registry.ImageReference;
+import dev.tonnage.registry.UncompressedSize;
+import io.fabric8.kubernetes.api.model.PodBuilder;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneOffset;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.atomic.AtomicBoolean;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
@@ -124,6 +133,102 @@ class PolicyAuditorTest {
     assertThat(metrics.images()).hasSize(8).contains("ghcr.io/acme/web:1.4");
     assertThat(metrics.violations).containsExactly(Map.entry("slim|shop", 3));
     assertThat(metrics.completed).containsExactly("slim incomplete");
+  }
+
+  @Test
+  void anUncertainUncompressedVerdictIsSettledByStreamingTheLayerThenJudgedAgain() {
+    long gib = 1024 * MIB;
+    ImageReference zeros = ImageReference.parse("ghcr.io/acme/zeros:1");
+    UncompressedSize bounded =
+        new UncompressedSize(4 * gib + gib / 2, gib / 2, 8 * gib + gib / 2, false, "gzip-trailer");
+    UncompressedSize exact = UncompressedSize.exact(4 * gib + gib / 2, "stream");
+    AtomicBoolean streamed = new AtomicBoolean();
+    List<String> settledLayers = new ArrayList<>();
+    ImageFactsSource registry =
+        need ->
+            CompletableFuture.completedFuture(
+                TestingFacts.withUncompressed(
+                    need.reference(), 10 * MIB, streamed.get() ? exact : bounded));
+    LayerSettler settler =
+        (image, layer) -> {
+          settledLayers.add(image + " " + layer.digest());
+          streamed.set(true);
+          return CompletableFuture.completedFuture(exact);
+        };
+    TestingCluster one =
+        new TestingCluster()
+            .add(
+                new PodBuilder()
+                    .withNewMetadata()
+                    .withName("zeros")
+                    .withNamespace("shop")
+                    .endMetadata()
+                    .withNewSpec()
+                    .addNewContainer()
+                    .withName("zeros")
+                    .withImage(zeros.toString())
+                    .endContainer()
+                    .endSpec()
+                    .build());
+    PolicyAuditor streaming =
+        new PolicyAuditor(
+            one,
+            new ImageMeasurer(
+                registry,
+                new RegistryBudget(1000),
+                pool,
+                Duration.ofSeconds(5),
+                new ImageMeasurer.Streaming(settler, gib)),
+            new PolicyAuditor.AuditRecorders(
+                new EventDeduplicator(Duration.ofMinutes(10), 1000),
+                events,
+                new AuditMetricsLedger(metrics)),
+            Clock.systemUTC());
+    ClusterImagePolicy policy = TestingPolicies.cluster("uncompressed", null);
+    policy.getSpec().getLimits().setMaxUncompressedSize("4Gi");
+
+    AuditOutcome outcome =
+        streaming.audit(CompiledPolicy.compile(policy), policy.getSpec().getLimits(), null);
+
+    assertThat(settledLayers).hasSize(1);
+    assertThat(outcome.unresolved()).isZero();
+    assertThat(outcome.violations())
+        .singleElement()
+        .satisfies(
+            v -> {
+              assertThat(v.violation().uncertain()).isFalse();
+              assertThat(v.violation().rule()).isEqualTo(Rule.MAX_UNCOMPRESSED_SIZE);
+              assertThat(v.overRatio())
+                  .isCloseTo(1.125, org.assertj.core.data.Offset.offset(0.001));
+            });
+  }
+
+  @Test
+  void withoutStreamingAnUncertainVerdictStaysUnresolved() {
+    long gib = 1024 * MIB;
+    UncompressedSize bounded =
+        new UncompressedSize(4 * gib + gib / 2, gib / 2, 8 * gib + gib / 2, false, "gzip-trailer");
+    ImageFactsSource boundedRegistry =
+        need ->
+            CompletableFuture.completedFuture(
+                TestingFacts.withUncompressed(need.reference(), 10 * MIB, bounded));
+    PolicyAuditor plain =
+        new PolicyAuditor(
+            TestingCluster.fromResource("/audit/cluster.yaml"),
+            new ImageMeasurer(
+                boundedRegistry, new RegistryBudget(1000), pool, Duration.ofSeconds(5)),
+            new PolicyAuditor.AuditRecorders(
+                new EventDeduplicator(Duration.ofMinutes(10), 1000),
+                events,
+                new AuditMetricsLedger(metrics)),
+            Clock.systemUTC());
+    ClusterImagePolicy policy = TestingPolicies.cluster("uncompressed", null);
+    policy.getSpec().getLimits().setMaxUncompressedSize("4Gi");
+    AuditOutcome outcome =
+        plain.audit(CompiledPolicy.compile(policy), policy.getSpec().getLimits(), null);
+    assertThat(outcome.unresolved()).isEqualTo(outcome.images());
+    assertThat(outcome.violations())
+        .allSatisfy(v -> assertThat(v.violation().uncertain()).isTrue());
   }
 
   private AuditOutcome audit(ClusterImagePolicy policy) {

@@ -2,6 +2,7 @@ package dev.tonnage.audit;
 
 import dev.tonnage.registry.ImageFacts;
 import dev.tonnage.registry.ImageReference;
+import dev.tonnage.registry.LayerFacts;
 import dev.tonnage.registry.Platform;
 import dev.tonnage.registry.PlatformFacts;
 import dev.tonnage.registry.UncompressedSize;
@@ -29,6 +30,33 @@ final class TestingFacts {
             1,
             compressedSize,
             List.of(),
+            null,
+            Map.of());
+    return new ImageFacts(
+        ref, digest, "application/vnd.oci.image.manifest.v1+json", List.of(platform));
+  }
+
+  /** One gzip layer of {@code compressedSize} whose uncompressed size is {@code uncompressed}. */
+  static ImageFacts withUncompressed(
+      ImageReference ref, long compressedSize, UncompressedSize uncompressed) {
+    String digest = digestOf(ref.toString());
+    LayerFacts layer =
+        new LayerFacts(
+            digestOf("layer " + ref),
+            "application/vnd.oci.image.layer.v1.tar+gzip",
+            compressedSize,
+            uncompressed,
+            "RUN dd if=/dev/zero of=/zeros");
+    PlatformFacts platform =
+        new PlatformFacts(
+            Platform.LINUX_AMD64,
+            digest,
+            digestOf("config " + ref),
+            compressedSize,
+            uncompressed,
+            1,
+            compressedSize,
+            List.of(layer),
             null,
             Map.of());
     return new ImageFacts(
