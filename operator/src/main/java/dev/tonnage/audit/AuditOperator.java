@@ -173,10 +173,11 @@ public final class AuditOperator implements AutoCloseable {
 
     /**
      * Settles uncertain uncompressed sizes by streaming layers through {@code settler}, at most
-     * {@code maxBytesPerAudit} compressed bytes per audit; without this call they stay uncertain.
+     * {@code maxBytesPerAudit} compressed bytes per audit, each layer within {@code timeout};
+     * without this call they stay uncertain.
      */
-    public Builder layerStreaming(LayerSettler settler, long maxBytesPerAudit) {
-      this.streaming = new ImageMeasurer.Streaming(settler, maxBytesPerAudit);
+    public Builder layerStreaming(LayerSettler settler, long maxBytesPerAudit, Duration timeout) {
+      this.streaming = new ImageMeasurer.Streaming(settler, maxBytesPerAudit, timeout);
       return this;
     }
 

@@ -48,12 +48,13 @@ public final class ImageMeasurer {
 
   /**
    * How uncertain uncompressed sizes are settled: by {@code settler}, streaming at most {@code
-   * maxBytesPerAudit} compressed bytes per audit (0 turns settling off).
+   * maxBytesPerAudit} compressed bytes per audit (0 turns settling off), each layer within {@code
+   * timeout}.
    */
-  public record Streaming(LayerSettler settler, long maxBytesPerAudit) {
+  public record Streaming(LayerSettler settler, long maxBytesPerAudit, Duration timeout) {
 
     /** Never streams: uncertain verdicts stay uncertain. */
-    public static final Streaming OFF = new Streaming(null, 0);
+    public static final Streaming OFF = new Streaming(null, 0, Duration.ZERO);
   }
 
   public ImageMeasurer(
@@ -156,7 +157,10 @@ public final class ImageMeasurer {
   private boolean stream(ImageReference image, LayerFacts layer) {
     try {
       budget.acquire(image.registry());
-      streaming.settler().settle(image, layer).get(timeout.toMillis(), TimeUnit.MILLISECONDS);
+      streaming
+          .settler()
+          .settle(image, layer)
+          .get(streaming.timeout().toMillis(), TimeUnit.MILLISECONDS);
       return true;
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();

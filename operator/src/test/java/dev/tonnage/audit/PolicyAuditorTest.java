@@ -178,7 +178,7 @@ class PolicyAuditorTest {
                 new RegistryBudget(1000),
                 pool,
                 Duration.ofSeconds(5),
-                new ImageMeasurer.Streaming(settler, gib)),
+                new ImageMeasurer.Streaming(settler, gib, Duration.ofSeconds(5))),
             new PolicyAuditor.AuditRecorders(
                 new EventDeduplicator(Duration.ofMinutes(10), 1000),
                 events,
