@@ -10,5 +10,5 @@ import java.util.concurrent.CompletableFuture;
 @FunctionalInterface
 public interface AdmissionDecider {
 
-  CompletableFuture<AdmissionDecision> decide(ReviewSubject subject);
+  CompletableFuture<ReviewDecision> decide(ReviewSubject subject);
 }

@@ -1,31 +1,36 @@
 package dev.tonnage.admission;
 
+import dev.tonnage.metrics.AdmissionDecision;
+import dev.tonnage.metrics.TonnageMetrics;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
-import io.micrometer.core.instrument.Timer;
 import java.time.Duration;
 
 /**
- * The webhook's meters. Every tag has a bounded set of values: kinds outside the admitted ones are
- * counted as {@code other}.
+ * The webhook's meters. Validating reviews go to the shared {@code tonnage_admission_reviews_total}
+ * and {@code tonnage_admission_duration_seconds} (docs/metrics.md); a review that needed no check
+ * counts as allowed, an internal error or overrun as error. The mutating webhook only annotates, so
+ * it is not counted there: counting both would double every object. Two webhook-only counters add
+ * what those cannot say:
  *
  * <ul>
- *   <li>{@code tonnage_admission_reviews_total{operation,kind,decision}}: validating reviews;
- *       decision is allowed, warned, denied, skipped or error
- *   <li>{@code tonnage_admission_patches_total{kind}}: mutating answers that carried a patch
  *   <li>{@code tonnage_admission_errors_total{webhook,reason}}: requests answered with an error;
- *       reason is internal, timeout, malformed, unsupported_media_type, too_large,
- *       method_not_allowed or not_found
- *   <li>{@code tonnage_admission_duration_seconds{webhook}}: time from body read to answer
+ *       webhook is validate, mutate or none (unknown path), reason is internal, timeout, malformed,
+ *       unsupported_media_type, too_large, method_not_allowed or not_found
  *   <li>{@code tonnage_admission_events_dropped_total}: Events not recorded (queue full, API error)
  * </ul>
  */
 public final class AdmissionMetrics {
 
+  private final TonnageMetrics metrics;
   private final MeterRegistry registry;
   private final Counter eventsDropped;
 
-  public AdmissionMetrics(MeterRegistry registry) {
+  /**
+   * @param registry the registry {@code metrics} writes to, for the webhook-only counters
+   */
+  public AdmissionMetrics(TonnageMetrics metrics, MeterRegistry registry) {
+    this.metrics = metrics;
     this.registry = registry;
     this.eventsDropped =
         Counter.builder("tonnage.admission.events.dropped")
@@ -33,53 +38,29 @@ public final class AdmissionMetrics {
             .register(registry);
   }
 
-  /** A validating review's outcome. */
-  public void reviewed(AdmissionRequest request, String decision) {
-    Counter.builder("tonnage.admission.reviews")
-        .description("Validating admission reviews by outcome")
-        .tag("operation", request.operation().name())
-        .tag("kind", kindTag(request.kind()))
-        .tag("decision", decision)
-        .register(registry)
-        .increment();
-  }
-
-  public void patched(AdmissionRequest request) {
-    Counter.builder("tonnage.admission.patches")
-        .description("Mutating admission answers that carried a patch")
-        .tag("kind", kindTag(request.kind()))
-        .register(registry)
-        .increment();
+  /** A validating review's outcome and how long it took. */
+  public void reviewed(AdmissionRequest request, AdmissionDecision decision, Duration elapsed) {
+    metrics.admissionReview(request.operation().name(), kindTag(request.kind()), decision, elapsed);
   }
 
   /** A request answered with an error; {@code endpoint} is null for an unknown path. */
   public void error(AdmissionEndpoint endpoint, String reason) {
     Counter.builder("tonnage.admission.errors")
-        .description("Admission requests answered with an error, by cause")
+        .description("Admission requests answered with an error, by webhook and cause")
         .tag("webhook", endpoint == null ? "none" : endpoint.metricName())
         .tag("reason", reason)
         .register(registry)
         .increment();
   }
 
-  public void duration(AdmissionEndpoint endpoint, Duration elapsed) {
-    Timer.builder("tonnage.admission.duration")
-        .description("Time to answer an admission review")
-        .tag("webhook", endpoint.metricName())
-        .publishPercentileHistogram()
-        .minimumExpectedValue(Duration.ofMillis(1))
-        .maximumExpectedValue(Duration.ofSeconds(10))
-        .register(registry)
-        .record(elapsed);
-  }
-
   public void eventDropped() {
     eventsDropped.increment();
   }
 
-  private static String kindTag(String kind) {
+  /** The kind label: the admitted kinds, and {@code other} for anything else (bounded). */
+  static String kindTag(String kind) {
     if (WorkloadReader.EPHEMERAL_CONTAINERS_KIND.equals(kind)) {
-      return kind;
+      return WorkloadKind.POD.kind();
     }
     for (WorkloadKind known : WorkloadKind.values()) {
       if (known.kind().equals(kind)) {

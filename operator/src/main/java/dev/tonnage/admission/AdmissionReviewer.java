@@ -1,5 +1,6 @@
 package dev.tonnage.admission;
 
+import dev.tonnage.metrics.AdmissionDecision;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -63,6 +64,9 @@ public final class AdmissionReviewer {
     this.observers = observers;
   }
 
+  /** An answer and how the review ended, for the metrics. */
+  private record Outcome(AdmissionResponse response, AdmissionDecision decision) {}
+
   /** An HTTP answer: its status and an AdmissionReview body. */
   public record HttpAnswer(int status, byte[] body) {}
 
@@ -84,39 +88,43 @@ public final class AdmissionReviewer {
       return CompletableFuture.completedFuture(
           new HttpAnswer(400, codec.write(AdmissionResponse.refuse(e.uid(), 400, e.getMessage()))));
     }
-    CompletableFuture<AdmissionResponse> response;
+    CompletableFuture<Outcome> outcome;
     try {
-      response = answer(endpoint, request);
+      outcome = answer(endpoint, request);
     } catch (RuntimeException e) {
-      response = CompletableFuture.failedFuture(e);
+      outcome = CompletableFuture.failedFuture(e);
     }
     long guardMillis = settings.budget().plus(GRACE).toMillis();
-    return response
+    return outcome
         .orTimeout(guardMillis, TimeUnit.MILLISECONDS)
         .exceptionally(error -> internalError(endpoint, request, error))
         .thenApply(
-            answer -> {
-              observers.metrics().duration(endpoint, Duration.ofNanos(System.nanoTime() - started));
-              return new HttpAnswer(200, codec.write(answer));
+            done -> {
+              if (endpoint == AdmissionEndpoint.VALIDATE) {
+                observers
+                    .metrics()
+                    .reviewed(
+                        request, done.decision(), Duration.ofNanos(System.nanoTime() - started));
+              }
+              return new HttpAnswer(200, codec.write(done.response()));
             });
   }
 
-  private CompletableFuture<AdmissionResponse> answer(
-      AdmissionEndpoint endpoint, AdmissionRequest request) {
+  private CompletableFuture<Outcome> answer(AdmissionEndpoint endpoint, AdmissionRequest request) {
     if (endpoint == AdmissionEndpoint.ALLOW_ALL) {
-      return CompletableFuture.completedFuture(AdmissionResponse.allow(request));
+      return allowed(request);
     }
     Optional<Workload> workload = reader.read(request, request.object());
     if (workload.isEmpty()) {
-      return skip(endpoint, request, "kind " + request.kind() + " is not checked");
+      return skip(request, "kind " + request.kind() + " is not checked");
     }
     Workload old = reader.read(request, request.oldObject()).orElse(null);
     Optional<String> exempt = exemptions.reason(request, workload.get(), old);
     if (exempt.isPresent()) {
-      return skip(endpoint, request, exempt.get());
+      return skip(request, exempt.get());
     }
     if (endpoint == AdmissionEndpoint.MUTATE && !request.subResource().isEmpty()) {
-      return skip(endpoint, request, "subresource " + request.subResource() + " is not annotated");
+      return skip(request, "subresource " + request.subResource() + " is not annotated");
     }
     Map<String, String> labels = namespaceLabels.labelsOf(workload.get().namespace());
     Instant deadline = settings.clock().instant().plus(settings.budget());
@@ -130,23 +138,23 @@ public final class AdmissionReviewer {
                     : mutated(request, workload.get(), decision));
   }
 
-  private CompletableFuture<AdmissionResponse> skip(
-      AdmissionEndpoint endpoint, AdmissionRequest request, String why) {
+  private CompletableFuture<Outcome> skip(AdmissionRequest request, String why) {
     LOG.debug(
-        "review {} of {} {}/{} skipped: {}",
+        "review {} of {} {}/{} needs no check: {}",
         request.uid(),
         request.kind(),
         request.namespace(),
         request.name(),
         why);
-    if (endpoint == AdmissionEndpoint.VALIDATE) {
-      observers.metrics().reviewed(request, "skipped");
-    }
-    return CompletableFuture.completedFuture(AdmissionResponse.allow(request));
+    return allowed(request);
   }
 
-  private AdmissionResponse validated(
-      AdmissionRequest request, Workload workload, AdmissionDecision decision) {
+  private static CompletableFuture<Outcome> allowed(AdmissionRequest request) {
+    return CompletableFuture.completedFuture(
+        new Outcome(AdmissionResponse.allow(request), AdmissionDecision.ALLOWED));
+  }
+
+  private Outcome validated(AdmissionRequest request, Workload workload, ReviewDecision decision) {
     if (!request.dryRun()) {
       ObjectRef involved =
           new ObjectRef(
@@ -161,35 +169,31 @@ public final class AdmissionReviewer {
     }
     List<String> warnings = boundedWarnings(decision.warnings());
     if (decision.denied()) {
-      observers.metrics().reviewed(request, "denied");
-      return AdmissionResponse.deny(request, 403, boundedMessage(decision.denials()), warnings);
+      return new Outcome(
+          AdmissionResponse.deny(request, 403, boundedMessage(decision.denials()), warnings),
+          AdmissionDecision.DENIED);
     }
-    observers.metrics().reviewed(request, warnings.isEmpty() ? "allowed" : "warned");
-    return AdmissionResponse.allow(request, warnings);
+    return new Outcome(
+        AdmissionResponse.allow(request, warnings),
+        warnings.isEmpty() ? AdmissionDecision.ALLOWED : AdmissionDecision.WARNED);
   }
 
-  private AdmissionResponse mutated(
-      AdmissionRequest request, Workload workload, AdmissionDecision decision) {
-    if (decision.annotations().isEmpty()) {
-      return AdmissionResponse.allow(request);
-    }
+  private Outcome mutated(AdmissionRequest request, Workload workload, ReviewDecision decision) {
     String patch =
-        patches.build(request.object(), workload.kind().templatePath(), decision.annotations());
-    if (patch == null) {
-      return AdmissionResponse.allow(request);
-    }
-    observers.metrics().patched(request);
-    return AdmissionResponse.allow(request).withPatch(patch);
+        decision.annotations().isEmpty()
+            ? null
+            : patches.build(
+                request.object(), workload.kind().templatePath(), decision.annotations());
+    AdmissionResponse response = AdmissionResponse.allow(request);
+    return new Outcome(
+        patch == null ? response : response.withPatch(patch), AdmissionDecision.ALLOWED);
   }
 
-  private AdmissionResponse internalError(
+  private Outcome internalError(
       AdmissionEndpoint endpoint, AdmissionRequest request, Throwable error) {
     Throwable cause = unwrap(error);
     boolean timedOut = cause instanceof TimeoutException;
     observers.metrics().error(endpoint, timedOut ? "timeout" : "internal");
-    if (endpoint == AdmissionEndpoint.VALIDATE) {
-      observers.metrics().reviewed(request, "error");
-    }
     if (timedOut) {
       LOG.error(
           "review {} of {} {}/{} took longer than the budget {}; answering per failurePolicy {}",
@@ -211,25 +215,29 @@ public final class AdmissionReviewer {
     }
     String what = timedOut ? "timed out" : "internal error";
     // The mutating webhook only annotates: its failure must not decide admission.
-    if (endpoint != AdmissionEndpoint.VALIDATE
-        || settings.failurePolicy() == FailurePolicy.IGNORE) {
-      return AdmissionResponse.allow(
-          request,
-          endpoint == AdmissionEndpoint.VALIDATE
-              ? List.of(
-                  "tonnage: images not checked (" + what + "); allowed by failurePolicy Ignore")
-              : List.of());
+    if (endpoint != AdmissionEndpoint.VALIDATE) {
+      return new Outcome(AdmissionResponse.allow(request), AdmissionDecision.ERROR);
     }
-    return AdmissionResponse.deny(
-        request,
-        500,
-        "Tonnage could not check the images of this object ("
-            + what
-            + "; the operator log names review "
-            + request.uid()
-            + "). Denied because the webhook's failurePolicy is Fail; retry, or ask the cluster"
-            + " administrators to look at the tonnage operator.",
-        List.of());
+    if (settings.failurePolicy() == FailurePolicy.IGNORE) {
+      return new Outcome(
+          AdmissionResponse.allow(
+              request,
+              List.of(
+                  "tonnage: images not checked (" + what + "); allowed by failurePolicy Ignore")),
+          AdmissionDecision.ERROR);
+    }
+    AdmissionResponse denied =
+        AdmissionResponse.deny(
+            request,
+            500,
+            "Tonnage could not check the images of this object ("
+                + what
+                + "; the operator log names review "
+                + request.uid()
+                + "). Denied because the webhook's failurePolicy is Fail; retry, or ask the"
+                + " cluster administrators to look at the tonnage operator.",
+            List.of());
+    return new Outcome(denied, AdmissionDecision.ERROR);
   }
 
   private static String uidOf(AdmissionRequest request) {

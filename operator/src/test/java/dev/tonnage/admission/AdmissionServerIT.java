@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.tonnage.metrics.TonnageMetrics;
 import dev.tonnage.tls.PemKeyMaterial;
 import dev.tonnage.tls.ServingCertificate;
 import dev.tonnage.tls.TestCertificates;
@@ -37,6 +38,7 @@ class AdmissionServerIT {
   private ServingCertificate certificate;
   private AdmissionServer server;
   private PemKeyMaterial first;
+  private final SimpleMeterRegistry meters = new SimpleMeterRegistry();
 
   @BeforeEach
   void start() throws Exception {
@@ -50,7 +52,7 @@ class AdmissionServerIT {
             new AdmissionExemptions(Set.of("kube-system"), namespace -> java.util.Map.of()),
             namespace -> java.util.Map.of(),
             new AdmissionReviewer.Observers(
-                EventRecorder.NONE, new AdmissionMetrics(new SimpleMeterRegistry())));
+                EventRecorder.NONE, new AdmissionMetrics(new TonnageMetrics(meters), meters)));
     server =
         new AdmissionServer(
             new AdmissionServer.Options(
@@ -74,7 +76,7 @@ class AdmissionServerIT {
   @Test
   void answersOverHttp2NegotiatedByAlpn() throws Exception {
     decider.answering(
-        new AdmissionDecision(List.of("too big"), List.of(), java.util.Map.of(), List.of()));
+        new ReviewDecision(List.of("too big"), List.of(), java.util.Map.of(), List.of()));
     HttpResponse<String> response =
         post(
             TrustingClients.client(HttpClient.Version.HTTP_2, TestCertificates.CA.certificate()),
@@ -104,17 +106,19 @@ class AdmissionServerIT {
   }
 
   @Test
-  void refusesTls11() throws Exception {
-    javax.net.ssl.SSLContext context = TrustingClients.trusting(TestCertificates.CA.certificate());
-    javax.net.ssl.SSLParameters parameters = new javax.net.ssl.SSLParameters();
-    parameters.setProtocols(new String[] {"TLSv1.1"});
-    HttpClient client =
-        HttpClient.newBuilder().sslContext(context).sslParameters(parameters).build();
-    try {
-      post(client, "/validate", Fixtures.podCreate("old-tls"));
-      org.assertj.core.api.Assertions.fail("a TLS 1.1 handshake succeeded");
-    } catch (java.io.IOException expected) {
-      // The JDK also disables TLS 1.1 by default; either side refusing proves the point.
+  void speaksTls12AndTls13Only() throws Exception {
+    assertThat(certificate.sslContextFactory().getSelectedProtocols())
+        .containsExactlyInAnyOrder("TLSv1.3", "TLSv1.2");
+    for (String protocol : List.of("TLSv1.2", "TLSv1.3")) {
+      javax.net.ssl.SSLParameters parameters = new javax.net.ssl.SSLParameters();
+      parameters.setProtocols(new String[] {protocol});
+      HttpClient client =
+          HttpClient.newBuilder()
+              .sslContext(TrustingClients.trusting(TestCertificates.CA.certificate()))
+              .sslParameters(parameters)
+              .build();
+      HttpResponse<String> response = post(client, "/validate", Fixtures.podCreate(protocol));
+      assertThat(response.sslSession().orElseThrow().getProtocol()).isEqualTo(protocol);
     }
   }
 
@@ -248,7 +252,7 @@ class AdmissionServerIT {
 
   @Test
   void stopsGracefullyLettingAnInFlightReviewFinish() throws Exception {
-    CompletableFuture<AdmissionDecision> slow = new CompletableFuture<>();
+    CompletableFuture<ReviewDecision> slow = new CompletableFuture<>();
     decider.answering(subject -> slow);
     HttpClient client =
         TrustingClients.client(HttpClient.Version.HTTP_1_1, TestCertificates.CA.certificate());
@@ -259,7 +263,7 @@ class AdmissionServerIT {
     org.awaitility.Awaitility.await().until(() -> !decider.subjects.isEmpty());
     CompletableFuture<Void> stopping = CompletableFuture.runAsync(server::stop);
     Thread.sleep(200);
-    slow.complete(AdmissionDecision.ALLOW);
+    slow.complete(ReviewDecision.ALLOW);
     stopping.get();
     HttpResponse<String> response = inFlight.get();
     assertThat(response.statusCode()).isEqualTo(200);

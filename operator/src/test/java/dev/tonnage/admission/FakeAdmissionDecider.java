@@ -8,22 +8,22 @@ import java.util.function.Function;
 /** A decider that answers what a test tells it and remembers what it was asked. */
 final class FakeAdmissionDecider implements AdmissionDecider {
 
-  private volatile Function<ReviewSubject, CompletableFuture<AdmissionDecision>> answer =
-      subject -> CompletableFuture.completedFuture(AdmissionDecision.ALLOW);
+  private volatile Function<ReviewSubject, CompletableFuture<ReviewDecision>> answer =
+      subject -> CompletableFuture.completedFuture(ReviewDecision.ALLOW);
   final List<ReviewSubject> subjects = new CopyOnWriteArrayList<>();
 
-  FakeAdmissionDecider answering(AdmissionDecision decision) {
+  FakeAdmissionDecider answering(ReviewDecision decision) {
     answer = subject -> CompletableFuture.completedFuture(decision);
     return this;
   }
 
-  FakeAdmissionDecider answering(Function<ReviewSubject, CompletableFuture<AdmissionDecision>> f) {
+  FakeAdmissionDecider answering(Function<ReviewSubject, CompletableFuture<ReviewDecision>> f) {
     answer = f;
     return this;
   }
 
   @Override
-  public CompletableFuture<AdmissionDecision> decide(ReviewSubject subject) {
+  public CompletableFuture<ReviewDecision> decide(ReviewSubject subject) {
     subjects.add(subject);
     return answer.apply(subject);
   }

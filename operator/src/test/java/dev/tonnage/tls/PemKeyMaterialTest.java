@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermission;
 import java.security.KeyStore;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -122,8 +123,8 @@ class PemKeyMaterialTest {
     PemKeyMaterial read =
         PemKeyMaterial.read(dir.resolve("out/tls.crt"), dir.resolve("out/tls.key"));
     assertThat(read.leaf()).isEqualTo(ec.leaf());
-    assertThat(Files.getPosixFilePermissions(dir.resolve("out/tls.key")).toString())
-        .isEqualTo("[OWNER_READ, OWNER_WRITE]");
+    assertThat(Files.getPosixFilePermissions(dir.resolve("out/tls.key")))
+        .containsExactlyInAnyOrder(PosixFilePermission.OWNER_READ, PosixFilePermission.OWNER_WRITE);
   }
 
   private PemKeyMaterial roundTrip(PemKeyMaterial material, String keyPem) {

@@ -13,16 +13,16 @@ import java.util.Map;
  *     policy asks for them
  * @param events Events to record when the request is not a dry run
  */
-public record AdmissionDecision(
+public record ReviewDecision(
     List<String> denials,
     List<String> warnings,
     Map<String, String> annotations,
     List<AdmissionEvent> events) {
 
-  public static final AdmissionDecision ALLOW =
-      new AdmissionDecision(List.of(), List.of(), Map.of(), List.of());
+  public static final ReviewDecision ALLOW =
+      new ReviewDecision(List.of(), List.of(), Map.of(), List.of());
 
-  public AdmissionDecision {
+  public ReviewDecision {
     denials = List.copyOf(denials);
     warnings = List.copyOf(warnings);
     annotations = Map.copyOf(annotations);
