@@ -19,7 +19,7 @@ import java.util.concurrent.Future;
 import org.junit.jupiter.api.Test;
 
 @EnableKubernetesMockClient(crud = true)
-class CertificateSecretTest {
+class CertificateSecretIT {
 
   static KubernetesClient client;
 

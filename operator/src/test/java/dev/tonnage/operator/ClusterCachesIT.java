@@ -16,7 +16,7 @@ import org.awaitility.Awaitility;
 import org.junit.jupiter.api.Test;
 
 @EnableKubernetesMockClient(crud = true)
-class ClusterCachesTest {
+class ClusterCachesIT {
 
   static KubernetesClient client;
 
