@@ -178,9 +178,10 @@ public final class OperatorCommand implements Callable<Integer> {
   @Option(
       names = "--docker-config",
       defaultValue = "${env:TONNAGE_DOCKER_CONFIG}",
-      paramLabel = "FILE",
+      paramLabel = "FILE|DIR",
       description =
-          "docker config.json (or a dockerconfigjson Secret's key, mounted) with operator-wide"
+          "docker config.json, or a directory holding config.json or .dockerconfigjson (a mounted"
+              + " pull secret), with operator-wide"
               + " registry credentials (env TONNAGE_DOCKER_CONFIG).")
   Path dockerConfig;
 

@@ -7,6 +7,7 @@ import dev.tonnage.admission.AdmissionReviewer;
 import dev.tonnage.admission.AdmissionServer;
 import dev.tonnage.admission.AdmissionSettings;
 import dev.tonnage.admission.KubernetesEventRecorder;
+import dev.tonnage.admission.RegistryCredentialsResolver;
 import dev.tonnage.admission.ReviewDecision;
 import dev.tonnage.admission.WebhookConfigurations;
 import dev.tonnage.admission.WebhookRegistration;
@@ -14,6 +15,11 @@ import dev.tonnage.metrics.Health;
 import dev.tonnage.metrics.MetricsServer;
 import dev.tonnage.metrics.ReadinessCheck;
 import dev.tonnage.metrics.TonnageMetrics;
+import dev.tonnage.registry.DockerConfigCredentials;
+import dev.tonnage.registry.RegistryClient;
+import dev.tonnage.registry.RegistryClientConfig;
+import dev.tonnage.registry.RegistryCredentials;
+import dev.tonnage.registry.RegistryEventListener;
 import dev.tonnage.tls.CertificateSecret;
 import dev.tonnage.tls.PemKeyMaterial;
 import dev.tonnage.tls.ServingCertificate;
@@ -25,11 +31,13 @@ import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.Deque;
 import java.util.List;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.Executors;
@@ -71,12 +79,11 @@ public final class OperatorRuntime implements AutoCloseable {
   }
 
   private void run(OperatorConfig config) throws Exception {
-    PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
-    TonnageMetrics metrics = keep(new TonnageMetrics(registry));
+    PrometheusMeterRegistry meters = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+    TonnageMetrics metrics = keep(new TonnageMetrics(meters));
     metrics.bindJvmMetrics();
     health = new Health();
-    keep(
-        new MetricsServer(config.metricsAddress(), config.metricsPort(), registry, health).start());
+    keep(new MetricsServer(config.metricsAddress(), config.metricsPort(), meters, health).start());
 
     KubernetesClient client = keep(client(config));
     ScheduledExecutorService scheduler =
@@ -112,9 +119,13 @@ public final class OperatorRuntime implements AutoCloseable {
     }
 
     ClusterCaches caches = keep(ClusterCaches.start(client, CACHE_SYNC_TIMEOUT));
+    RegistryClient registryClient =
+        keep(new RegistryClient(registryConfig(config.registry()), registryListener(metrics)));
+    RegistryCredentialsResolver credentials =
+        new RegistryCredentialsResolver(caches, operatorCredentials(config.registry()));
     health.addReadinessCheck(ReadinessCheck.of("cluster-caches", caches::synced));
 
-    AdmissionMetrics admissionMetrics = new AdmissionMetrics(metrics, registry);
+    AdmissionMetrics admissionMetrics = new AdmissionMetrics(metrics, meters);
     KubernetesEventRecorder events =
         keep(
             new KubernetesEventRecorder(
@@ -237,6 +248,55 @@ public final class OperatorRuntime implements AutoCloseable {
         caBundle,
         config.failurePolicy(),
         List.copyOf(config.allExemptNamespaces()));
+  }
+
+  private static RegistryClientConfig registryConfig(OperatorConfig.Registry registry) {
+    for (Path file : registry.caFiles()) {
+      if (!Files.isReadable(file)) {
+        throw new IllegalArgumentException("--ca-file " + file + " cannot be read");
+      }
+    }
+    return RegistryClientConfig.builder()
+        .insecureRegistries(Set.copyOf(registry.insecureRegistries()))
+        .caBundles(registry.caFiles())
+        .build();
+  }
+
+  /**
+   * The operator-wide credentials of {@code --docker-config}: a config.json, or a directory holding
+   * one (a mounted docker config) or a {@code .dockerconfigjson} (a mounted pull secret).
+   */
+  private static RegistryCredentials operatorCredentials(OperatorConfig.Registry registry)
+      throws IOException {
+    Path path = registry.dockerConfig();
+    if (path == null) {
+      return RegistryCredentials.anonymous();
+    }
+    if (Files.isDirectory(path)) {
+      for (String name : List.of("config.json", ".dockerconfigjson")) {
+        if (Files.isRegularFile(path.resolve(name))) {
+          return DockerConfigCredentials.fromFile(path.resolve(name));
+        }
+      }
+      throw new IOException(
+          "--docker-config " + path + " holds no config.json or .dockerconfigjson");
+    }
+    return DockerConfigCredentials.fromFile(path);
+  }
+
+  /** Registry requests and rate limits into the shared metrics. */
+  private static RegistryEventListener registryListener(TonnageMetrics metrics) {
+    return new RegistryEventListener() {
+      @Override
+      public void requestCompleted(String registry, String method, int status, Duration duration) {
+        metrics.registryRequest(registry, method, status, duration);
+      }
+
+      @Override
+      public void rateLimitSeen(String registry, long limit, long remaining) {
+        metrics.registryRateLimit(registry, limit, remaining);
+      }
+    };
   }
 
   private static String instanceName() {
