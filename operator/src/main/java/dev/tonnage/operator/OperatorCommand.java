@@ -19,13 +19,18 @@ import picocli.CommandLine.Option;
  */
 @Command(
     name = "operator",
-    mixinStandardHelpOptions = true,
     description = "Run the Tonnage operator: admission webhook, metrics and health endpoints.",
     sortOptions = false)
 public final class OperatorCommand implements Callable<Integer> {
 
   static final String SERVICE_ACCOUNT_NAMESPACE_FILE =
       "/var/run/secrets/kubernetes.io/serviceaccount/namespace";
+
+  @Option(
+      names = {"-h", "--help"},
+      usageHelp = true,
+      description = "Show this help and exit.")
+  boolean help;
 
   @Option(
       names = "--webhook-port",
