@@ -35,7 +35,7 @@ public final class AdmissionReviewer {
   private static final Duration GRACE = Duration.ofMillis(500);
 
   private final AdmissionReviewCodec codec = new AdmissionReviewCodec();
-  private final WorkloadReader reader = new WorkloadReader();
+  private final WorkloadReader reader = new WorkloadReader(codec.mapper());
   private final AnnotationPatch patches = new AnnotationPatch(codec.mapper());
   private final AdmissionSettings settings;
   private final AdmissionDecider decider;

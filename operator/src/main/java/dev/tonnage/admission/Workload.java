@@ -1,5 +1,6 @@
 package dev.tonnage.admission;
 
+import dev.tonnage.policy.ContainerImage;
 import java.util.List;
 import java.util.Map;
 

@@ -1,6 +1,14 @@
 package dev.tonnage.admission;
 
+import com.fasterxml.jackson.core.type.TypeReference;
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.tonnage.policy.ContainerImage;
+import dev.tonnage.policy.PlatformConstraints;
+import io.fabric8.kubernetes.api.model.EphemeralContainer;
+import io.fabric8.kubernetes.api.model.LocalObjectReference;
+import io.fabric8.kubernetes.api.model.PodSpec;
+import io.fabric8.kubernetes.api.model.PodSpecBuilder;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -8,28 +16,43 @@ import java.util.Map;
 import java.util.Optional;
 
 /**
- * Reads the admitted object of a review into a {@link Workload}. Tolerant by design: mutating
- * webhooks run before schema validation, so fields may be missing or of the wrong type; a container
- * without an image is left out rather than failing the review.
+ * Reads the admitted object of a review into a {@link Workload}: finds the pod template of the
+ * kind, reads its spec as a fabric8 {@link PodSpec} and takes containers and platforms from it
+ * exactly as the audit does from running Pods. A spec that cannot be read (mutating webhooks run
+ * before schema validation) yields no workload, and the object is not checked: the API server
+ * refuses it anyway.
  */
 public final class WorkloadReader {
 
   /** The object kind the ephemeralcontainers subresource took before Kubernetes 1.22. */
   static final String EPHEMERAL_CONTAINERS_KIND = "EphemeralContainers";
 
+  private static final TypeReference<List<EphemeralContainer>> EPHEMERAL_CONTAINERS =
+      new TypeReference<>() {};
+
+  private final ObjectMapper mapper;
+
+  public WorkloadReader(ObjectMapper mapper) {
+    this.mapper = mapper;
+  }
+
   /**
-   * The workload of {@code request}'s object (or of {@code object} when given, e.g. oldObject), or
-   * empty when the kind is not one Tonnage admits.
+   * The workload of {@code object} (the request's object or oldObject), or empty when its kind is
+   * not one Tonnage admits or its spec cannot be read.
    */
   public Optional<Workload> read(AdmissionRequest request, JsonNode object) {
     if (object == null) {
       return Optional.empty();
     }
-    if (request.group().isEmpty() && EPHEMERAL_CONTAINERS_KIND.equals(request.kind())) {
-      return Optional.of(readEphemeralContainers(request, object));
+    try {
+      if (request.group().isEmpty() && EPHEMERAL_CONTAINERS_KIND.equals(request.kind())) {
+        return Optional.of(readEphemeralContainers(request, object));
+      }
+      return WorkloadKind.of(request.group(), request.kind())
+          .map(kind -> readWorkload(kind, request, object));
+    } catch (IllegalArgumentException e) {
+      return Optional.empty();
     }
-    return WorkloadKind.of(request.group(), request.kind())
-        .map(kind -> readWorkload(kind, request, object));
   }
 
   private Workload readWorkload(WorkloadKind kind, AdmissionRequest request, JsonNode object) {
@@ -37,13 +60,39 @@ public final class WorkloadReader {
     for (String field : kind.templatePath()) {
       template = template.path(field);
     }
-    JsonNode metadata = object.path("metadata");
     JsonNode spec = template.path("spec");
-    PodTemplate podTemplate =
+    PodSpec podSpec = spec.isObject() ? mapper.convertValue(spec, PodSpec.class) : new PodSpec();
+    return workload(
+        kind, request, object, stringMap(template.path("metadata").path("labels")), podSpec);
+  }
+
+  /** Kubernetes 1.16-1.21: the subresource's object lists only the ephemeral containers. */
+  private Workload readEphemeralContainers(AdmissionRequest request, JsonNode object) {
+    PodSpec podSpec =
+        new PodSpecBuilder()
+            .withEphemeralContainers(
+                mapper.convertValue(object.path("ephemeralContainers"), EPHEMERAL_CONTAINERS))
+            .build();
+    return workload(
+        WorkloadKind.POD,
+        request,
+        object,
+        stringMap(object.path("metadata").path("labels")),
+        podSpec);
+  }
+
+  private static Workload workload(
+      WorkloadKind kind,
+      AdmissionRequest request,
+      JsonNode object,
+      Map<String, String> templateLabels,
+      PodSpec spec) {
+    JsonNode metadata = object.path("metadata");
+    PodTemplate template =
         new PodTemplate(
-            stringMap(template.path("metadata").path("labels")),
-            containers(spec),
-            scheduling(spec),
+            templateLabels,
+            ContainerImage.of(spec),
+            PlatformConstraints.of(spec),
             serviceAccount(spec),
             pullSecrets(spec));
     return new Workload(
@@ -52,101 +101,24 @@ public final class WorkloadReader {
         name(request, metadata),
         stringMap(metadata.path("labels")),
         stringMap(metadata.path("annotations")),
-        podTemplate);
-  }
-
-  /** Kubernetes 1.16-1.21: the subresource's object lists only the ephemeral containers. */
-  private Workload readEphemeralContainers(AdmissionRequest request, JsonNode object) {
-    JsonNode metadata = object.path("metadata");
-    List<ContainerImage> containers = new ArrayList<>();
-    addContainers(object.path("ephemeralContainers"), ContainerImage.Type.EPHEMERAL, containers);
-    PodTemplate template =
-        new PodTemplate(
-            stringMap(metadata.path("labels")),
-            containers,
-            PodScheduling.ANY,
-            "default",
-            List.of());
-    return new Workload(
-        WorkloadKind.POD,
-        namespace(request, metadata),
-        name(request, metadata),
-        stringMap(metadata.path("labels")),
-        stringMap(metadata.path("annotations")),
         template);
   }
 
-  private static List<ContainerImage> containers(JsonNode spec) {
-    List<ContainerImage> containers = new ArrayList<>();
-    addContainers(spec.path("initContainers"), ContainerImage.Type.INIT, containers);
-    addContainers(spec.path("containers"), ContainerImage.Type.CONTAINER, containers);
-    addContainers(spec.path("ephemeralContainers"), ContainerImage.Type.EPHEMERAL, containers);
-    return containers;
-  }
-
-  private static void addContainers(
-      JsonNode list, ContainerImage.Type type, List<ContainerImage> into) {
-    for (JsonNode container : list) {
-      String image = text(container, "image").trim();
-      if (!image.isEmpty()) {
-        into.add(new ContainerImage(text(container, "name"), type, image));
-      }
+  private static String serviceAccount(PodSpec spec) {
+    String name = spec.getServiceAccountName();
+    if (name == null || name.isEmpty()) {
+      name = spec.getServiceAccount();
     }
+    return name == null || name.isEmpty() ? "default" : name;
   }
 
-  private static PodScheduling scheduling(JsonNode spec) {
-    Map<String, String> nodeSelector = new LinkedHashMap<>();
-    stringMap(spec.path("nodeSelector"))
-        .forEach(
-            (key, value) -> {
-              if (isPlatformLabel(key)) {
-                nodeSelector.put(key, value);
-              }
-            });
-    List<List<PodScheduling.NodeRequirement>> terms = new ArrayList<>();
-    JsonNode required =
-        spec.path("affinity")
-            .path("nodeAffinity")
-            .path("requiredDuringSchedulingIgnoredDuringExecution")
-            .path("nodeSelectorTerms");
-    for (JsonNode term : required) {
-      List<PodScheduling.NodeRequirement> requirements = new ArrayList<>();
-      for (JsonNode expression : term.path("matchExpressions")) {
-        String key = text(expression, "key");
-        if (isPlatformLabel(key)) {
-          List<String> values = new ArrayList<>();
-          expression.path("values").forEach(v -> values.add(v.asText()));
-          requirements.add(
-              new PodScheduling.NodeRequirement(key, text(expression, "operator"), values));
-        }
-      }
-      // A term without platform requirements admits every platform, and terms are OR'ed.
-      if (requirements.isEmpty()) {
-        return new PodScheduling(nodeSelector, List.of());
-      }
-      terms.add(requirements);
-    }
-    return new PodScheduling(nodeSelector, terms);
-  }
-
-  private static boolean isPlatformLabel(String key) {
-    return PodScheduling.ARCH_LABEL.equals(key) || PodScheduling.OS_LABEL.equals(key);
-  }
-
-  private static String serviceAccount(JsonNode spec) {
-    String name = text(spec, "serviceAccountName");
-    if (name.isEmpty()) {
-      name = text(spec, "serviceAccount");
-    }
-    return name.isEmpty() ? "default" : name;
-  }
-
-  private static List<String> pullSecrets(JsonNode spec) {
+  private static List<String> pullSecrets(PodSpec spec) {
     List<String> names = new ArrayList<>();
-    for (JsonNode secret : spec.path("imagePullSecrets")) {
-      String name = text(secret, "name");
-      if (!name.isEmpty()) {
-        names.add(name);
+    if (spec.getImagePullSecrets() != null) {
+      for (LocalObjectReference secret : spec.getImagePullSecrets()) {
+        if (secret != null && secret.getName() != null && !secret.getName().isEmpty()) {
+          names.add(secret.getName());
+        }
       }
     }
     return names;

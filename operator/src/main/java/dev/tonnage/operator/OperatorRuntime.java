@@ -1,14 +1,13 @@
 package dev.tonnage.operator;
 
-import dev.tonnage.admission.AdmissionDecider;
 import dev.tonnage.admission.AdmissionExemptions;
 import dev.tonnage.admission.AdmissionMetrics;
 import dev.tonnage.admission.AdmissionReviewer;
 import dev.tonnage.admission.AdmissionServer;
 import dev.tonnage.admission.AdmissionSettings;
 import dev.tonnage.admission.KubernetesEventRecorder;
+import dev.tonnage.admission.PolicyAdmissionDecider;
 import dev.tonnage.admission.RegistryCredentialsResolver;
-import dev.tonnage.admission.ReviewDecision;
 import dev.tonnage.admission.WebhookConfigurations;
 import dev.tonnage.admission.WebhookRegistration;
 import dev.tonnage.metrics.Health;
@@ -38,7 +37,6 @@ import java.util.ArrayDeque;
 import java.util.Deque;
 import java.util.List;
 import java.util.Set;
-import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
@@ -123,6 +121,8 @@ public final class OperatorRuntime implements AutoCloseable {
         keep(new RegistryClient(registryConfig(config.registry()), registryListener(metrics)));
     RegistryCredentialsResolver credentials =
         new RegistryCredentialsResolver(caches, operatorCredentials(config.registry()));
+    PolicyCache policies = keep(PolicyCache.start(client, CACHE_SYNC_TIMEOUT));
+    health.addReadinessCheck(ReadinessCheck.of("policy-caches", policies::synced));
     health.addReadinessCheck(ReadinessCheck.of("cluster-caches", caches::synced));
 
     AdmissionMetrics admissionMetrics = new AdmissionMetrics(metrics, meters);
@@ -133,7 +133,7 @@ public final class OperatorRuntime implements AutoCloseable {
     AdmissionReviewer reviewer =
         new AdmissionReviewer(
             new AdmissionSettings(config.reviewBudget(), config.failurePolicy(), Clock.systemUTC()),
-            decider(),
+            new PolicyAdmissionDecider(policies, registryClient, credentials, Clock.systemUTC()),
             new AdmissionExemptions(config.allExemptNamespaces(), caches),
             caches,
             new AdmissionReviewer.Observers(events, admissionMetrics));
@@ -163,11 +163,6 @@ public final class OperatorRuntime implements AutoCloseable {
         server.port(),
         config.namespace(),
         config.allExemptNamespaces());
-  }
-
-  /** The decider until the policy evaluator and registry engine are wired: no policy, allow. */
-  private static AdmissionDecider decider() {
-    return subject -> CompletableFuture.completedFuture(ReviewDecision.ALLOW);
   }
 
   /** The webhook's port, for tests that bind port 0. */

@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.tonnage.metrics.TonnageMetrics;
+import dev.tonnage.registry.Platform;
 import io.fabric8.zjsonpatch.JsonPatch;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.nio.charset.StandardCharsets;
@@ -103,10 +104,10 @@ class AdmissionReviewerTest {
     PodTemplate template = subject.workload().template();
     assertThat(template.serviceAccountName()).isEqualTo("builder");
     assertThat(template.imagePullSecrets()).containsExactly("regcred");
-    assertThat(template.scheduling().nodeSelector()).containsEntry("kubernetes.io/arch", "arm64");
-    assertThat(template.scheduling().requiredTerms())
-        .containsExactly(
-            List.of(new PodScheduling.NodeRequirement("kubernetes.io/os", "In", List.of("linux"))));
+    // nodeSelector arm64 and a required affinity on linux (the zone requirement is dropped).
+    assertThat(template.platforms().admits(Platform.parse("linux/arm64"))).isTrue();
+    assertThat(template.platforms().admits(Platform.parse("linux/amd64"))).isFalse();
+    assertThat(template.platforms().admits(Platform.parse("windows/arm64"))).isFalse();
     assertThat(template.labels()).containsEntry("app", "web");
     assertThat(subject.namespaceLabels()).containsEntry("env", "prod");
     assertThat(subject.deadline())
@@ -118,8 +119,8 @@ class AdmissionReviewerTest {
     validate("daemonset-create.json");
     PodTemplate template = decider.subjects.get(0).workload().template();
     assertThat(template.serviceAccountName()).isEqualTo("default");
-    assertThat(template.scheduling().nodeSelector())
-        .containsExactly(Map.entry("kubernetes.io/os", "linux"));
+    assertThat(template.platforms().admits(Platform.parse("linux/s390x"))).isTrue();
+    assertThat(template.platforms().admits(Platform.parse("windows/amd64"))).isFalse();
   }
 
   @Test
