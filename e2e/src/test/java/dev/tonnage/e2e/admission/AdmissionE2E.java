@@ -1,0 +1,441 @@
+package dev.tonnage.e2e.admission;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.tonnage.testing.PrintComponentLogsOnFailure;
+import dev.tonnage.testing.image.ImageBuilder;
+import dev.tonnage.testing.image.ImageSpec;
+import dev.tonnage.testing.kube.KubeApiServer;
+import dev.tonnage.testing.process.FreePorts;
+import dev.tonnage.testing.process.ManagedProcess;
+import dev.tonnage.testing.process.ProcessResult;
+import dev.tonnage.testing.process.ScratchDirectory;
+import dev.tonnage.testing.registry.RegistryMode;
+import dev.tonnage.testing.registry.RegistryServer;
+import dev.tonnage.tls.CertificateAuthority;
+import dev.tonnage.tls.PemKeyMaterial;
+import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Path;
+import java.security.KeyStore;
+import java.security.SecureRandom;
+import java.security.cert.X509Certificate;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Base64;
+import java.util.List;
+import javax.net.ssl.SSLContext;
+import javax.net.ssl.SSLSocket;
+import javax.net.ssl.TrustManagerFactory;
+import org.awaitility.Awaitility;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.api.TestMethodOrder;
+import org.junit.jupiter.api.extension.ExtendWith;
+
+/**
+ * The webhook end to end: kube-apiserver 1.20 calls the operator jar, running as its own process,
+ * which measures images in a real registry and answers by real policies; kubectl shows what users
+ * see.
+ */
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+@ExtendWith(PrintComponentLogsOnFailure.class)
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
+class AdmissionE2E {
+
+  private static final Duration BUDGET = Duration.ofSeconds(3);
+  private static final SecureRandom RANDOM = new SecureRandom();
+
+  private final Path repo =
+      Path.of(System.getProperty("tonnage.repo.root", "..")).toAbsolutePath().normalize();
+  private ScratchDirectory work;
+  private RegistryServer registry;
+  private KubeApiServer kube;
+  private ManagedProcess operator;
+  private CertificateAuthority ca;
+  private int webhookPort;
+  private int metricsPort;
+  private String small;
+  private String big;
+  private String medium;
+
+  @BeforeAll
+  void start() throws Exception {
+    work = ScratchDirectory.create("admission-e2e");
+    registry = RegistryServer.start(RegistryMode.PLAIN);
+    try (ImageBuilder images = ImageBuilder.forRegistry(registry)) {
+      small = images.push("team/small:1", ImageSpec.singleLayer("app.txt", "hello")).reference();
+      medium =
+          images
+              .push("team/medium:1", ImageSpec.singleLayer("data.bin", noise(300 * 1024)))
+              .reference();
+      big =
+          images
+              .push("team/big:1", ImageSpec.singleLayer("data.bin", noise(2 * 1024 * 1024)))
+              .reference();
+    }
+    kube = KubeApiServer.start();
+    kube.kubectl("apply", "-f", repo.resolve("crds").toString()).requireSuccess();
+    kube.kubectl("create", "namespace", "tonnage").requireSuccess();
+    kube.kubectl("create", "namespace", "shop").requireSuccess();
+    // No controller-manager: the service accounts Pods use must exist, without tokens to mount.
+    kube.kubectlWithInput(
+            "apiVersion: v1\nkind: ServiceAccount\nmetadata: {name: default, namespace: shop}\n"
+                + "automountServiceAccountToken: false\n",
+            "apply",
+            "-f",
+            "-")
+        .requireSuccess();
+
+    ca = CertificateAuthority.generate("e2e-webhook-ca", Duration.ofDays(1), Instant.now());
+    serving().writeTo(work.path().resolve("tls.crt"), work.path().resolve("tls.key"));
+    int[] ports = FreePorts.pick(2);
+    webhookPort = ports[0];
+    metricsPort = ports[1];
+    operator =
+        ManagedProcess.builder(
+                "tonnage-operator", Path.of(System.getProperty("java.home"), "bin", "java"))
+            .args(
+                "-jar",
+                repo.resolve("operator/target/tonnage.jar").toString(),
+                "operator",
+                "--kubeconfig",
+                kube.kubeconfig().toString(),
+                "--namespace",
+                "tonnage",
+                "--webhook-address",
+                "127.0.0.1",
+                "--webhook-port",
+                String.valueOf(webhookPort),
+                "--metrics-address",
+                "127.0.0.1",
+                "--metrics-port",
+                String.valueOf(metricsPort),
+                "--tls-cert",
+                work.path().resolve("tls.crt").toString(),
+                "--tls-key",
+                work.path().resolve("tls.key").toString(),
+                "--tls-reload-interval",
+                "500ms",
+                "--register-webhooks",
+                "https://127.0.0.1:" + webhookPort,
+                "--insecure-registry",
+                registry.hostPort(),
+                "--review-budget",
+                BUDGET.toMillis() + "ms")
+            .logFile(work.path().resolve("operator.log"))
+            .stopGracePeriod(Duration.ofSeconds(20))
+            .start();
+    operator.awaitReady(Duration.ofSeconds(90), () -> readyz() == 200);
+    Awaitility.await()
+        .atMost(Duration.ofSeconds(30))
+        .until(
+            () ->
+                kube.kubectl("get", "validatingwebhookconfiguration", "tonnage-validating")
+                    .succeeded());
+
+    apply(
+        policy("enforce-small", "Enforce", "Deny", false, registry.hostPort() + "/team/big", "1Mi")
+            + "---\n"
+            + policy(
+                "warn-medium",
+                "Warn",
+                "Allow",
+                false,
+                registry.hostPort() + "/team/medium",
+                "100Ki")
+            + "---\n"
+            + policy(
+                "annotate-small",
+                "Audit",
+                "Allow",
+                true,
+                registry.hostPort() + "/team/small",
+                "1Gi")
+            + "---\n"
+            + policy(
+                "fail-open", "Enforce", "Allow", false, registry.hostPort() + "/open/**", "1Gi")
+            + "---\n"
+            + policy(
+                "fail-closed",
+                "Enforce",
+                "Deny",
+                false,
+                registry.hostPort() + "/closed/**",
+                "1Gi"));
+    // The operator's policy cache follows within a moment: wait until the Enforce policy bites.
+    Awaitility.await()
+        .atMost(Duration.ofSeconds(30))
+        .until(
+            () ->
+                kube.kubectlWithInput(
+                        deployment("probe", big),
+                        "apply",
+                        "--dry-run=server",
+                        "-n",
+                        "shop",
+                        "-f",
+                        "-")
+                    .stderr()
+                    .contains("enforce-small"));
+  }
+
+  @AfterAll
+  void stop() {
+    for (AutoCloseable c : new AutoCloseable[] {operator, kube, registry, work}) {
+      try {
+        if (c != null) {
+          c.close();
+        }
+      } catch (Exception e) {
+        // keep closing the rest
+      }
+    }
+  }
+
+  @Test
+  @Order(1)
+  void anEnforcePolicyDeniesTheDeploymentWithItsMessageOnKubectlStderr() {
+    ProcessResult result =
+        kube.kubectlWithInput(deployment("api", big), "apply", "-n", "shop", "-f", "-");
+    assertThat(result.exitCode()).isNotZero();
+    assertThat(result.stderr())
+        .contains("admission webhook \"validate.tonnage.dev\" denied the request")
+        .contains("enforce-small")
+        .contains("team/big:1");
+    assertThat(kube.kubectl("get", "deployment", "api", "-n", "shop").succeeded()).isFalse();
+    Awaitility.await()
+        .atMost(Duration.ofSeconds(15))
+        .until(() -> events("api").contains("ImageTooLarge"));
+  }
+
+  @Test
+  @Order(2)
+  void aWarnPolicyAdmitsWithWarningLines() {
+    ProcessResult result =
+        kube.kubectlWithInput(deployment("cache", medium), "apply", "-n", "shop", "-f", "-");
+    result.requireSuccess();
+    assertThat(result.stderr()).contains("Warning:").contains("warn-medium");
+  }
+
+  @Test
+  @Order(3)
+  void annotateAddsTheSizesToTheDeploymentAndItsPodTemplate() {
+    kube.kubectlWithInput(deployment("web", small), "apply", "-n", "shop", "-f", "-")
+        .requireSuccess();
+    String object =
+        kube.kubectl(
+                "get",
+                "deployment",
+                "web",
+                "-n",
+                "shop",
+                "-o",
+                "jsonpath={.metadata.annotations.tonnage\\.dev/image-sizes}")
+            .requireSuccess()
+            .stdout();
+    String template =
+        kube.kubectl(
+                "get",
+                "deployment",
+                "web",
+                "-n",
+                "shop",
+                "-o",
+                "jsonpath={.spec.template.metadata.annotations.tonnage\\.dev/image-sizes}")
+            .requireSuccess()
+            .stdout();
+    assertThat(object)
+        .contains("\"container\":\"main\"")
+        .contains("\"compressed\":")
+        .contains("linux/amd64");
+    assertThat(template).isEqualTo(object);
+    assertThat(
+            kube.kubectl(
+                    "get",
+                    "deployment",
+                    "web",
+                    "-n",
+                    "shop",
+                    "-o",
+                    "jsonpath={.metadata.annotations.tonnage\\.dev/violations}")
+                .requireSuccess()
+                .stdout())
+        .isEqualTo("[]");
+  }
+
+  @Test
+  @Order(4)
+  void aServerSideDryRunIsAnsweredAlikeAndLeavesNoEvent() throws Exception {
+    ProcessResult result =
+        kube.kubectlWithInput(
+            deployment("dry", big), "apply", "--dry-run=server", "-n", "shop", "-f", "-");
+    assertThat(result.exitCode()).isNotZero();
+    assertThat(result.stderr()).contains("denied the request").contains("enforce-small");
+    Thread.sleep(3000);
+    assertThat(events("dry")).isEmpty();
+  }
+
+  @Test
+  @Order(5)
+  void aRotatedCertificateIsServedWithoutARestart() throws Exception {
+    long pid = operator.pid();
+    X509Certificate before = servedCertificate();
+    PemKeyMaterial next = serving();
+    next.writeTo(work.path().resolve("tls.crt"), work.path().resolve("tls.key"));
+    Awaitility.await()
+        .atMost(Duration.ofSeconds(15))
+        .until(() -> servedCertificate().getSerialNumber().equals(next.leaf().getSerialNumber()));
+    assertThat(servedCertificate().getSerialNumber()).isNotEqualTo(before.getSerialNumber());
+    assertThat(operator.isAlive()).isTrue();
+    assertThat(operator.pid()).isEqualTo(pid);
+    ProcessResult result =
+        kube.kubectlWithInput(deployment("after-rotation", big), "apply", "-n", "shop", "-f", "-");
+    assertThat(result.stderr()).contains("enforce-small");
+  }
+
+  @Test
+  @Order(6)
+  void withTheRegistryDownPoliciesAllowOrDenyAsDeclaredWithinTheBudget() {
+    registry.stop();
+    try {
+      long started = System.nanoTime();
+      ProcessResult open =
+          kube.kubectlWithInput(
+              pod("opened", registry.hostPort() + "/open/app:1"), "apply", "-n", "shop", "-f", "-");
+      Duration openTook = Duration.ofNanos(System.nanoTime() - started);
+      open.requireSuccess();
+      assertThat(open.stderr()).contains("Warning:").contains("fail-open");
+      assertThat(openTook).isLessThan(BUDGET.plusSeconds(3));
+
+      started = System.nanoTime();
+      ProcessResult closed =
+          kube.kubectlWithInput(
+              pod("closed", registry.hostPort() + "/closed/app:1"),
+              "apply",
+              "-n",
+              "shop",
+              "-f",
+              "-");
+      Duration closedTook = Duration.ofNanos(System.nanoTime() - started);
+      assertThat(closed.exitCode()).isNotZero();
+      assertThat(closed.stderr())
+          .contains("denied the request")
+          .contains("fail-closed")
+          .contains("onRegistryError");
+      assertThat(closedTook).isLessThan(BUDGET.plusSeconds(3));
+      Awaitility.await()
+          .atMost(Duration.ofSeconds(15))
+          .until(() -> events("opened").contains("ImageFactsUnavailable"));
+    } finally {
+      registry.restart();
+    }
+  }
+
+  private PemKeyMaterial serving() {
+    return ca.issueServingCertificate(
+        "127.0.0.1", List.of("localhost"), List.of("127.0.0.1"), Duration.ofDays(1), Instant.now());
+  }
+
+  private X509Certificate servedCertificate() throws Exception {
+    KeyStore trust = KeyStore.getInstance("PKCS12");
+    trust.load(null, null);
+    trust.setCertificateEntry("ca", ca.certificate());
+    TrustManagerFactory tmf =
+        TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
+    tmf.init(trust);
+    SSLContext context = SSLContext.getInstance("TLS");
+    context.init(null, tmf.getTrustManagers(), null);
+    try (SSLSocket socket =
+        (SSLSocket) context.getSocketFactory().createSocket("127.0.0.1", webhookPort)) {
+      socket.startHandshake();
+      return (X509Certificate) socket.getSession().getPeerCertificates()[0];
+    }
+  }
+
+  private int readyz() throws IOException, InterruptedException {
+    return HttpClient.newHttpClient()
+        .send(
+            HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + metricsPort + "/readyz"))
+                .build(),
+            HttpResponse.BodyHandlers.discarding())
+        .statusCode();
+  }
+
+  private String events(String name) {
+    return kube.kubectl(
+            "get",
+            "events",
+            "-n",
+            "shop",
+            "--field-selector",
+            "involvedObject.name=" + name,
+            "-o",
+            "jsonpath={.items[*].reason}")
+        .requireSuccess()
+        .stdout();
+  }
+
+  private void apply(String yaml) {
+    kube.kubectlWithInput(yaml, "apply", "-f", "-").requireSuccess();
+  }
+
+  private static String policy(
+      String name,
+      String action,
+      String onRegistryError,
+      boolean annotate,
+      String images,
+      String maxCompressed) {
+    return "apiVersion: tonnage.dev/v1alpha1\nkind: ClusterImagePolicy\nmetadata: {name: "
+        + name
+        + "}\n"
+        + "spec:\n  action: "
+        + action
+        + "\n  onRegistryError: "
+        + onRegistryError
+        + "\n  annotate: "
+        + annotate
+        + "\n"
+        + "  match: {images: [\""
+        + images
+        + "\"]}\n  limits: {maxCompressedSize: "
+        + maxCompressed
+        + "}\n";
+  }
+
+  private static String deployment(String name, String image) {
+    return "apiVersion: apps/v1\nkind: Deployment\nmetadata: {name: "
+        + name
+        + "}\nspec:\n  selector: {matchLabels: {app: "
+        + name
+        + "}}\n"
+        + "  template:\n    metadata: {labels: {app: "
+        + name
+        + "}}\n    spec:\n      containers: [{name: main, image: \""
+        + image
+        + "\"}]\n";
+  }
+
+  private static String pod(String name, String image) {
+    return "apiVersion: v1\nkind: Pod\nmetadata: {name: "
+        + name
+        + "}\nspec:\n  automountServiceAccountToken: false\n"
+        + "  containers: [{name: main, image: \""
+        + image
+        + "\"}]\n";
+  }
+
+  private static String noise(int bytes) {
+    byte[] random = new byte[bytes * 3 / 4];
+    RANDOM.nextBytes(random);
+    return Base64.getEncoder().encodeToString(random);
+  }
+}
