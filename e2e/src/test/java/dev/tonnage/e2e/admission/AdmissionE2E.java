@@ -6,19 +6,12 @@ import dev.tonnage.testing.PrintComponentLogsOnFailure;
 import dev.tonnage.testing.image.ImageBuilder;
 import dev.tonnage.testing.image.ImageSpec;
 import dev.tonnage.testing.kube.KubeApiServer;
-import dev.tonnage.testing.process.FreePorts;
-import dev.tonnage.testing.process.ManagedProcess;
 import dev.tonnage.testing.process.ProcessResult;
 import dev.tonnage.testing.process.ScratchDirectory;
 import dev.tonnage.testing.registry.RegistryMode;
 import dev.tonnage.testing.registry.RegistryServer;
 import dev.tonnage.tls.CertificateAuthority;
 import dev.tonnage.tls.PemKeyMaterial;
-import java.io.IOException;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.nio.file.Path;
 import java.security.KeyStore;
 import java.security.SecureRandom;
@@ -58,10 +51,8 @@ class AdmissionE2E {
   private ScratchDirectory work;
   private RegistryServer registry;
   private KubeApiServer kube;
-  private ManagedProcess operator;
+  private OperatorProcess operator;
   private CertificateAuthority ca;
-  private int webhookPort;
-  private int metricsPort;
   private String small;
   private String big;
   private String medium;
@@ -96,50 +87,21 @@ class AdmissionE2E {
 
     ca = CertificateAuthority.generate("e2e-webhook-ca", Duration.ofDays(1), Instant.now());
     serving().writeTo(work.path().resolve("tls.crt"), work.path().resolve("tls.key"));
-    int[] ports = FreePorts.pick(2);
-    webhookPort = ports[0];
-    metricsPort = ports[1];
     operator =
-        ManagedProcess.builder(
-                "tonnage-operator", Path.of(System.getProperty("java.home"), "bin", "java"))
-            .args(
-                "-jar",
-                repo.resolve("operator/target/tonnage.jar").toString(),
-                "operator",
-                "--kubeconfig",
-                kube.kubeconfig().toString(),
-                "--namespace",
-                "tonnage",
-                "--webhook-address",
-                "127.0.0.1",
-                "--webhook-port",
-                String.valueOf(webhookPort),
-                "--metrics-address",
-                "127.0.0.1",
-                "--metrics-port",
-                String.valueOf(metricsPort),
-                "--tls-cert",
-                work.path().resolve("tls.crt").toString(),
-                "--tls-key",
-                work.path().resolve("tls.key").toString(),
-                "--tls-reload-interval",
-                "500ms",
-                "--register-webhooks",
-                "https://127.0.0.1:" + webhookPort,
-                "--insecure-registry",
-                registry.hostPort(),
-                "--review-budget",
-                BUDGET.toMillis() + "ms")
-            .logFile(work.path().resolve("operator.log"))
-            .stopGracePeriod(Duration.ofSeconds(20))
-            .start();
-    operator.awaitReady(Duration.ofSeconds(90), () -> readyz() == 200);
-    Awaitility.await()
-        .atMost(Duration.ofSeconds(30))
-        .until(
-            () ->
-                kube.kubectl("get", "validatingwebhookconfiguration", "tonnage-validating")
-                    .succeeded());
+        OperatorProcess.start(
+            repo,
+            kube,
+            work.path().resolve("operator.log"),
+            "--tls-cert",
+            work.path().resolve("tls.crt").toString(),
+            "--tls-key",
+            work.path().resolve("tls.key").toString(),
+            "--tls-reload-interval",
+            "500ms",
+            "--insecure-registry",
+            registry.hostPort(),
+            "--review-budget",
+            BUDGET.toMillis() + "ms");
 
     apply(
         policy("enforce-small", "Enforce", "Deny", false, registry.hostPort() + "/team/big", "1Mi")
@@ -286,7 +248,7 @@ class AdmissionE2E {
   @Test
   @Order(5)
   void aRotatedCertificateIsServedWithoutARestart() throws Exception {
-    long pid = operator.pid();
+    long pid = operator.process.pid();
     X509Certificate before = servedCertificate();
     PemKeyMaterial next = serving();
     next.writeTo(work.path().resolve("tls.crt"), work.path().resolve("tls.key"));
@@ -294,8 +256,8 @@ class AdmissionE2E {
         .atMost(Duration.ofSeconds(15))
         .until(() -> servedCertificate().getSerialNumber().equals(next.leaf().getSerialNumber()));
     assertThat(servedCertificate().getSerialNumber()).isNotEqualTo(before.getSerialNumber());
-    assertThat(operator.isAlive()).isTrue();
-    assertThat(operator.pid()).isEqualTo(pid);
+    assertThat(operator.process.isAlive()).isTrue();
+    assertThat(operator.process.pid()).isEqualTo(pid);
     ProcessResult result =
         kube.kubectlWithInput(deployment("after-rotation", big), "apply", "-n", "shop", "-f", "-");
     assertThat(result.stderr()).contains("enforce-small");
@@ -354,19 +316,10 @@ class AdmissionE2E {
     SSLContext context = SSLContext.getInstance("TLS");
     context.init(null, tmf.getTrustManagers(), null);
     try (SSLSocket socket =
-        (SSLSocket) context.getSocketFactory().createSocket("127.0.0.1", webhookPort)) {
+        (SSLSocket) context.getSocketFactory().createSocket("127.0.0.1", operator.webhookPort)) {
       socket.startHandshake();
       return (X509Certificate) socket.getSession().getPeerCertificates()[0];
     }
-  }
-
-  private int readyz() throws IOException, InterruptedException {
-    return HttpClient.newHttpClient()
-        .send(
-            HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + metricsPort + "/readyz"))
-                .build(),
-            HttpResponse.BodyHandlers.discarding())
-        .statusCode();
   }
 
   private String events(String name) {
