@@ -9,7 +9,7 @@ import java.util.regex.Pattern;
  * COPY dir:3f7e1c2a… in /app}, {@code /bin/sh -c apt-get install -y gcc} is {@code RUN apt-get
  * install -y gcc}.
  */
-record BuildStep(String text) {
+public record BuildStep(String text) {
 
   static final int MAX_LENGTH = 80;
 
@@ -23,7 +23,7 @@ record BuildStep(String text) {
               + ".*\\b(install|add|ci)\\b");
 
   /** The step that made a layer; {@code an unrecorded step} when there is no history. */
-  static BuildStep of(String createdBy) {
+  public static BuildStep of(String createdBy) {
     if (createdBy == null || createdBy.isBlank()) {
       return new BuildStep("an unrecorded step");
     }
