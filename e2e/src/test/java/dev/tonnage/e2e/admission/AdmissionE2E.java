@@ -10,10 +10,10 @@ import dev.tonnage.testing.process.ProcessResult;
 import dev.tonnage.testing.process.ScratchDirectory;
 import dev.tonnage.testing.registry.RegistryMode;
 import dev.tonnage.testing.registry.RegistryServer;
+import dev.tonnage.testing.tls.TrustedCertificates;
 import dev.tonnage.tls.CertificateAuthority;
 import dev.tonnage.tls.PemKeyMaterial;
 import java.nio.file.Path;
-import java.security.KeyStore;
 import java.security.SecureRandom;
 import java.security.cert.X509Certificate;
 import java.time.Duration;
@@ -22,7 +22,6 @@ import java.util.Base64;
 import java.util.List;
 import javax.net.ssl.SSLContext;
 import javax.net.ssl.SSLSocket;
-import javax.net.ssl.TrustManagerFactory;
 import org.awaitility.Awaitility;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -192,44 +191,16 @@ class AdmissionE2E {
   void annotateAddsTheSizesToTheDeploymentAndItsPodTemplate() {
     kube.kubectlWithInput(deployment("web", small), "apply", "-n", "shop", "-f", "-")
         .requireSuccess();
-    String object =
-        kube.kubectl(
-                "get",
-                "deployment",
-                "web",
-                "-n",
-                "shop",
-                "-o",
-                "jsonpath={.metadata.annotations.tonnage\\.dev/image-sizes}")
-            .requireSuccess()
-            .stdout();
+    String object = field("deployment", "web", "{.metadata.annotations.tonnage\\.dev/image-sizes}");
     String template =
-        kube.kubectl(
-                "get",
-                "deployment",
-                "web",
-                "-n",
-                "shop",
-                "-o",
-                "jsonpath={.spec.template.metadata.annotations.tonnage\\.dev/image-sizes}")
-            .requireSuccess()
-            .stdout();
+        field(
+            "deployment", "web", "{.spec.template.metadata.annotations.tonnage\\.dev/image-sizes}");
     assertThat(object)
         .contains("\"container\":\"main\"")
         .contains("\"compressed\":")
         .contains("linux/amd64");
     assertThat(template).isEqualTo(object);
-    assertThat(
-            kube.kubectl(
-                    "get",
-                    "deployment",
-                    "web",
-                    "-n",
-                    "shop",
-                    "-o",
-                    "jsonpath={.metadata.annotations.tonnage\\.dev/violations}")
-                .requireSuccess()
-                .stdout())
+    assertThat(field("deployment", "web", "{.metadata.annotations.tonnage\\.dev/violations}"))
         .isEqualTo("[]");
   }
 
@@ -307,19 +278,20 @@ class AdmissionE2E {
   }
 
   private X509Certificate servedCertificate() throws Exception {
-    KeyStore trust = KeyStore.getInstance("PKCS12");
-    trust.load(null, null);
-    trust.setCertificateEntry("ca", ca.certificate());
-    TrustManagerFactory tmf =
-        TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
-    tmf.init(trust);
-    SSLContext context = SSLContext.getInstance("TLS");
-    context.init(null, tmf.getTrustManagers(), null);
+    SSLContext context =
+        TrustedCertificates.sslContext(TrustedCertificates.trustManager(ca.certificate()));
     try (SSLSocket socket =
         (SSLSocket) context.getSocketFactory().createSocket("127.0.0.1", operator.webhookPort)) {
       socket.startHandshake();
       return (X509Certificate) socket.getSession().getPeerCertificates()[0];
     }
+  }
+
+  /** One field of an object in namespace shop, by kubectl jsonpath. */
+  private String field(String resource, String name, String jsonpath) {
+    return kube.kubectl("get", resource, name, "-n", "shop", "-o", "jsonpath=" + jsonpath)
+        .requireSuccess()
+        .stdout();
   }
 
   private String events(String name) {

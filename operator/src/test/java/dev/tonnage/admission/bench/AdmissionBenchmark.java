@@ -10,6 +10,7 @@ import dev.tonnage.admission.AdmissionSettings;
 import dev.tonnage.admission.EventRecorder;
 import dev.tonnage.admission.FailurePolicy;
 import dev.tonnage.metrics.TonnageMetrics;
+import dev.tonnage.testing.tls.TrustedCertificates;
 import dev.tonnage.tls.CertificateAuthority;
 import dev.tonnage.tls.PemKeyMaterial;
 import dev.tonnage.tls.ServingCertificate;
@@ -19,7 +20,6 @@ import java.lang.management.ManagementFactory;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.security.KeyStore;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -32,7 +32,6 @@ import java.util.Set;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.UnaryOperator;
 import javax.net.ssl.SSLContext;
-import javax.net.ssl.TrustManagerFactory;
 
 /**
  * The admission benchmark of docs/benchmarks.md: the real webhook (Jetty, TLS, codec, reviewer,
@@ -144,14 +143,8 @@ public final class AdmissionBenchmark {
               certificate,
               reviewer);
       server.start();
-      KeyStore trust = KeyStore.getInstance("PKCS12");
-      trust.load(null, null);
-      trust.setCertificateEntry("ca", ca.certificate());
-      TrustManagerFactory tmf =
-          TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
-      tmf.init(trust);
-      SSLContext client = SSLContext.getInstance("TLS");
-      client.init(null, tmf.getTrustManagers(), null);
+      SSLContext client =
+          TrustedCertificates.sslContext(TrustedCertificates.trustManager(ca.certificate()));
       return new Bench(server, certificate, client, fixtures, dir);
     }
 
