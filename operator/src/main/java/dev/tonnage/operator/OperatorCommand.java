@@ -2,6 +2,7 @@ package dev.tonnage.operator;
 
 import dev.tonnage.admission.AdmissionSettings;
 import dev.tonnage.admission.FailurePolicy;
+import dev.tonnage.audit.AuditOptions;
 import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -11,6 +12,7 @@ import java.util.List;
 import java.util.Set;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /**
@@ -19,12 +21,16 @@ import picocli.CommandLine.Option;
  */
 @Command(
     name = "operator",
-    description = "Run the Tonnage operator: admission webhook, metrics and health endpoints.",
+    description =
+        "Run the Tonnage operator: admission webhook, audit, metrics and health endpoints.",
     sortOptions = false)
 public final class OperatorCommand implements Callable<Integer> {
 
   static final String SERVICE_ACCOUNT_NAMESPACE_FILE =
       "/var/run/secrets/kubernetes.io/serviceaccount/namespace";
+
+  /** The audit's flags (dev.tonnage.audit). */
+  @Mixin AuditOptions audit = new AuditOptions();
 
   @Option(
       names = {"-h", "--help"},
@@ -220,7 +226,7 @@ public final class OperatorCommand implements Callable<Integer> {
   public Integer call() throws Exception {
     OperatorLogging.configure(verbose);
     OperatorConfig config = config();
-    OperatorRuntime runtime = OperatorRuntime.start(config);
+    OperatorRuntime runtime = OperatorRuntime.start(config, audit);
     Runtime.getRuntime().addShutdownHook(new Thread(runtime::close, "tonnage-shutdown"));
     runtime.awaitClosed();
     return 0;

@@ -10,6 +10,7 @@ import dev.tonnage.admission.PolicyAdmissionDecider;
 import dev.tonnage.admission.RegistryCredentialsResolver;
 import dev.tonnage.admission.WebhookConfigurations;
 import dev.tonnage.admission.WebhookRegistration;
+import dev.tonnage.audit.AuditOptions;
 import dev.tonnage.metrics.Health;
 import dev.tonnage.metrics.MetricsServer;
 import dev.tonnage.metrics.ReadinessCheck;
@@ -65,10 +66,10 @@ public final class OperatorRuntime implements AutoCloseable {
   private OperatorRuntime() {}
 
   /** Starts everything; on failure closes what started and rethrows. */
-  public static OperatorRuntime start(OperatorConfig config) throws Exception {
+  public static OperatorRuntime start(OperatorConfig config, AuditOptions audit) throws Exception {
     OperatorRuntime runtime = new OperatorRuntime();
     try {
-      runtime.run(config);
+      runtime.run(config, audit);
       return runtime;
     } catch (Exception | Error e) {
       runtime.close();
@@ -76,7 +77,7 @@ public final class OperatorRuntime implements AutoCloseable {
     }
   }
 
-  private void run(OperatorConfig config) throws Exception {
+  private void run(OperatorConfig config, AuditOptions audit) throws Exception {
     PrometheusMeterRegistry meters = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
     TonnageMetrics metrics = keep(new TonnageMetrics(meters));
     metrics.bindJvmMetrics();
@@ -119,8 +120,8 @@ public final class OperatorRuntime implements AutoCloseable {
     ClusterCaches caches = keep(ClusterCaches.start(client, CACHE_SYNC_TIMEOUT));
     RegistryClient registryClient =
         keep(new RegistryClient(registryConfig(config.registry()), registryListener(metrics)));
-    RegistryCredentialsResolver credentials =
-        new RegistryCredentialsResolver(caches, operatorCredentials(config.registry()));
+    RegistryCredentials operatorWide = operatorCredentials(config.registry());
+    RegistryCredentialsResolver credentials = new RegistryCredentialsResolver(caches, operatorWide);
     PolicyCache policies = keep(PolicyCache.start(client, CACHE_SYNC_TIMEOUT));
     health.addReadinessCheck(ReadinessCheck.of("policy-caches", policies::synced));
     health.addReadinessCheck(ReadinessCheck.of("cluster-caches", caches::synced));
@@ -158,6 +159,10 @@ public final class OperatorRuntime implements AutoCloseable {
             registration.register(target(config, caBundle.get()));
           });
     }
+    // The audit: reconcilers on the Lease holder (see docs/audit.md).
+    audit
+        .start(client, registryClient, operatorWide, metrics, config.namespace())
+        .ifPresent(this::keep);
     LOG.info(
         "tonnage operator ready: webhook on port {}, namespace {}, exempt namespaces {}",
         server.port(),

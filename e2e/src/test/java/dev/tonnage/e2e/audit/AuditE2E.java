@@ -6,17 +6,9 @@ import static org.awaitility.Awaitility.await;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.tonnage.api.v1alpha1.ClusterImagePolicy;
 import dev.tonnage.api.v1alpha1.ImagePolicy;
+import dev.tonnage.api.v1alpha1.ImagePolicySpec;
 import dev.tonnage.api.v1alpha1.ImagePolicyStatus;
 import dev.tonnage.api.v1alpha1.RecordedViolation;
-import dev.tonnage.audit.AuditOperator;
-import dev.tonnage.audit.AuditSettings;
-import dev.tonnage.audit.TonnageAuditMetrics;
-import dev.tonnage.metrics.Health;
-import dev.tonnage.metrics.MetricsServer;
-import dev.tonnage.metrics.TonnageMetrics;
-import dev.tonnage.registry.InspectRequest;
-import dev.tonnage.registry.RegistryClient;
-import dev.tonnage.registry.RegistryClientConfig;
 import dev.tonnage.testing.PrintComponentLogsOnFailure;
 import dev.tonnage.testing.image.ImageBuilder;
 import dev.tonnage.testing.image.ImageSpec;
@@ -25,10 +17,12 @@ import dev.tonnage.testing.image.PushedImage;
 import dev.tonnage.testing.image.TarArchive;
 import dev.tonnage.testing.kube.KubeApiServer;
 import dev.tonnage.testing.process.FreePorts;
+import dev.tonnage.testing.process.ManagedProcess;
 import dev.tonnage.testing.process.ScratchDirectory;
 import dev.tonnage.testing.prometheus.PrometheusServer;
 import dev.tonnage.testing.registry.RegistryMode;
 import dev.tonnage.testing.registry.RegistryServer;
+import dev.tonnage.testing.tls.CertificateAuthority;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.NamespaceBuilder;
 import io.fabric8.kubernetes.api.model.OwnerReference;
@@ -40,10 +34,10 @@ import io.fabric8.kubernetes.api.model.apps.ReplicaSetBuilder;
 import io.fabric8.kubernetes.api.model.batch.v1.JobBuilder;
 import io.fabric8.kubernetes.api.model.batch.v1beta1.CronJobBuilder;
 import io.fabric8.kubernetes.client.Config;
+import io.fabric8.kubernetes.client.CustomResource;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientBuilder;
-import io.micrometer.prometheusmetrics.PrometheusConfig;
-import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import io.fabric8.kubernetes.client.dsl.Resource;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.URI;
@@ -52,23 +46,19 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Clock;
 import java.time.Duration;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 
 /**
- * The audit end to end: a real kube-apiserver and registry, Pods created directly (they stay
- * Pending: no kubelet) under real owner chains, the audit with the real registry engine, metrics
- * server and server-side apply, and a real Prometheus scraping it. Proves statuses, printer
- * columns, Events on owners and image metrics. The audit runs in this JVM until {@code tonnage
- * operator} starts it; then this test runs the jar as a process.
+ * The audit end to end: a real kube-apiserver and registry, the operator jar as a process, Pods
+ * created directly (they stay Pending: no kubelet) under real owner chains, and a real Prometheus
+ * scraping the operator. Proves statuses, printer columns, Events on owners and image metrics.
  */
 @ExtendWith(PrintComponentLogsOnFailure.class)
 class AuditE2E {
@@ -79,9 +69,7 @@ class AuditE2E {
 
   static RegistryServer registry;
   static KubeApiServer kube;
-  static MetricsServer metricsServer;
-  static RegistryClient registryClient;
-  static AuditOperator audit;
+  static ManagedProcess operator;
   static PrometheusServer prometheus;
   static ScratchDirectory scratch;
   static KubernetesClient client;
@@ -121,28 +109,40 @@ class AuditE2E {
     policies();
 
     metricsPort = FreePorts.pick();
-    PrometheusMeterRegistry meters = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
-    TonnageMetrics tonnage = new TonnageMetrics(meters);
-    metricsServer = new MetricsServer("127.0.0.1", metricsPort, meters, new Health()).start();
-    registryClient =
-        new RegistryClient(
-            RegistryClientConfig.builder().insecureRegistries(Set.of(registry.hostPort())).build());
-    audit =
-        AuditOperator.builder(client)
-            .facts(
-                need ->
-                    registryClient.inspect(
-                        need.reference(),
-                        InspectRequest.within(Duration.ofSeconds(60))
-                            .withUncompressed(need.uncompressedSize())
-                            .withCandidateBases(need.baseImageCandidates())))
-            .metrics(new TonnageAuditMetrics(tonnage, Duration.ofMinutes(10), Clock.systemUTC()))
-            .josdkMetrics(tonnage.josdkMetrics())
-            .settings(AuditSettings.defaults().withDebounce(Duration.ofSeconds(1)))
-            .leaderElection("tonnage-audit", "tonnage")
-            .identity("audit-e2e")
-            .build()
+    Path cert = scratch.path().resolve("webhook.crt");
+    Path key = scratch.path().resolve("webhook.key");
+    CertificateAuthority.create("audit e2e CA")
+        .issueServerCertificate("tonnage", List.of("localhost"), List.of("127.0.0.1"))
+        .writePem(cert, key);
+    operator =
+        ManagedProcess.builder("tonnage-operator", javaExecutable())
+            .args(
+                "-jar",
+                REPO.resolve("operator/target/tonnage.jar").toString(),
+                "operator",
+                "--kubeconfig",
+                kube.kubeconfig().toString(),
+                "--namespace",
+                "tonnage",
+                "--tls-cert",
+                cert.toString(),
+                "--tls-key",
+                key.toString(),
+                "--webhook-address",
+                "127.0.0.1",
+                "--webhook-port",
+                String.valueOf(FreePorts.pick()),
+                "--metrics-address",
+                "127.0.0.1",
+                "--metrics-port",
+                String.valueOf(metricsPort),
+                "--insecure-registry",
+                registry.hostPort(),
+                "--audit-debounce",
+                "1s")
+            .logFile(scratch.path().resolve("operator.log"))
             .start();
+    operator.awaitReady(WAIT, () -> get("http://127.0.0.1:" + metricsPort + "/readyz") == 200);
     prometheus =
         PrometheusServer.builder()
             .target("127.0.0.1:" + metricsPort)
@@ -153,9 +153,7 @@ class AuditE2E {
   @AfterAll
   static void stopEverything() throws Exception {
     try (AutoCloseable p = prometheus;
-        AutoCloseable a = audit;
-        AutoCloseable m = metricsServer;
-        AutoCloseable rc = registryClient;
+        AutoCloseable o = operator;
         AutoCloseable c = client;
         AutoCloseable k = kube;
         AutoCloseable r = registry;
@@ -185,6 +183,9 @@ class AuditE2E {
               assertThat(c.getReason()).isEqualTo("Active");
             });
     assertThat(status.getObservedGeneration()).isEqualTo(1L);
+    // Leader election is on by default: the process holds the audit Lease in its namespace.
+    assertThat(client.leases().inNamespace("tonnage").withName("tonnage-audit").get())
+        .satisfies(lease -> assertThat(lease.getSpec().getHolderIdentity()).isNotBlank());
     assertThat(status.getLastAuditTime()).isNotBlank();
   }
 
@@ -267,13 +268,10 @@ class AuditE2E {
             s -> s != null && s.getSummary() != null);
   }
 
-  private static <P extends HasMetadata> ImagePolicyStatus statusOf(
-      io.fabric8.kubernetes.client.dsl.Resource<P> resource) {
+  private static <P extends CustomResource<ImagePolicySpec, ImagePolicyStatus>>
+      ImagePolicyStatus statusOf(Resource<P> resource) {
     P policy = resource.get();
-    return policy == null
-        ? null
-        : (ImagePolicyStatus)
-            ((io.fabric8.kubernetes.client.CustomResource<?, ?>) policy).getStatus();
+    return policy == null ? null : policy.getStatus();
   }
 
   /**
@@ -430,6 +428,10 @@ class AuditE2E {
         .withUid(owner.getMetadata().getUid())
         .withController(true)
         .build();
+  }
+
+  private static Path javaExecutable() {
+    return Path.of(System.getProperty("java.home"), "bin", "java");
   }
 
   private static int get(String url) {
