@@ -10,6 +10,8 @@ import io.fabric8.kubernetes.client.KubernetesClient;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.Optional;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import picocli.CommandLine.Option;
 
 /**
@@ -17,6 +19,8 @@ import picocli.CommandLine.Option;
  * audit from them. Every flag has an environment variable, as the chart sets them.
  */
 public final class AuditOptions {
+
+  private static final Logger LOG = LoggerFactory.getLogger(AuditOptions.class);
 
   /** The compressed bytes one audit may stream to settle uncertain uncompressed sizes. */
   static final long STREAM_BYTES_PER_AUDIT = 1L << 30;
@@ -142,6 +146,24 @@ public final class AuditOptions {
     if (leaderElection) {
       builder.leaderElection(leaseName, namespace);
     }
-    return Optional.of(builder.build().start());
+    AuditOperator audit = builder.build();
+    try {
+      return Optional.of(audit.start());
+    } catch (RuntimeException e) {
+      // The webhook must keep serving when the audit cannot run (missing CRDs or RBAC).
+      LOG.error(
+          "the audit could not start and is off until a restart; the webhook keeps serving."
+              + " Check that the CRDs are installed and that the operator may watch Pods,"
+              + " ReplicaSets, Jobs, Namespaces and the policies, patch their status and use its"
+              + " Lease in {}: {}",
+          namespace,
+          e.toString());
+      try {
+        audit.close();
+      } catch (RuntimeException closing) {
+        LOG.debug("closing the audit that did not start failed too", closing);
+      }
+      return Optional.empty();
+    }
   }
 }
