@@ -63,11 +63,11 @@ Webhook objects. The operator finds the two configurations by these names (flags
 {{- end }}
 
 {{- define "tonnage.validatingWebhookName" -}}
-{{- include "tonnage.fullname" . }}
+{{- printf "%s-validating" (include "tonnage.fullname" .) | trunc 63 | trimSuffix "-" }}
 {{- end }}
 
 {{- define "tonnage.mutatingWebhookName" -}}
-{{- include "tonnage.fullname" . }}
+{{- printf "%s-mutating" (include "tonnage.fullname" .) | trunc 63 | trimSuffix "-" }}
 {{- end }}
 
 {{- define "tonnage.tlsSecretName" -}}
@@ -133,23 +133,23 @@ matchExpressions:
 {{- end }}
 
 {{/*
-The kinds the admission webhook reviews (DESIGN.md "Admission"). batch lists v1beta1 too: CronJob is
-batch/v1beta1 only on Kubernetes 1.20.
+The kinds the admission webhook reviews (DESIGN.md "Admission"), in every API version: CronJob is
+batch/v1beta1 only on Kubernetes 1.20. Same rules as the operator's --register-webhooks mode.
 Argument: (dict "ephemeral" true|false).
 */}}
 {{- define "tonnage.webhookRules" -}}
 - apiGroups: [""]
-  apiVersions: ["v1"]
+  apiVersions: ["*"]
   operations: ["CREATE", "UPDATE"]
   resources: {{ if .ephemeral }}["pods", "pods/ephemeralcontainers", "replicationcontrollers"]{{ else }}["pods", "replicationcontrollers"]{{ end }}
   scope: Namespaced
 - apiGroups: ["apps"]
-  apiVersions: ["v1"]
+  apiVersions: ["*"]
   operations: ["CREATE", "UPDATE"]
   resources: ["deployments", "replicasets", "statefulsets", "daemonsets"]
   scope: Namespaced
 - apiGroups: ["batch"]
-  apiVersions: ["v1", "v1beta1"]
+  apiVersions: ["*"]
   operations: ["CREATE", "UPDATE"]
   resources: ["jobs", "cronjobs"]
   scope: Namespaced
