@@ -32,7 +32,7 @@ release=$("$JAVA_HOME/bin/java" -XshowSettings:properties -version 2>&1 | awk -F
 jar="$root/operator/target/tonnage.jar"
 if [ ! -f "$jar" ] || [ ! -d "$root/operator/target/lib" ]; then
   echo "[base] building operator/target/tonnage.jar" >&2
-  (cd "$root" && ./mvnw -q -B -ntp -pl operator -am package -DskipTests -Dspotless.check.skip=true -Djacoco.skip=true)
+  (cd "$root" && ./mvnw -q -B -ntp -pl operator -am package -Dmaven.test.skip=true -Dspotless.check.skip=true -Djacoco.skip=true)
 fi
 
 rm -rf "$out" && mkdir -p "$out"
