@@ -197,17 +197,14 @@ The arguments of `tonnage operator`. Flag names: docs/configuration.md.
 {{- range .Values.registry.insecure }}
 - --insecure-registry={{ . }}
 {{- end }}
-{{- range $from, $to := .Values.registry.mirrors }}
-- --registry-mirror={{ $from }}={{ $to }}
-{{- end }}
 {{- range $registry, $rate := .Values.registry.rateLimits }}
 - --registry-rate-limit={{ $registry }}={{ $rate }}
 {{- end }}
 {{- range .Values.registry.caBundle.keys }}
-- --registry-ca-file=/etc/tonnage/ca/{{ . }}
+- --ca-file=/etc/tonnage/ca/{{ . }}
 {{- end }}
 {{- if .Values.registry.credentialsSecret }}
-- --credentials-file=/etc/tonnage/docker/config.json
+- --docker-config=/etc/tonnage/docker
 {{- end }}
 - --read-pull-secrets={{ .Values.imagePullSecrets.read }}
 {{- range .Values.operator.extraArgs }}
