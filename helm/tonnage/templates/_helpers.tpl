@@ -165,49 +165,101 @@ cert-manager.io/inject-ca-from: {{ printf "%s/%s" .Release.Namespace (include "t
 {{- end }}
 
 {{/*
-The arguments of `tonnage operator`. Flag names: docs/configuration.md.
+The settings of `tonnage operator`, as the environment variables every flag of it reads (TONNAGE_*,
+docs/configuration.md): an environment variable the operator does not know is ignored, where an
+unknown flag would stop it, so one chart fits operator versions that differ in the flags they have.
 */}}
-{{- define "tonnage.args" -}}
-- operator
-- --namespace=$(POD_NAMESPACE)
-- --webhook-port={{ .Values.webhook.port }}
-- --metrics-port={{ .Values.metrics.port }}
-- --log-format={{ .Values.operator.logFormat }}
-- --log-level={{ .Values.operator.logLevel }}
-- --leader-election={{ .Values.operator.leaderElection }}
-- --leader-election-lease={{ include "tonnage.leaseName" . }}
-- --audit-interval={{ .Values.operator.auditInterval }}
-- --admission-budget={{ .Values.operator.admissionBudget }}
-- --registry-timeout={{ .Values.registry.timeout }}
-- --tag-ttl={{ .Values.registry.tagTtl }}
-{{- if .Values.webhook.enabled }}
-- --validating-webhook-configuration={{ include "tonnage.validatingWebhookName" . }}
-{{- if .Values.webhook.mutating.enabled }}
-- --mutating-webhook-configuration={{ include "tonnage.mutatingWebhookName" . }}
+{{- define "tonnage.env" -}}
+- name: POD_NAMESPACE
+  valueFrom:
+    fieldRef:
+      fieldPath: metadata.namespace
+- name: POD_NAME
+  valueFrom:
+    fieldRef:
+      fieldPath: metadata.name
+- name: TONNAGE_NAMESPACE
+  valueFrom:
+    fieldRef:
+      fieldPath: metadata.namespace
+- name: TONNAGE_WEBHOOK_PORT
+  value: {{ .Values.webhook.port | quote }}
+- name: TONNAGE_METRICS_PORT
+  value: {{ .Values.metrics.port | quote }}
+- name: TONNAGE_FAILURE_POLICY
+  value: {{ .Values.webhook.failurePolicy | quote }}
+- name: TONNAGE_REVIEW_BUDGET
+  value: {{ .Values.operator.admissionBudget | quote }}
+{{- with .Values.webhook.excludeNamespaces }}
+- name: TONNAGE_EXEMPT_NAMESPACES
+  value: {{ join "," . | quote }}
 {{- end }}
+- name: TONNAGE_WEBHOOK_SERVICE
+  value: {{ include "tonnage.serviceName" . | quote }}
+- name: TONNAGE_VALIDATING_WEBHOOK_CONFIGURATION
+  value: {{ include "tonnage.validatingWebhookName" . | quote }}
+- name: TONNAGE_MUTATING_WEBHOOK_CONFIGURATION
+  value: {{ include "tonnage.mutatingWebhookName" . | quote }}
+{{- if .Values.webhook.url }}
+# Out-of-cluster runs: the operator applies the same URL with its caBundle.
+- name: TONNAGE_REGISTER_WEBHOOKS
+  value: {{ trimSuffix "/" .Values.webhook.url | quote }}
 {{- end }}
 {{- if eq .Values.webhook.tls.mode "self-signed" }}
-- --self-signed
-- --tls-secret={{ include "tonnage.tlsSecretName" . }}
-- --tls-dns-name={{ printf "%s.%s.svc" (include "tonnage.serviceName" .) .Release.Namespace }}
+- name: TONNAGE_SELF_SIGNED
+  value: "true"
+- name: TONNAGE_CERT_SECRET
+  value: {{ include "tonnage.tlsSecretName" . | quote }}
+- name: TONNAGE_CERT_DIR
+  value: /tmp/tonnage-webhook-certs
 {{- else }}
-- --tls-cert=/etc/tonnage/tls/tls.crt
-- --tls-key=/etc/tonnage/tls/tls.key
+- name: TONNAGE_TLS_CERT
+  value: /etc/tonnage/tls/tls.crt
+- name: TONNAGE_TLS_KEY
+  value: /etc/tonnage/tls/tls.key
 {{- end }}
-{{- range .Values.registry.insecure }}
-- --insecure-registry={{ . }}
+- name: TONNAGE_LOG_FORMAT
+  value: {{ .Values.operator.logFormat | quote }}
+- name: TONNAGE_LOG_LEVEL
+  value: {{ .Values.operator.logLevel | quote }}
+- name: TONNAGE_VERBOSE
+  value: {{ has .Values.operator.logLevel (list "DEBUG" "TRACE") | quote }}
+- name: TONNAGE_LEADER_ELECTION
+  value: {{ .Values.operator.leaderElection | quote }}
+- name: TONNAGE_LEASE_NAME
+  value: {{ include "tonnage.leaseName" . | quote }}
+- name: TONNAGE_AUDIT_INTERVAL
+  value: {{ .Values.operator.auditInterval | quote }}
+- name: TONNAGE_REGISTRY_TIMEOUT
+  value: {{ .Values.registry.timeout | quote }}
+- name: TONNAGE_TAG_TTL
+  value: {{ .Values.registry.tagTtl | quote }}
+{{- with .Values.registry.insecure }}
+- name: TONNAGE_INSECURE_REGISTRIES
+  value: {{ join "," . | quote }}
 {{- end }}
-{{- range $registry, $rate := .Values.registry.rateLimits }}
-- --registry-rate-limit={{ $registry }}={{ $rate }}
+{{- with .Values.registry.caBundle.keys }}
+- name: TONNAGE_CA_FILES
+  {{- $files := list }}
+  {{- range . }}{{ $files = append $files (printf "/etc/tonnage/ca/%s" .) }}{{ end }}
+  value: {{ join "," $files | quote }}
 {{- end }}
-{{- range .Values.registry.caBundle.keys }}
-- --ca-file=/etc/tonnage/ca/{{ . }}
+{{- with .Values.registry.rateLimits }}
+- name: TONNAGE_REGISTRY_RATE_LIMITS
+  {{- $limits := list }}
+  {{- range $registry := keys . | sortAlpha }}{{ $limits = append $limits (printf "%s=%v" $registry (index $.Values.registry.rateLimits $registry)) }}{{ end }}
+  value: {{ join "," $limits | quote }}
 {{- end }}
 {{- if .Values.registry.credentialsSecret }}
-- --docker-config=/etc/tonnage/docker
+- name: TONNAGE_DOCKER_CONFIG
+  value: /etc/tonnage/docker/config.json
 {{- end }}
-- --read-pull-secrets={{ .Values.imagePullSecrets.read }}
-{{- range .Values.operator.extraArgs }}
-- {{ . | quote }}
+- name: TONNAGE_READ_PULL_SECRETS
+  value: {{ .Values.imagePullSecrets.read | quote }}
+{{- with .Values.imagePullSecrets.namespaces }}
+- name: TONNAGE_PULL_SECRET_NAMESPACES
+  value: {{ join "," . | quote }}
 {{- end }}
+- name: JAVA_TOOL_OPTIONS
+  value: {{ .Values.operator.javaOptions | quote }}
 {{- end }}
