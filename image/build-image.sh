@@ -29,6 +29,19 @@ args=(-B -ntp -Pimage -pl operator -am package -Dmaven.test.skip=true -Dspotless
 if [ -n "$target" ]; then
   args+=(-Dtonnage.image.goal=build "-Dtonnage.image=$target")
   [ "${TONNAGE_INSECURE_REGISTRY:-0}" = 1 ] && args+=(-Djib.allowInsecureRegistries=true -DsendCredentialsOverHttp=false)
+  # Publish the base next to the image, so that the image's base (label
+  # org.opencontainers.image.base.name/.digest) is a reference anyone can resolve and policies can
+  # name (baseImages.allowed: ["REGISTRY/tonnage-base:*"]). Needs skopeo; without it the base stays
+  # a local tar and the label says tonnage-base:17.
+  skopeo="$(command -v skopeo || true)"; [ -x "$cache/bin/skopeo" ] && skopeo="$cache/bin/skopeo"
+  if [ -n "$skopeo" ]; then
+    base_ref="${TONNAGE_BASE_IMAGE:-${target%%/*}/tonnage-base:17}"
+    tls=(); [ "${TONNAGE_INSECURE_REGISTRY:-0}" = 1 ] && tls=(--dest-tls-verify=false)
+    "$skopeo" copy --quiet "${tls[@]}" "oci:$root/image/target/tonnage-base-oci:17" "docker://$base_ref" >&2
+    base_digest=$(python3 -c 'import json,sys; print(json.load(open(sys.argv[1]))["manifestDigest"])' "$root/image/target/base.json")
+    echo "[image] base pushed as $base_ref@$base_digest" >&2
+    args+=("-Dtonnage.image.baseName=$base_ref" "-Dtonnage.image.baseDigest=$base_digest")
+  fi
 fi
 (cd "$root" && ./mvnw "${args[@]}") > "$root/image/target/jib.log" 2>&1 || { tail -40 "$root/image/target/jib.log" >&2; exit 1; }
 grep -E 'Built|Pushed|pushed|digest' "$root/image/target/jib.log" | sed 's/^\[INFO\] /[image] /' >&2 || true
