@@ -1,0 +1,215 @@
+package dev.tonnage.e2e.packaging;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.tonnage.testing.image.RegistryClient;
+import dev.tonnage.testing.process.Command;
+import dev.tonnage.testing.process.ProcessResult;
+import dev.tonnage.testing.process.ScratchDirectory;
+import dev.tonnage.testing.registry.RegistryMode;
+import dev.tonnage.testing.registry.RegistryServer;
+import java.io.ByteArrayInputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.TreeSet;
+import java.util.zip.GZIPInputStream;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Builds the operator image the way CI and users without Docker do (image/build-image.sh: jlink
+ * base + Jib, profile {@code image}), pushes it to a real registry on loopback, and checks what the
+ * registry holds: within the size budget, non-root, no shell, and runnable on its own files.
+ */
+class ContainerImageE2E {
+
+  /** docs/installation.md: at most 80 MB compressed (the stretch goal is 60 MB). */
+  static final long BUDGET_BYTES = 80_000_000L;
+
+  static final String REPOSITORY = "tonnage";
+  static final String TAG = "e2e";
+  static final String OCI_MANIFEST = "application/vnd.oci.image.manifest.v1+json";
+  private static final ObjectMapper JSON = new ObjectMapper();
+
+  private static RegistryServer registry;
+  private static RegistryClient client;
+  private static JsonNode manifest;
+  private static JsonNode config;
+
+  @BeforeAll
+  static void buildAndPush() throws IOException {
+    registry = RegistryServer.start(RegistryMode.PLAIN);
+    client = RegistryClient.anonymous(registry);
+    Path root = Helm.repositoryRoot();
+    ProcessResult build =
+        Command.of(
+                Path.of("/bin/bash"),
+                root.resolve("image/build-image.sh").toString(),
+                registry.hostPort() + "/" + REPOSITORY + ":" + TAG)
+            .withEnvironment("TONNAGE_INSECURE_REGISTRY", "1")
+            .withWorkingDirectory(root)
+            .withTimeout(Duration.ofMinutes(10))
+            .run()
+            .requireSuccess();
+    System.out.println(build.stderr());
+    manifest = JSON.readTree(client.manifest(REPOSITORY, TAG, List.of(OCI_MANIFEST)).content());
+    config =
+        JSON.readTree(client.blob(REPOSITORY, manifest.path("config").path("digest").asText()));
+  }
+
+  @AfterAll
+  static void stopRegistry() {
+    if (client != null) {
+      client.close();
+    }
+    if (registry != null) {
+      registry.close();
+    }
+  }
+
+  @Test
+  void compressedSizeInTheRegistryIsWithinBudget() {
+    long size = manifestSize();
+    System.out.printf(
+        "operator image: %d layers, %d bytes compressed (%.1f MB)%n",
+        manifest.path("layers").size(), size, size / 1e6);
+
+    assertThat(size).as("compressed image size in bytes").isLessThanOrEqualTo(BUDGET_BYTES);
+  }
+
+  @Test
+  void runsAsNonRootWithOperatorAsTheDefaultCommand() {
+    JsonNode container = config.path("config");
+
+    assertThat(container.path("User").asText()).isEqualTo("65532:65532");
+    assertThat(container.path("Entrypoint").get(0).asText()).isEqualTo("java");
+    assertThat(container.path("Entrypoint").toString()).contains("dev.tonnage.Main");
+    assertThat(container.path("Cmd").toString()).isEqualTo("[\"operator\"]");
+    assertThat(container.path("ExposedPorts").has("8443/tcp")).isTrue();
+    assertThat(container.path("ExposedPorts").has("8080/tcp")).isTrue();
+    assertThat(config.path("os").asText()).isEqualTo("linux");
+    assertThat(config.path("architecture").asText()).isEqualTo("amd64");
+  }
+
+  @Test
+  void containsNoShellNoPackageManagerAndANonrootUser() throws IOException {
+    TreeSet<String> paths = new TreeSet<>();
+    String passwd = null;
+    for (JsonNode layer : manifest.path("layers")) {
+      byte[] blob = client.blob(REPOSITORY, layer.path("digest").asText());
+      for (TarEntry entry : TarEntry.list(new GZIPInputStream(new ByteArrayInputStream(blob)))) {
+        paths.add(entry.name());
+        if (entry.name().equals("etc/passwd")) {
+          passwd = entry.text();
+        }
+      }
+    }
+
+    assertThat(paths).contains("opt/java/openjdk/bin/java", "app/jib-classpath-file", "tmp");
+    assertThat(paths)
+        .noneMatch(
+            p ->
+                p.matches("(usr/)?s?bin/(sh|bash|dash|busybox|apt|apt-get|dpkg|apk|yum|microdnf)"));
+    assertThat(passwd).contains("nonroot:x:65532:65532:");
+  }
+
+  @Test
+  void theApplicationStartsOnTheImagesOwnRuntime() throws IOException {
+    try (ScratchDirectory rootfs = ScratchDirectory.create("image-rootfs")) {
+      for (JsonNode layer : manifest.path("layers")) {
+        Path blob = rootfs.path().resolve("layer.tar.gz");
+        Files.write(blob, client.blob(REPOSITORY, layer.path("digest").asText()));
+        Command.of(Path.of("/bin/tar"), "-xzf", blob.toString(), "-C", rootfs.path().toString())
+            .run()
+            .requireSuccess();
+        Files.delete(blob);
+      }
+      List<String> entrypoint = new ArrayList<>();
+      config.path("config").path("Entrypoint").forEach(e -> entrypoint.add(e.asText()));
+      entrypoint.set(0, "/opt/java/openjdk/bin/java");
+      String image = registry.hostPort() + "/" + REPOSITORY + ":" + TAG;
+
+      // The jlink runtime, the image's glibc and nothing from the host start the application.
+      ProcessResult run = ImageRootfs.run(rootfs.path(), entrypoint, List.of("--help"));
+
+      assertThat(run.exitCode()).as(run.stdout() + run.stderr()).isZero();
+      assertThat(run.stdout() + run.stderr()).containsIgnoringCase("tonnage");
+    }
+  }
+
+  /** The bytes a node pulls: config plus every layer, as the manifest declares them. */
+  private static long manifestSize() {
+    long size = manifest.path("config").path("size").asLong();
+    for (JsonNode layer : manifest.path("layers")) {
+      size += layer.path("size").asLong();
+    }
+    return size;
+  }
+
+  /** One regular file or directory of a layer tar. */
+  record TarEntry(String name, byte[] content) {
+
+    String text() {
+      return new String(content, java.nio.charset.StandardCharsets.UTF_8);
+    }
+
+    /** Reads a (ustar/pax) tar stream; small text files keep their content, others do not. */
+    static List<TarEntry> list(InputStream in) throws IOException {
+      List<TarEntry> entries = new ArrayList<>();
+      String paxPath = null;
+      while (true) {
+        byte[] header = in.readNBytes(512);
+        if (header.length < 512 || header[0] == 0) {
+          return entries;
+        }
+        String name = field(header, 0, 100);
+        String prefix = field(header, 345, 155);
+        long size =
+            Long.parseLong(
+                field(header, 124, 12).trim().isEmpty() ? "0" : field(header, 124, 12).trim(), 8);
+        char type = (char) header[156];
+        byte[] content = in.readNBytes((int) size);
+        in.skipNBytes((512 - size % 512) % 512);
+        if (type == 'x') {
+          paxPath = paxValue(new String(content, java.nio.charset.StandardCharsets.UTF_8), "path");
+          continue;
+        }
+        String path = paxPath != null ? paxPath : (prefix.isEmpty() ? name : prefix + "/" + name);
+        paxPath = null;
+        if (path.startsWith("./")) {
+          path = path.substring(2);
+        }
+        if (path.endsWith("/")) {
+          path = path.substring(0, path.length() - 1);
+        }
+        entries.add(new TarEntry(path, size < 65536 ? content : new byte[0]));
+      }
+    }
+
+    private static String field(byte[] header, int offset, int length) {
+      int end = offset;
+      while (end < offset + length && header[end] != 0) {
+        end++;
+      }
+      return new String(header, offset, end - offset, java.nio.charset.StandardCharsets.US_ASCII);
+    }
+
+    private static String paxValue(String records, String key) {
+      for (String line : records.split("\n")) {
+        int space = line.indexOf(' ');
+        if (space > 0 && line.substring(space + 1).startsWith(key + "=")) {
+          return line.substring(space + 1 + key.length() + 1);
+        }
+      }
+      return null;
+    }
+  }
+}
