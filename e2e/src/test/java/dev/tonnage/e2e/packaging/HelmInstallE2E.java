@@ -61,7 +61,7 @@ class HelmInstallE2E {
 
   @Test
   void installGrantsTheServiceAccountWhatTheOperatorNeedsAndNothingElse() {
-    ProcessResult install = install().requireSuccess();
+    ProcessResult install = install("--set", "imagePullSecrets.read=none").requireSuccess();
 
     assertThat(install.stdout())
         .as("NOTES.txt tells the next step")
@@ -128,29 +128,35 @@ class HelmInstallE2E {
   @Test
   void pullSecretToggleWidensSecretAccessOnlyAsFarAsAsked() {
     kube.kubectl("create", "namespace", "team-a").requireSuccess();
-    install(
-            "--set",
-            "imagePullSecrets.read=namespaced",
-            "--set",
-            "imagePullSecrets.namespaces={team-a}")
-        .requireSuccess();
+    install().requireSuccess();
+    // Default: read (never write) Secrets everywhere, for Pods' imagePullSecrets.
+    assertCan("list", "", "secrets", "", null);
+    assertCan("watch", "", "secrets", "", null);
+    assertCannot("update", "", "secrets", "", "default", "anything");
+    assertCannot("create", "", "secrets", "", "default");
+
+    upgrade(
+        "--set",
+        "imagePullSecrets.read=namespaced",
+        "--set",
+        "imagePullSecrets.namespaces={team-a}");
     assertCan("list", "", "secrets", "", "team-a");
     assertCan("watch", "", "secrets", "", "team-a");
     assertCannot("list", "", "secrets", "", "default");
+    assertCannot("list", "", "secrets", "", null);
 
-    helm.run(
-            kube.kubeconfig(),
+    upgrade("--set", "imagePullSecrets.read=none");
+    assertCannot("list", "", "secrets", "", "team-a");
+    assertCan("get", "", "secrets", "", NAMESPACE, "tonnage-webhook-tls");
+  }
+
+  private void upgrade(String... sets) {
+    List<String> args =
+        new ArrayList<>(
             List.of(
-                "upgrade",
-                RELEASE,
-                Helm.chart().toString(),
-                "-n",
-                NAMESPACE,
-                "--reuse-values",
-                "--set",
-                "imagePullSecrets.read=cluster"))
-        .requireSuccess();
-    assertCan("list", "", "secrets", "", null);
+                "upgrade", RELEASE, Helm.chart().toString(), "-n", NAMESPACE, "--reuse-values"));
+    args.addAll(List.of(sets));
+    helm.run(kube.kubeconfig(), args).requireSuccess();
   }
 
   @Test

@@ -46,10 +46,9 @@ record ValueSet(
               false,
               false),
           new ValueSet(
-              "pull secrets cluster-wide, failurePolicy Fail, one replica",
+              "no pull secrets, failurePolicy Fail, one replica",
               null,
-              List.of(
-                  "imagePullSecrets.read=cluster", "webhook.failurePolicy=Fail", "replicaCount=1"),
+              List.of("imagePullSecrets.read=none", "webhook.failurePolicy=Fail", "replicaCount=1"),
               false,
               false),
           new ValueSet(
