@@ -1,10 +1,12 @@
 package dev.tonnage;
 
+import dev.tonnage.cli.TonnageCommand;
+
 /** Entry point of the one deployable jar: operator, webhook and CLI. */
 public final class Main {
   private Main() {}
 
   public static void main(String[] args) {
-    System.out.println("tonnage");
+    System.exit(TonnageCommand.commandLine().execute(args));
   }
 }

@@ -1,0 +1,83 @@
+package dev.tonnage.cli;
+
+import java.io.PrintWriter;
+import java.nio.file.Path;
+import java.util.Map;
+import java.util.Objects;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+
+/**
+ * {@code tonnage}: the one command line of the jar. Add a subcommand by adding its class to {@code
+ * subcommands}. Exit codes: 0 success, 1 policy violation ({@code check}), 2 any error, usage
+ * errors included, reported in one line without a stack trace.
+ */
+@Command(
+    name = "tonnage",
+    mixinStandardHelpOptions = true,
+    versionProvider = TonnageCommand.Version.class,
+    description = "Keeps container images within declared size and base-image limits.",
+    subcommands = {InspectCommand.class, CommandLine.HelpCommand.class})
+public final class TonnageCommand {
+
+  /** Exit code of any error: unreadable input, unreachable registry, bad usage. */
+  public static final int EXIT_ERROR = 2;
+
+  private final Map<String, String> environment;
+  private final Path home;
+
+  /**
+   * @param environment the process environment (DOCKER_CONFIG, REGISTRY_AUTH_FILE ...)
+   * @param home the user's home directory, for ~/.docker/config.json
+   */
+  public TonnageCommand(Map<String, String> environment, Path home) {
+    this.environment = Map.copyOf(environment);
+    this.home = home;
+  }
+
+  Map<String, String> environment() {
+    return environment;
+  }
+
+  Path home() {
+    return home;
+  }
+
+  /** The configured command line for this process: real environment, System.out and err. */
+  public static CommandLine commandLine() {
+    return commandLine(System.getenv(), Path.of(System.getProperty("user.home")));
+  }
+
+  public static CommandLine commandLine(Map<String, String> environment, Path home) {
+    CommandLine commandLine = new CommandLine(new TonnageCommand(environment, home));
+    commandLine.setCaseInsensitiveEnumValuesAllowed(true);
+    commandLine.setExitCodeExceptionMapper(e -> EXIT_ERROR);
+    commandLine.setParameterExceptionHandler(
+        (e, args) -> {
+          PrintWriter err = e.getCommandLine().getErr();
+          err.println("tonnage: " + e.getMessage());
+          err.println("Try '" + e.getCommandLine().getCommandSpec().qualifiedName() + " --help'.");
+          return EXIT_ERROR;
+        });
+    commandLine.setExecutionExceptionHandler(
+        (e, line, parsed) -> {
+          line.getErr().println("tonnage: " + oneLine(e));
+          return EXIT_ERROR;
+        });
+    return commandLine;
+  }
+
+  static String oneLine(Throwable e) {
+    String message = e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
+    return message.replaceAll("\\s*\\R\\s*", " ");
+  }
+
+  /** The version from the jar manifest, when there is one. */
+  static final class Version implements CommandLine.IVersionProvider {
+    @Override
+    public String[] getVersion() {
+      String version = TonnageCommand.class.getPackage().getImplementationVersion();
+      return new String[] {"tonnage " + Objects.requireNonNullElse(version, "development build")};
+    }
+  }
+}

@@ -1,0 +1,69 @@
+package dev.tonnage.registry;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.util.Arrays;
+import okhttp3.ResponseBody;
+
+/** Reads response bodies with a size cap, so no registry can make Tonnage buffer without end. */
+final class CappedBody {
+  private CappedBody() {}
+
+  static final long MANIFEST_CAP = 4L * 1024 * 1024;
+  static final long CONFIG_CAP = 8L * 1024 * 1024;
+  static final long SMALL_CAP = 64L * 1024;
+
+  /** Thrown when a body is larger than its cap; carries the cap for the message. */
+  static final class TooLargeException extends IOException {
+    final long cap;
+
+    TooLargeException(long cap) {
+      super("body larger than " + cap + " bytes");
+      this.cap = cap;
+    }
+  }
+
+  /** The whole body, failing once it exceeds {@code cap} bytes (declared or actual). */
+  static byte[] read(ResponseBody body, long cap) throws IOException {
+    if (body == null) {
+      return new byte[0];
+    }
+    long declared = body.contentLength();
+    if (declared > cap) {
+      throw new TooLargeException(cap);
+    }
+    try (InputStream in = body.byteStream()) {
+      byte[] buffer = new byte[(int) Math.min(Math.max(declared, 8192), cap + 1)];
+      int length = 0;
+      while (true) {
+        if (length == buffer.length) {
+          if (length > cap) {
+            throw new TooLargeException(cap);
+          }
+          buffer = Arrays.copyOf(buffer, (int) Math.min((long) buffer.length * 2, cap + 1));
+        }
+        int n = in.read(buffer, length, buffer.length - length);
+        if (n < 0) {
+          break;
+        }
+        length += n;
+        if (length > cap) {
+          throw new TooLargeException(cap);
+        }
+      }
+      return Arrays.copyOf(buffer, length);
+    }
+  }
+
+  /** Best effort for error bodies: what fits in the small cap, never an exception. */
+  static byte[] readQuietly(ResponseBody body) {
+    if (body == null) {
+      return new byte[0];
+    }
+    try (InputStream in = body.byteStream()) {
+      return in.readNBytes((int) SMALL_CAP);
+    } catch (IOException e) {
+      return new byte[0];
+    }
+  }
+}

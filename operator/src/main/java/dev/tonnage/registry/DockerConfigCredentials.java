@@ -1,0 +1,200 @@
+package dev.tonnage.registry;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * Credentials from a docker {@code config.json} (also podman's {@code auth.json} and the {@code
+ * .dockerconfigjson} of a Kubernetes {@code kubernetes.io/dockerconfigjson} secret). Reads {@code
+ * auths} entries with {@code auth} (base64 user:password), {@code username}/{@code password} or
+ * {@code identitytoken}; keys may be URLs ({@code https://index.docker.io/v1/}), host[:port], or
+ * Kubernetes-style wildcards ({@code *.example.com}). {@code credsStore} and {@code credHelpers}
+ * (external programs) are not run.
+ */
+public final class DockerConfigCredentials implements RegistryCredentials {
+
+  private static final ObjectMapper JSON = new ObjectMapper();
+
+  private final Map<String, Credential> byHost;
+
+  private DockerConfigCredentials(Map<String, Credential> byHost) {
+    this.byHost = Map.copyOf(byHost);
+  }
+
+  /** Reads {@code file}; the error names the file and what is wrong, never its content. */
+  public static DockerConfigCredentials fromFile(Path file) throws IOException {
+    String text = Files.readString(file, StandardCharsets.UTF_8);
+    try {
+      return fromJson(text);
+    } catch (IllegalArgumentException e) {
+      throw new IOException(file + ": " + e.getMessage(), e);
+    }
+  }
+
+  /**
+   * Parses docker config JSON. A top-level object without {@code auths} is read as the legacy
+   * {@code .dockercfg} form (the auths map itself).
+   */
+  public static DockerConfigCredentials fromJson(String json) {
+    JsonNode root;
+    try {
+      root = JSON.readTree(json);
+    } catch (JsonProcessingException e) {
+      // Never quote the input: it holds secrets.
+      throw new IllegalArgumentException(
+          "docker config is not valid JSON (line "
+              + e.getLocation().getLineNr()
+              + ", column "
+              + e.getLocation().getColumnNr()
+              + ")",
+          null);
+    }
+    if (root == null || !root.isObject()) {
+      throw new IllegalArgumentException("docker config must be a JSON object");
+    }
+    JsonNode auths = root.has("auths") ? root.get("auths") : root;
+    if (!auths.isObject()) {
+      throw new IllegalArgumentException("docker config \"auths\" must be an object");
+    }
+    Map<String, Credential> byHost = new LinkedHashMap<>();
+    for (Map.Entry<String, JsonNode> entry : auths.properties()) {
+      if (!entry.getValue().isObject()) {
+        continue; // e.g. credsStore-only configs; not credentials
+      }
+      credentialOf(entry.getKey(), entry.getValue())
+          .ifPresent(credential -> byHost.put(normalizeKey(entry.getKey()), credential));
+    }
+    return new DockerConfigCredentials(byHost);
+  }
+
+  /**
+   * The docker config the CLI and local tools would use: {@code REGISTRY_AUTH_FILE} first, then
+   * {@code $DOCKER_CONFIG/config.json}, else {@code ~/.docker/config.json}; files that do not exist
+   * are skipped.
+   */
+  public static RegistryCredentials fromEnvironment(Map<String, String> env, Path home)
+      throws IOException {
+    List<Path> files = new ArrayList<>();
+    String authFile = env.get("REGISTRY_AUTH_FILE");
+    if (authFile != null && !authFile.isBlank()) {
+      files.add(Path.of(authFile));
+    }
+    String dockerConfig = env.get("DOCKER_CONFIG");
+    if (dockerConfig != null && !dockerConfig.isBlank()) {
+      files.add(Path.of(dockerConfig, "config.json"));
+    } else if (home != null) {
+      files.add(home.resolve(".docker").resolve("config.json"));
+    }
+    List<RegistryCredentials> sources = new ArrayList<>();
+    for (Path file : files) {
+      if (Files.isRegularFile(file)) {
+        sources.add(fromFile(file));
+      }
+    }
+    return RegistryCredentials.chain(sources.toArray(RegistryCredentials[]::new));
+  }
+
+  @Override
+  public Optional<Credential> forRegistry(String registryHost) {
+    String host = normalizeKey(registryHost);
+    Credential exact = byHost.get(host);
+    if (exact != null) {
+      return Optional.of(exact);
+    }
+    return byHost.entrySet().stream()
+        .filter(e -> e.getKey().contains("*") && wildcardMatches(e.getKey(), host))
+        .map(Map.Entry::getValue)
+        .findFirst();
+  }
+
+  /** The registry hosts this config has credentials for, normalized. */
+  public List<String> registries() {
+    return List.copyOf(byHost.keySet());
+  }
+
+  private static Optional<Credential> credentialOf(String key, JsonNode entry) {
+    String username = text(entry, "username");
+    String password = text(entry, "password");
+    String auth = text(entry, "auth");
+    if (auth != null && !auth.isEmpty()) {
+      String decoded;
+      try {
+        decoded = new String(Base64.getDecoder().decode(auth.trim()), StandardCharsets.UTF_8);
+      } catch (IllegalArgumentException e) {
+        throw new IllegalArgumentException(
+            "docker config entry \"" + key + "\": \"auth\" is not valid base64", null);
+      }
+      int colon = decoded.indexOf(':');
+      if (colon < 0) {
+        throw new IllegalArgumentException(
+            "docker config entry \"" + key + "\": \"auth\" must decode to username:password");
+      }
+      username = decoded.substring(0, colon);
+      password = decoded.substring(colon + 1);
+    }
+    String identityToken = text(entry, "identitytoken");
+    if (identityToken != null && !identityToken.isEmpty()) {
+      return Optional.of(Credential.identityToken(username, identityToken));
+    }
+    if (username != null && !username.isEmpty() && password != null) {
+      return Optional.of(Credential.basic(username, password));
+    }
+    return Optional.empty();
+  }
+
+  private static String text(JsonNode node, String field) {
+    JsonNode value = node.get(field);
+    return value == null || value.isNull() ? null : value.asText();
+  }
+
+  /** {@code https://index.docker.io/v1/} -> {@code index.docker.io}; docker.io aliases folded. */
+  static String normalizeKey(String key) {
+    String host = key.trim().toLowerCase(Locale.ROOT);
+    int scheme = host.indexOf("://");
+    if (scheme >= 0) {
+      host = host.substring(scheme + 3);
+    }
+    int slash = host.indexOf('/');
+    if (slash >= 0) {
+      host = host.substring(0, slash);
+    }
+    return switch (host) {
+      case "docker.io", "registry-1.docker.io", "registry.hub.docker.com" ->
+          ImageReference.DOCKER_HUB;
+      default -> host;
+    };
+  }
+
+  /** Kubernetes semantics: {@code *} stands for exactly one DNS label; ports must match. */
+  private static boolean wildcardMatches(String pattern, String host) {
+    String[] want = pattern.split("\\.", -1);
+    String[] have = host.split("\\.", -1);
+    if (want.length != have.length) {
+      return false;
+    }
+    for (int i = 0; i < want.length; i++) {
+      String regex = java.util.regex.Pattern.quote(want[i]).replace("*", "\\E[^.:]*\\Q");
+      if (!have[i].matches(regex)) {
+        return false;
+      }
+    }
+    return true;
+  }
+
+  @Override
+  public String toString() {
+    return "DockerConfigCredentials" + byHost.keySet();
+  }
+}

@@ -1,0 +1,262 @@
+package dev.tonnage.registry;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.ScheduledThreadPoolExecutor;
+import java.util.concurrent.ThreadFactory;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The registry engine: measures images from any OCI / Docker registry without pulling them. One
+ * instance per process: it holds the one HTTP client, the caches and the in-flight fetches.
+ * Concurrent requests for the same image share one fetch; a caller whose deadline passes gets a
+ * {@link RegistryTimeoutException} while the fetch goes on to warm the cache.
+ */
+public final class RegistryClient implements ImageInspector, AutoCloseable {
+  private static final Logger log = LoggerFactory.getLogger(RegistryClient.class);
+
+  private record FlightKey(String reference, String principal, boolean uncompressed) {}
+
+  private final RegistryClientConfig config;
+  private final RegistryTransport transport;
+  private final FactsCaches caches;
+  private final FactsFetcher fetcher;
+  private final ExecutorService executor;
+  private final ScheduledThreadPoolExecutor timer;
+  private final Map<FlightKey, CompletableFuture<ImageFacts>> inFlight = new ConcurrentHashMap<>();
+
+  public RegistryClient(RegistryClientConfig config) {
+    this(config, RegistryEventListener.NONE);
+  }
+
+  public RegistryClient(RegistryClientConfig config, RegistryEventListener listener) {
+    this.config = Objects.requireNonNull(config, "config");
+    Objects.requireNonNull(listener, "listener");
+    this.executor = Executors.newCachedThreadPool(daemonThreads("tonnage-registry-"));
+    this.timer = new ScheduledThreadPoolExecutor(1, daemonThreads("tonnage-registry-deadline-"));
+    this.timer.setRemoveOnCancelPolicy(true);
+    this.transport = new RegistryTransport(config, listener);
+    this.caches = new FactsCaches(config, listener);
+    this.fetcher = new FactsFetcher(transport, caches, executor);
+  }
+
+  public RegistryClientConfig config() {
+    return config;
+  }
+
+  @Override
+  public CompletableFuture<ImageFacts> inspect(ImageReference ref, InspectRequest request) {
+    Objects.requireNonNull(ref, "ref");
+    Objects.requireNonNull(request, "request");
+    PullTarget target = PullTarget.of(ref, request.credentials());
+    ImageFacts cached = fetcher.cachedOnly(ref, target, request.uncompressed());
+    CompletableFuture<ImageFacts> facts;
+    if (cached != null) {
+      facts = CompletableFuture.completedFuture(cached);
+    } else {
+      RegistryException failed =
+          caches.lookup(
+              caches.failures,
+              FactsCaches.failureKey(ref, target),
+              RegistryEventListener.Cache.NEGATIVE);
+      facts =
+          failed != null
+              ? CompletableFuture.failedFuture(failed)
+              : shared(ref, target, request.uncompressed(), request.deadline());
+    }
+    if (!request.candidateBases().isEmpty()) {
+      facts = facts.thenCompose(found -> withCandidateBases(found, request));
+    }
+    return facts.isDone() ? facts : withDeadline(facts, ref, request.deadline());
+  }
+
+  /** One fetch per (image, principal, uncompressed) at a time, however many callers wait. */
+  private CompletableFuture<ImageFacts> shared(
+      ImageReference ref, PullTarget target, boolean uncompressed, Instant deadline) {
+    FlightKey key = new FlightKey(ref.toString(), target.principal(), uncompressed);
+    CompletableFuture<ImageFacts> mine = new CompletableFuture<>();
+    CompletableFuture<ImageFacts> existing = inFlight.putIfAbsent(key, mine);
+    if (existing != null) {
+      return existing;
+    }
+    Runnable fetch =
+        () -> {
+          ImageFacts facts = null;
+          Throwable failure = null;
+          try {
+            facts = fetcher.load(ref, target, uncompressed, deadline);
+          } catch (NotFoundException | UnauthorizedException | ForbiddenException e) {
+            caches.failures.put(FactsCaches.failureKey(ref, target), e);
+            failure = e;
+          } catch (RegistryException | RuntimeException e) {
+            failure = e;
+          }
+          // Leave the flight before completing it, so no later caller joins a finished one.
+          inFlight.remove(key, mine);
+          if (failure != null) {
+            mine.completeExceptionally(failure);
+          } else {
+            mine.complete(facts);
+          }
+        };
+    try {
+      executor.execute(fetch);
+    } catch (RejectedExecutionException e) {
+      inFlight.remove(key, mine);
+      mine.completeExceptionally(new IllegalStateException("the registry client is closed", e));
+    }
+    return mine;
+  }
+
+  /**
+   * Settles a layer's uncompressed size exactly by streaming the whole layer through a gzip
+   * decoder, storing nothing — for sizes the gzip trailer only bounds ({@code exact: false}). Meant
+   * for the audit, within a bandwidth budget: a layer larger than {@code maxCompressedBytes} is
+   * refused without a request. The result is cached by layer digest, so later inspections of any
+   * image with this layer report it exact. Uncompressed tar layers are answered without a request;
+   * zstd layers cannot be streamed (no decoder) and fail with {@link IllegalArgumentException}.
+   *
+   * @param image the image (registry and repository) the layer belongs to
+   * @param layer the layer, as in its {@link PlatformFacts}
+   */
+  public CompletableFuture<UncompressedSize> streamUncompressedSize(
+      ImageReference image, LayerFacts layer, InspectRequest request, long maxCompressedBytes) {
+    MediaTypes.Compression compression = MediaTypes.compressionOf(layer.mediaType());
+    if (compression == MediaTypes.Compression.NONE) {
+      return CompletableFuture.completedFuture(
+          UncompressedSize.exact(layer.size(), "uncompressed-layer"));
+    }
+    if (compression != MediaTypes.Compression.GZIP
+        || MediaTypes.isForeignLayer(layer.mediaType())) {
+      return CompletableFuture.failedFuture(
+          new IllegalArgumentException(
+              "layer "
+                  + layer.digest()
+                  + " ("
+                  + layer.mediaType()
+                  + ") cannot be streamed: only gzip layers held by the registry can"));
+    }
+    if (layer.size() > maxCompressedBytes) {
+      return CompletableFuture.failedFuture(
+          new IllegalArgumentException(
+              "layer "
+                  + layer.digest()
+                  + " is "
+                  + layer.size()
+                  + " bytes, over the budget of "
+                  + maxCompressedBytes));
+    }
+    PullTarget target = PullTarget.of(image, request.credentials());
+    Descriptor descriptor =
+        new Descriptor(
+            layer.mediaType(), layer.digest(), layer.size(), Map.of(), null, List.of(), null);
+    Duration timeout = Duration.between(Instant.now(), request.deadline());
+    CompletableFuture<UncompressedSize> size = new CompletableFuture<>();
+    Runnable stream =
+        () -> {
+          try {
+            UncompressedSize exact =
+                transport.send(
+                    target, new LayerStream(image, descriptor, timeout), request.deadline());
+            caches.settled(layer.digest(), exact);
+            size.complete(exact);
+          } catch (RegistryException | RuntimeException e) {
+            size.completeExceptionally(e);
+          }
+        };
+    try {
+      executor.execute(stream);
+    } catch (RejectedExecutionException e) {
+      size.completeExceptionally(new IllegalStateException("the registry client is closed", e));
+    }
+    return withDeadline(size, image, request.deadline());
+  }
+
+  /** Adds a layer-prefix base to platforms that declare none, from the candidates' facts. */
+  private CompletableFuture<ImageFacts> withCandidateBases(
+      ImageFacts facts, InspectRequest request) {
+    if (facts.platforms().stream().allMatch(p -> p.baseImage() != null)) {
+      return CompletableFuture.completedFuture(facts);
+    }
+    InspectRequest plain = request.withCandidateBases(List.of()).withUncompressed(false);
+    List<CompletableFuture<ImageFacts>> candidates = new ArrayList<>();
+    for (ImageReference candidate : request.candidateBases()) {
+      candidates.add(
+          inspect(candidate, plain)
+              .exceptionally(
+                  e -> {
+                    log.debug("candidate base {} unavailable: {}", candidate, e.getMessage());
+                    return null;
+                  }));
+    }
+    return CompletableFuture.allOf(candidates.toArray(CompletableFuture[]::new))
+        .thenApply(
+            done ->
+                BaseImageMatcher.apply(
+                    facts, candidates.stream().map(CompletableFuture::join).toList()));
+  }
+
+  private <T> CompletableFuture<T> withDeadline(
+      CompletableFuture<T> facts, ImageReference ref, Instant deadline) {
+    CompletableFuture<T> result = new CompletableFuture<>();
+    long millis = Math.max(0, Duration.between(Instant.now(), deadline).toMillis());
+    ScheduledFuture<?> timeout =
+        timer.schedule(
+            () ->
+                result.completeExceptionally(
+                    new RegistryTimeoutException(
+                        ref.registry(),
+                        ref.repository(),
+                        "no facts for "
+                            + ref
+                            + " from "
+                            + ref.registry()
+                            + " within the deadline; the fetch goes on in the background, so"
+                            + " asking again shortly may be answered from cache")),
+            millis,
+            TimeUnit.MILLISECONDS);
+    facts.whenComplete(
+        (value, error) -> {
+          timeout.cancel(false);
+          if (error != null) {
+            result.completeExceptionally(
+                error instanceof CompletionException && error.getCause() != null
+                    ? error.getCause()
+                    : error);
+          } else {
+            result.complete(value);
+          }
+        });
+    return result;
+  }
+
+  @Override
+  public void close() {
+    executor.shutdownNow();
+    timer.shutdownNow();
+    transport.close();
+  }
+
+  private static ThreadFactory daemonThreads(String prefix) {
+    AtomicInteger n = new AtomicInteger();
+    return runnable -> {
+      Thread thread = new Thread(runnable, prefix + n.incrementAndGet());
+      thread.setDaemon(true);
+      return thread;
+    };
+  }
+}

@@ -1,0 +1,204 @@
+package dev.tonnage.registry;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Locale;
+import java.util.Objects;
+import java.util.Set;
+import java.util.stream.Collectors;
+
+/**
+ * How a {@link RegistryClient} talks to registries and what it caches. Start from {@link
+ * #defaults()} or {@link #builder()}; {@link #toBuilder()} changes a copy.
+ *
+ * @param connectTimeout TCP + TLS connect timeout
+ * @param requestTimeout longest one HTTP exchange may take, body included; a fetch that outlives
+ *     the caller's deadline goes on up to this long to warm the cache
+ * @param insecureRegistries registries (host or host:port) reached over plain HTTP; nothing else
+ *     ever is
+ * @param caBundles PEM files of extra CA certificates trusted besides the JVM's
+ * @param allowPrivateAddresses let redirects and token realms of a public registry point at private
+ *     or loopback addresses
+ * @param allowLinkLocalAddresses allow link-local and cloud metadata addresses (169.254.0.0/16,
+ *     fe80::/10, fd00:ec2::254, 100.100.100.200 ...) at all
+ * @param factsCacheMaxBytes memory bound of the digest -> facts cache (estimated)
+ * @param tagTtl how long a tag -> digest resolution is trusted before one HEAD re-checks it
+ * @param negativeTtl how long not-found / unauthorized / forbidden answers are remembered
+ * @param layerSizeCacheEntries entries of the layer digest -> uncompressed size cache
+ * @param maxConcurrentRequestsPerRegistry HTTP exchanges in flight per registry
+ * @param retryPolicy retries of temporary failures
+ * @param userAgent the User-Agent header
+ */
+public record RegistryClientConfig(
+    Duration connectTimeout,
+    Duration requestTimeout,
+    Set<String> insecureRegistries,
+    List<Path> caBundles,
+    boolean allowPrivateAddresses,
+    boolean allowLinkLocalAddresses,
+    long factsCacheMaxBytes,
+    Duration tagTtl,
+    Duration negativeTtl,
+    long layerSizeCacheEntries,
+    int maxConcurrentRequestsPerRegistry,
+    RetryPolicy retryPolicy,
+    String userAgent) {
+
+  public RegistryClientConfig {
+    Objects.requireNonNull(connectTimeout, "connectTimeout");
+    Objects.requireNonNull(requestTimeout, "requestTimeout");
+    insecureRegistries =
+        insecureRegistries.stream()
+            .map(host -> host.trim().toLowerCase(Locale.ROOT))
+            .collect(Collectors.toUnmodifiableSet());
+    caBundles = List.copyOf(caBundles);
+    Objects.requireNonNull(tagTtl, "tagTtl");
+    Objects.requireNonNull(negativeTtl, "negativeTtl");
+    Objects.requireNonNull(retryPolicy, "retryPolicy");
+    Objects.requireNonNull(userAgent, "userAgent");
+    if (maxConcurrentRequestsPerRegistry < 1) {
+      throw new IllegalArgumentException("maxConcurrentRequestsPerRegistry must be at least 1");
+    }
+  }
+
+  public static RegistryClientConfig defaults() {
+    return builder().build();
+  }
+
+  public static Builder builder() {
+    return new Builder();
+  }
+
+  /** A builder holding these values. */
+  public Builder toBuilder() {
+    Builder b = new Builder();
+    b.connectTimeout = connectTimeout;
+    b.requestTimeout = requestTimeout;
+    b.insecureRegistries = insecureRegistries;
+    b.caBundles = caBundles;
+    b.allowPrivateAddresses = allowPrivateAddresses;
+    b.allowLinkLocalAddresses = allowLinkLocalAddresses;
+    b.factsCacheMaxBytes = factsCacheMaxBytes;
+    b.tagTtl = tagTtl;
+    b.negativeTtl = negativeTtl;
+    b.layerSizeCacheEntries = layerSizeCacheEntries;
+    b.maxConcurrentRequestsPerRegistry = maxConcurrentRequestsPerRegistry;
+    b.retryPolicy = retryPolicy;
+    b.userAgent = userAgent;
+    return b;
+  }
+
+  /** Whether {@code registry} (host[:port]) is configured for plain HTTP. */
+  public boolean isInsecure(String registry) {
+    String wanted = registry.toLowerCase(Locale.ROOT);
+    if (insecureRegistries.contains(wanted)) {
+      return true;
+    }
+    // An entry without a port covers every port of that host.
+    int colon = wanted.lastIndexOf(':');
+    boolean hasPort = colon > wanted.lastIndexOf(']');
+    return hasPort && insecureRegistries.contains(wanted.substring(0, colon));
+  }
+
+  /** Mutable builder; {@link #build()} validates. Defaults are the documented ones. */
+  public static final class Builder {
+    private Duration connectTimeout = Duration.ofSeconds(5);
+    private Duration requestTimeout = Duration.ofSeconds(30);
+    private Set<String> insecureRegistries = Set.of();
+    private List<Path> caBundles = List.of();
+    private boolean allowPrivateAddresses;
+    private boolean allowLinkLocalAddresses;
+    private long factsCacheMaxBytes = 64L * 1024 * 1024;
+    private Duration tagTtl = Duration.ofMinutes(5);
+    private Duration negativeTtl = Duration.ofSeconds(30);
+    private long layerSizeCacheEntries = 100_000;
+    private int maxConcurrentRequestsPerRegistry = 8;
+    private RetryPolicy retryPolicy = RetryPolicy.defaults();
+    private String userAgent = "tonnage/0.1";
+
+    private Builder() {}
+
+    public Builder connectTimeout(Duration value) {
+      connectTimeout = value;
+      return this;
+    }
+
+    public Builder requestTimeout(Duration value) {
+      requestTimeout = value;
+      return this;
+    }
+
+    public Builder insecureRegistries(Set<String> value) {
+      insecureRegistries = value;
+      return this;
+    }
+
+    public Builder caBundles(List<Path> value) {
+      caBundles = value;
+      return this;
+    }
+
+    public Builder allowPrivateAddresses(boolean value) {
+      allowPrivateAddresses = value;
+      return this;
+    }
+
+    public Builder allowLinkLocalAddresses(boolean value) {
+      allowLinkLocalAddresses = value;
+      return this;
+    }
+
+    public Builder factsCacheMaxBytes(long value) {
+      factsCacheMaxBytes = value;
+      return this;
+    }
+
+    public Builder tagTtl(Duration value) {
+      tagTtl = value;
+      return this;
+    }
+
+    public Builder negativeTtl(Duration value) {
+      negativeTtl = value;
+      return this;
+    }
+
+    public Builder layerSizeCacheEntries(long value) {
+      layerSizeCacheEntries = value;
+      return this;
+    }
+
+    public Builder maxConcurrentRequestsPerRegistry(int value) {
+      maxConcurrentRequestsPerRegistry = value;
+      return this;
+    }
+
+    public Builder retryPolicy(RetryPolicy value) {
+      retryPolicy = value;
+      return this;
+    }
+
+    public Builder userAgent(String value) {
+      userAgent = value;
+      return this;
+    }
+
+    public RegistryClientConfig build() {
+      return new RegistryClientConfig(
+          connectTimeout,
+          requestTimeout,
+          insecureRegistries,
+          caBundles,
+          allowPrivateAddresses,
+          allowLinkLocalAddresses,
+          factsCacheMaxBytes,
+          tagTtl,
+          negativeTtl,
+          layerSizeCacheEntries,
+          maxConcurrentRequestsPerRegistry,
+          retryPolicy,
+          userAgent);
+    }
+  }
+}
