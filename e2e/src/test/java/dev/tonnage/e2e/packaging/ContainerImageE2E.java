@@ -86,6 +86,39 @@ class ContainerImageE2E {
   }
 
   @Test
+  void tonnageInspectMeasuresThePushedImageWithinBudgetAndNamesItsBase() throws IOException {
+    String image = registry.hostPort() + "/" + REPOSITORY + ":" + TAG;
+    ProcessResult inspect =
+        Command.of(
+                Path.of(System.getProperty("java.home"), "bin", "java"),
+                "-jar",
+                Helm.repositoryRoot().resolve("operator/target/tonnage.jar").toString(),
+                "inspect",
+                "--output",
+                "json",
+                "--insecure-registry",
+                registry.hostPort(),
+                image)
+            .run()
+            .requireSuccess();
+    JsonNode facts = JSON.readTree(inspect.stdout()).path("platforms").get(0);
+    System.out.printf(
+        "tonnage inspect %s: %d bytes compressed, %d layers, base %s%n",
+        image,
+        facts.path("compressedSize").asLong(),
+        facts.path("layerCount").asInt(),
+        facts.path("baseImage").path("name").asText());
+
+    assertThat(facts.path("compressedSize").asLong())
+        .isEqualTo(manifestSize())
+        .isLessThanOrEqualTo(BUDGET_BYTES);
+    assertThat(facts.path("baseImage").path("name").asText())
+        .as("the jlink base is published next to the image and recorded as its base")
+        .isEqualTo(registry.hostPort() + "/tonnage-base:17");
+    assertThat(facts.path("baseImage").path("digest").asText()).startsWith("sha256:");
+  }
+
+  @Test
   void runsAsNonRootWithOperatorAsTheDefaultCommand() {
     JsonNode container = config.path("config");
 
@@ -122,7 +155,7 @@ class ContainerImageE2E {
   }
 
   @Test
-  void theApplicationStartsOnTheImagesOwnRuntime() throws IOException {
+  void theImageMeasuresItselfWithItsOwnRuntime() throws IOException {
     try (ScratchDirectory rootfs = ScratchDirectory.create("image-rootfs")) {
       for (JsonNode layer : manifest.path("layers")) {
         Path blob = rootfs.path().resolve("layer.tar.gz");
@@ -137,11 +170,16 @@ class ContainerImageE2E {
       entrypoint.set(0, "/opt/java/openjdk/bin/java");
       String image = registry.hostPort() + "/" + REPOSITORY + ":" + TAG;
 
-      // The jlink runtime, the image's glibc and nothing from the host start the application.
-      ProcessResult run = ImageRootfs.run(rootfs.path(), entrypoint, List.of("--help"));
+      // The jlink runtime, the image's glibc and nothing from the host: the CLI measures the very
+      // image it runs from (HTTP client, JSON, registry engine).
+      ProcessResult inspect =
+          ImageRootfs.run(
+              rootfs.path(),
+              entrypoint,
+              List.of("inspect", "--insecure-registry", registry.hostPort(), image));
 
-      assertThat(run.exitCode()).as(run.stdout() + run.stderr()).isZero();
-      assertThat(run.stdout() + run.stderr()).containsIgnoringCase("tonnage");
+      assertThat(inspect.exitCode()).as(inspect.stdout() + inspect.stderr()).isZero();
+      assertThat(inspect.stdout()).contains(image, "compressed", "tonnage-base:17");
     }
   }
 
