@@ -55,19 +55,22 @@ app.kubernetes.io/part-of: tonnage
 {{- end }}
 
 {{/*
-Webhook objects. The operator finds the two configurations by these names (flags
---validating-webhook-configuration / --mutating-webhook-configuration) to keep their caBundle in step.
+Webhook objects. The operator finds the two configurations by these names
+(TONNAGE_VALIDATING_WEBHOOK_CONFIGURATION / TONNAGE_MUTATING_WEBHOOK_CONFIGURATION) to keep their
+caBundle in step. They follow the chart name, not the release: tonnage-validating and
+tonnage-mutating, the operator's own defaults, whatever the release is called (webhook
+configurations are cluster-wide: one Tonnage per cluster).
 */}}
 {{- define "tonnage.serviceName" -}}
 {{- include "tonnage.fullname" . }}
 {{- end }}
 
 {{- define "tonnage.validatingWebhookName" -}}
-{{- printf "%s-validating" (include "tonnage.fullname" .) | trunc 63 | trimSuffix "-" }}
+{{- printf "%s-validating" (include "tonnage.name" .) | trunc 63 | trimSuffix "-" }}
 {{- end }}
 
 {{- define "tonnage.mutatingWebhookName" -}}
-{{- printf "%s-mutating" (include "tonnage.fullname" .) | trunc 63 | trimSuffix "-" }}
+{{- printf "%s-mutating" (include "tonnage.name" .) | trunc 63 | trimSuffix "-" }}
 {{- end }}
 
 {{- define "tonnage.tlsSecretName" -}}

@@ -109,7 +109,7 @@ class HelmInstallE2E {
     assertCannot("get", "", "secrets", "", NAMESPACE, "other");
     assertCannot("create", "", "secrets", "", NAMESPACE);
     assertCannot("create", "coordination.k8s.io", "leases", "", "default");
-    assertCannot("update", "coordination.k8s.io", "leases", "", NAMESPACE, "other");
+    assertCannot("update", "coordination.k8s.io", "leases", "", "default", "tonnage-leader");
     assertCannot(
         "patch",
         "admissionregistration.k8s.io",
