@@ -1,5 +1,7 @@
 package dev.tonnage.cli;
 
+import dev.tonnage.policy.BuildStep;
+import dev.tonnage.policy.ByteSize;
 import dev.tonnage.registry.BaseImage;
 import dev.tonnage.registry.ImageFacts;
 import dev.tonnage.registry.LayerFacts;
@@ -120,44 +122,19 @@ final class FactsText {
     return base.name() + (base.digest() == null ? "" : "@" + base.digest()) + "  (" + source + ")";
   }
 
-  /** Binary units with one decimal: 512 B, 2.2 KiB, 67.3 MiB, 1.2 GiB. */
+  /** Binary units, as in policy messages: 512 B, 2.2 KiB, 67.3 MiB, 5 GiB. */
   static String bytes(long bytes) {
-    if (bytes < 1024) {
-      return bytes + " B";
-    }
-    String[] units = {"KiB", "MiB", "GiB", "TiB", "PiB", "EiB"};
-    double value = bytes;
-    int unit = -1;
-    while (value >= 1024 && unit < units.length - 1) {
-      value /= 1024;
-      unit++;
-    }
-    return String.format(Locale.ROOT, "%.1f %s", value, units[unit]);
+    return ByteSize.format(bytes);
   }
 
-  /**
-   * The build step, shortened: shell prefixes and BuildKit markers dropped, white space collapsed,
-   * cut to one table line.
-   */
+  /** The build step as policy messages name it, cut to one table line. */
   static String createdBy(String createdBy) {
     if (createdBy == null || createdBy.isBlank()) {
       return "-";
     }
-    String step = createdBy.strip();
-    if (step.startsWith("/bin/sh -c #(nop) ")) {
-      step = step.substring("/bin/sh -c #(nop) ".length()).strip();
-    } else if (step.startsWith("/bin/sh -c ")) {
-      step = "RUN " + step.substring("/bin/sh -c ".length());
-    } else if (step.startsWith("RUN /bin/sh -c ")) {
-      step = "RUN " + step.substring("RUN /bin/sh -c ".length());
-    }
-    if (step.endsWith("# buildkit")) {
-      step = step.substring(0, step.length() - "# buildkit".length()).strip();
-    }
-    step = step.replaceAll("\\s+", " ");
-    if (step.length() > CREATED_BY_WIDTH) {
-      step = step.substring(0, CREATED_BY_WIDTH - 3) + "...";
-    }
-    return step;
+    String step = BuildStep.of(createdBy).toString();
+    return step.length() > CREATED_BY_WIDTH
+        ? step.substring(0, CREATED_BY_WIDTH - 1).stripTrailing() + "…"
+        : step;
   }
 }

@@ -17,7 +17,7 @@ import picocli.CommandLine.Command;
     mixinStandardHelpOptions = true,
     versionProvider = TonnageCommand.Version.class,
     description = "Keeps container images within declared size and base-image limits.",
-    subcommands = {InspectCommand.class, CommandLine.HelpCommand.class})
+    subcommands = {InspectCommand.class, CheckCommand.class, CommandLine.HelpCommand.class})
 public final class TonnageCommand {
 
   /** Exit code of any error: unreadable input, unreachable registry, bad usage. */

@@ -1,0 +1,236 @@
+package dev.tonnage.policy;
+
+import com.fasterxml.jackson.core.JsonLocation;
+import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.StreamReadFeature;
+import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.JsonMappingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.MapperFeature;
+import com.fasterxml.jackson.databind.MappingIterator;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.cfg.CoercionAction;
+import com.fasterxml.jackson.databind.cfg.CoercionInputShape;
+import com.fasterxml.jackson.databind.exc.InvalidFormatException;
+import com.fasterxml.jackson.databind.exc.MismatchedInputException;
+import com.fasterxml.jackson.databind.exc.UnrecognizedPropertyException;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.fasterxml.jackson.databind.type.LogicalType;
+import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
+import com.fasterxml.jackson.dataformat.yaml.YAMLMapper;
+import dev.tonnage.api.v1alpha1.ApiGroup;
+import dev.tonnage.api.v1alpha1.ClusterImagePolicy;
+import dev.tonnage.api.v1alpha1.ImagePolicy;
+import io.fabric8.kubernetes.api.model.HasMetadata;
+import java.io.IOException;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Collection;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Collectors;
+
+/**
+ * Reads policies from YAML in the form of the custom resources (several documents, both kinds), as
+ * {@code tonnage check} and the tests do. Stricter than the API server only where it would be
+ * silent: unknown fields and duplicate keys are errors rather than pruned.
+ */
+public final class PolicyDocuments {
+
+  private static final ObjectMapper MAPPER = mapper();
+
+  private PolicyDocuments() {}
+
+  /**
+   * Every policy in {@code yaml}, compiled. Throws {@link InvalidPolicyException} whose problems
+   * each name the source, the line of the document, the policy, the field path and the reason.
+   *
+   * @param source what the text came from, e.g. a file name, for messages
+   * @param yaml one or more YAML documents of kind ClusterImagePolicy or ImagePolicy
+   */
+  public static List<CompiledPolicy> parse(String source, String yaml) {
+    List<CompiledPolicy> policies = new ArrayList<>();
+    List<String> problems = new ArrayList<>();
+    for (Document doc : documents(source, yaml, problems)) {
+      String where = source + ":" + doc.line() + ": ";
+      HasMetadata resource = resource(doc.node(), where, problems);
+      if (resource == null) {
+        continue;
+      }
+      try {
+        policies.add(
+            resource instanceof ImagePolicy p
+                ? CompiledPolicy.compile(p)
+                : CompiledPolicy.compile((ClusterImagePolicy) resource));
+      } catch (InvalidPolicyException e) {
+        e.problems().forEach(problem -> problems.add(where + e.subject() + ": " + problem));
+      }
+    }
+    if (!problems.isEmpty()) {
+      throw new InvalidPolicyException(source, problems);
+    }
+    return policies;
+  }
+
+  private record Document(int line, JsonNode node) {}
+
+  private static List<Document> documents(String source, String yaml, List<String> problems) {
+    List<Document> docs = new ArrayList<>();
+    try (JsonParser parser = MAPPER.getFactory().createParser(yaml);
+        MappingIterator<JsonNode> it = MAPPER.readerFor(JsonNode.class).readValues(parser)) {
+      while (it.hasNextValue()) {
+        JsonLocation start = parser.currentTokenLocation();
+        JsonNode node = it.nextValue();
+        // Empty documents (only comments, or a trailing ---) are no policies.
+        boolean empty =
+            node == null
+                || node.isMissingNode()
+                || node.isNull()
+                || (node.isTextual() && node.asText().isEmpty());
+        if (!empty) {
+          docs.add(new Document(start.getLineNr(), node));
+        }
+      }
+    } catch (JsonProcessingException e) {
+      JsonLocation at = e.getLocation();
+      problems.add(
+          source
+              + (at == null ? "" : ":" + at.getLineNr())
+              + ": not valid YAML: "
+              + e.getOriginalMessage().lines().findFirst().orElse(""));
+    } catch (IOException e) {
+      problems.add(source + ": cannot be read: " + e.getMessage());
+    }
+    if (docs.isEmpty() && problems.isEmpty()) {
+      problems.add(source + ": holds no policy; expected ClusterImagePolicy or ImagePolicy");
+    }
+    return docs;
+  }
+
+  private static HasMetadata resource(JsonNode node, String where, List<String> problems) {
+    if (!node.isObject()) {
+      problems.add(where + "expected a ClusterImagePolicy or ImagePolicy mapping");
+      return null;
+    }
+    String kind = node.path("kind").asText("");
+    String apiVersion = node.path("apiVersion").asText("");
+    Class<? extends HasMetadata> type =
+        switch (kind) {
+          case ClusterImagePolicy.KIND -> ClusterImagePolicy.class;
+          case ImagePolicy.KIND -> ImagePolicy.class;
+          default -> null;
+        };
+    if (type == null) {
+      problems.add(
+          where
+              + "kind: \""
+              + kind
+              + "\" is not a Tonnage policy; use ClusterImagePolicy or"
+              + " ImagePolicy");
+      return null;
+    }
+    String name = node.path("metadata").path("name").asText("");
+    String subject = kind + (name.isEmpty() ? "" : " " + name);
+    if (!ApiGroup.API_VERSION.equals(apiVersion)) {
+      problems.add(
+          where + subject + ": apiVersion: \"" + apiVersion + "\" is not " + ApiGroup.API_VERSION);
+      return null;
+    }
+    if (name.isEmpty()) {
+      problems.add(where + subject + ": metadata.name: is required");
+      return null;
+    }
+    // apiVersion and kind are checked above and fixed by the class: leave them out of the mapping.
+    ObjectNode fields = ((ObjectNode) node).deepCopy();
+    fields.remove(List.of("apiVersion", "kind"));
+    try {
+      return MAPPER.treeToValue(fields, type);
+    } catch (JsonMappingException e) {
+      problems.add(where + subject + ": " + describe(e));
+    } catch (JsonProcessingException | IllegalArgumentException e) {
+      problems.add(where + subject + ": " + e.getMessage());
+    }
+    return null;
+  }
+
+  /** {@code spec.limits.maxLayers: expected an integer} and the like. */
+  private static String describe(JsonMappingException e) {
+    String path = path(e.getPath());
+    if (e instanceof UnrecognizedPropertyException u) {
+      Collection<Object> known = u.getKnownPropertyIds();
+      return path
+          + ": unknown field"
+          + (known == null
+              ? ""
+              : "; known fields here: "
+                  + known.stream().map(String::valueOf).sorted().collect(Collectors.joining(", ")));
+    }
+    if (e instanceof InvalidFormatException f && f.getTargetType() != null) {
+      Object value = f.getValue();
+      String shown = value instanceof String ? "\"" + value + "\"" : String.valueOf(value);
+      return path + ": " + shown + " is not " + expected(f.getTargetType());
+    }
+    if (e instanceof MismatchedInputException m && m.getTargetType() != null) {
+      return path + ": expected " + expected(m.getTargetType());
+    }
+    return path + ": " + e.getOriginalMessage().lines().findFirst().orElse("invalid");
+  }
+
+  private static String path(List<JsonMappingException.Reference> references) {
+    StringBuilder sb = new StringBuilder();
+    for (JsonMappingException.Reference ref : references) {
+      if (ref.getFieldName() != null) {
+        sb.append(sb.length() == 0 ? "" : ".").append(ref.getFieldName());
+      } else if (ref.getIndex() >= 0) {
+        sb.append('[').append(ref.getIndex()).append(']');
+      }
+    }
+    return sb.length() == 0 ? "(document)" : sb.toString();
+  }
+
+  private static String expected(Class<?> type) {
+    if (type.isEnum()) {
+      return "one of "
+          + Arrays.stream(type.getEnumConstants())
+              .map(c -> MAPPER.convertValue(c, String.class))
+              .sorted()
+              .collect(Collectors.joining(", "));
+    }
+    if (type == String.class) {
+      return "a string (quote numbers, e.g. \"1000000\")";
+    }
+    if (type == Integer.class || type == int.class || type == Long.class || type == long.class) {
+      return "an integer";
+    }
+    if (type == Boolean.class || type == boolean.class) {
+      return "true or false";
+    }
+    if (Collection.class.isAssignableFrom(type)) {
+      return "a list";
+    }
+    return Map.class.isAssignableFrom(type) ? "a mapping of strings" : "a mapping";
+  }
+
+  private static ObjectMapper mapper() {
+    YAMLMapper mapper =
+        YAMLMapper.builder(
+                YAMLFactory.builder().enable(StreamReadFeature.STRICT_DUPLICATE_DETECTION).build())
+            .enable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
+            .disable(MapperFeature.ALLOW_COERCION_OF_SCALARS)
+            .build();
+    // The API server refuses 30 for a string field and "30" for an integer one: so do we.
+    for (LogicalType type :
+        List.of(LogicalType.Textual, LogicalType.Integer, LogicalType.Boolean)) {
+      for (CoercionInputShape shape :
+          List.of(
+              CoercionInputShape.Integer,
+              CoercionInputShape.Float,
+              CoercionInputShape.Boolean,
+              CoercionInputShape.String)) {
+        mapper.coercionConfigFor(type).setCoercion(shape, CoercionAction.Fail);
+      }
+    }
+    return mapper;
+  }
+}

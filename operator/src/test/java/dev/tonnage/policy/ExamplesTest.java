@@ -1,0 +1,50 @@
+package dev.tonnage.policy;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.MethodSource;
+
+/** Every policy users copy from examples/ reads and compiles. */
+class ExamplesTest {
+
+  private static final Path EXAMPLES = Path.of("../examples");
+
+  static Stream<Path> examples() throws IOException {
+    try (Stream<Path> files = Files.list(EXAMPLES)) {
+      return files.filter(f -> f.toString().endsWith(".yaml")).sorted().toList().stream();
+    }
+  }
+
+  @ParameterizedTest(name = "{0}")
+  @MethodSource("examples")
+  void parsesAndCompiles(Path file) throws IOException {
+    List<CompiledPolicy> policies =
+        PolicyDocuments.parse(file.getFileName().toString(), Files.readString(file));
+    assertThat(policies).isNotEmpty();
+  }
+
+  @Test
+  void coverTheFourPoliciesTheDocsDescribe() throws IOException {
+    assertThat(examples().map(p -> p.getFileName().toString()))
+        .contains(
+            "cluster-warn-1gi.yaml",
+            "prod-enforce.yaml",
+            "audit-uncompressed-2gi.yaml",
+            "team-imagepolicy.yaml");
+  }
+
+  @Test
+  void everyFileInExamplesIsAPolicyFile() throws IOException {
+    try (Stream<Path> files = Files.list(EXAMPLES)) {
+      assertThat(files.map(p -> p.getFileName().toString()))
+          .allSatisfy(name -> assertThat(name).endsWith(".yaml"));
+    }
+  }
+}
