@@ -4,6 +4,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.fasterxml.jackson.dataformat.yaml.YAMLMapper;
 import dev.tonnage.testing.image.RegistryClient;
 import dev.tonnage.testing.process.Command;
 import dev.tonnage.testing.process.ProcessResult;
@@ -116,6 +119,63 @@ class ContainerImageE2E {
         .as("the jlink base is published next to the image and recorded as its base")
         .isEqualTo(registry.hostPort() + "/tonnage-base:17");
     assertThat(facts.path("baseImage").path("digest").asText()).startsWith("sha256:");
+  }
+
+  @Test
+  void meetsTheStrictestExamplePolicyWithTonnageCheck() throws IOException {
+    String image = registry.hostPort() + "/" + REPOSITORY + ":" + TAG;
+    Path examples = Helm.repositoryRoot().resolve("examples");
+    YAMLMapper yaml = new YAMLMapper();
+
+    // prod-enforce as shipped: 500Mi, 30 layers, and a base from distroless, Chainguard or Alpine.
+    JsonNode asShipped = check(image, examples.resolve("prod-enforce.yaml"));
+    List<String> rules = new ArrayList<>();
+    asShipped.findValues("rule").forEach(r -> rules.add(r.asText()));
+    assertThat(rules)
+        .as("sizes and layers pass; only the list of allowed bases objects to a self-built base")
+        .containsOnly("BASE_IMAGE_NOT_ALLOWED");
+
+    // The same policy once it names the published base, plus the team example's tighter limits
+    // (200Mi per image, 100Mi per layer) applied to this image: it passes.
+    ObjectNode prod = (ObjectNode) yaml.readTree(examples.resolve("prod-enforce.yaml").toFile());
+    ((ArrayNode) prod.path("spec").path("baseImages").path("allowed"))
+        .add(registry.hostPort() + "/tonnage-base:*");
+    ObjectNode team =
+        (ObjectNode) yaml.readTree(examples.resolve("team-imagepolicy.yaml").toFile());
+    ObjectNode teamSpec = (ObjectNode) team.path("spec");
+    teamSpec.remove("exclude");
+    ((ObjectNode) teamSpec.path("match")).putArray("images").add(registry.hostPort() + "/**");
+    ((ObjectNode) teamSpec.path("match")).remove("objectSelector");
+    try (ScratchDirectory policies = ScratchDirectory.create("policies")) {
+      Path strictest =
+          policies.write(
+              "strictest.yaml",
+              yaml.writeValueAsString(prod) + "---\n" + yaml.writeValueAsString(team));
+
+      JsonNode verdict = check(image, strictest);
+
+      assertThat(verdict.path("result").asText()).as(verdict.toString()).isEqualTo("pass");
+    }
+  }
+
+  /** {@code tonnage check -o json} of {@code image}; exit 0 (pass) or 1 (violation). */
+  private static JsonNode check(String image, Path policy) throws IOException {
+    ProcessResult check =
+        Command.of(
+                Path.of(System.getProperty("java.home"), "bin", "java"),
+                "-jar",
+                Helm.repositoryRoot().resolve("operator/target/tonnage.jar").toString(),
+                "check",
+                "--policy",
+                policy.toString(),
+                "--output",
+                "json",
+                "--insecure-registry",
+                registry.hostPort(),
+                image)
+            .run();
+    assertThat(check.exitCode()).as(check.stdout() + check.stderr()).isIn(0, 1);
+    return JSON.readTree(check.stdout());
   }
 
   @Test
