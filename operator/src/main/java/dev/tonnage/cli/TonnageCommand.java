@@ -1,5 +1,6 @@
 package dev.tonnage.cli;
 
+import dev.tonnage.operator.OperatorCommand;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.Map;
@@ -17,7 +18,12 @@ import picocli.CommandLine.Command;
     mixinStandardHelpOptions = true,
     versionProvider = TonnageCommand.Version.class,
     description = "Keeps container images within declared size and base-image limits.",
-    subcommands = {InspectCommand.class, CheckCommand.class, CommandLine.HelpCommand.class})
+    subcommands = {
+      InspectCommand.class,
+      CheckCommand.class,
+      OperatorCommand.class,
+      CommandLine.HelpCommand.class
+    })
 public final class TonnageCommand {
 
   /** Exit code of any error: unreadable input, unreachable registry, bad usage. */

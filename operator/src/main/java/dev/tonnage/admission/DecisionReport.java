@@ -1,0 +1,168 @@
+package dev.tonnage.admission;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.tonnage.api.v1alpha1.PolicyAction;
+import dev.tonnage.api.v1alpha1.RegistryErrorAction;
+import dev.tonnage.policy.CheckedImage;
+import dev.tonnage.policy.Evaluation;
+import dev.tonnage.policy.FactsOutcome;
+import dev.tonnage.policy.PolicyRef;
+import dev.tonnage.policy.PolicyVerdict;
+import dev.tonnage.policy.UnavailableFacts;
+import dev.tonnage.policy.Violation;
+import dev.tonnage.registry.ImageFacts;
+import dev.tonnage.registry.ImageReference;
+import dev.tonnage.registry.Platform;
+import dev.tonnage.registry.PlatformFacts;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+
+/**
+ * Turns the evaluator's {@link Evaluation} into what the webhooks answer: the denial message and
+ * warnings as the evaluator wrote them, the size annotations when a policy asks for them, and the
+ * Events of denials and fail-open decisions.
+ */
+final class DecisionReport {
+
+  static final String IMAGE_SIZES = "tonnage.dev/image-sizes";
+  static final String VIOLATIONS = "tonnage.dev/violations";
+  private static final ObjectMapper JSON = new ObjectMapper();
+
+  private DecisionReport() {}
+
+  static ReviewDecision of(Evaluation evaluation, Map<ImageReference, FactsOutcome> outcomes) {
+    return new ReviewDecision(
+        evaluation.denialMessage().map(List::of).orElse(List.of()),
+        evaluation.warnings(),
+        evaluation.annotate() ? annotations(evaluation, outcomes) : Map.of(),
+        events(evaluation));
+  }
+
+  private static Map<String, String> annotations(
+      Evaluation evaluation, Map<ImageReference, FactsOutcome> outcomes) {
+    Map<String, PlatformFacts> byDigest = new LinkedHashMap<>();
+    for (FactsOutcome outcome : outcomes.values()) {
+      if (outcome instanceof FactsOutcome.Found found) {
+        for (PlatformFacts platform : found.facts().platforms()) {
+          byDigest.put(found.facts().digest() + "|" + platform.platform(), platform);
+        }
+      }
+    }
+    ArrayNode sizes = JSON.createArrayNode();
+    Set<String> seen = new LinkedHashSet<>();
+    for (PolicyVerdict verdict : evaluation.verdicts()) {
+      for (CheckedImage image : verdict.checked()) {
+        for (Platform platform : image.platforms()) {
+          if (!seen.add(image.container() + "|" + image.image() + "|" + platform)) {
+            continue;
+          }
+          PlatformFacts facts = byDigest.get(image.digest() + "|" + platform);
+          ObjectNode entry = sizes.addObject();
+          entry.put("container", image.container());
+          entry.put("image", image.image());
+          entry.put("digest", facts == null ? image.digest() : facts.manifestDigest());
+          entry.put("platform", platform.toString());
+          if (facts != null) {
+            entry.put("compressed", facts.compressedSize());
+            if (facts.uncompressedSize() == null) {
+              entry.putNull("uncompressed");
+            } else {
+              entry.put("uncompressed", facts.uncompressedSize().bytes());
+            }
+            entry.put("layers", facts.layerCount());
+          }
+        }
+      }
+    }
+    ArrayNode violations = JSON.createArrayNode();
+    for (Violation v : evaluation.violations()) {
+      ObjectNode entry = violations.addObject();
+      entry.put("policy", v.policy().toString());
+      entry.put("container", v.container());
+      entry.put("platform", v.platform() == null ? null : v.platform().toString());
+      entry.put("rule", v.rule().name());
+      entry.put("actual", v.actual());
+      entry.put("limit", v.limit());
+    }
+    return Map.of(IMAGE_SIZES, sizes.toString(), VIOLATIONS, violations.toString());
+  }
+
+  /** One Event per denying policy and reason, and one per fail-open or fail-closed image. */
+  private static List<AdmissionEvent> events(Evaluation evaluation) {
+    List<AdmissionEvent> events = new ArrayList<>();
+    for (PolicyVerdict verdict : evaluation.verdicts()) {
+      if (verdict.action() == PolicyAction.AUDIT) {
+        continue;
+      }
+      ObjectRef policy = reference(verdict.policy());
+      if (verdict.denies()) {
+        Map<String, List<Violation>> byReason = new LinkedHashMap<>();
+        for (Violation v : verdict.certainViolations()) {
+          byReason.computeIfAbsent(reasonOf(v), r -> new ArrayList<>()).add(v);
+        }
+        byReason.forEach(
+            (reason, violations) ->
+                events.add(new AdmissionEvent(reason, eventMessage(violations), policy)));
+      }
+      for (UnavailableFacts u : verdict.unavailable()) {
+        String outcome =
+            verdict.onRegistryError() == RegistryErrorAction.DENY
+                    && verdict.action() == PolicyAction.ENFORCE
+                ? "denied"
+                : "admitted unchecked";
+        events.add(
+            new AdmissionEvent(
+                AdmissionEvent.IMAGE_FACTS_UNAVAILABLE,
+                "facts of image "
+                    + u.image()
+                    + " (container "
+                    + u.container()
+                    + ") unavailable: "
+                    + u.reason()
+                    + ": "
+                    + u.message()
+                    + "; "
+                    + outcome
+                    + " by onRegistryError "
+                    + verdict.onRegistryError(),
+                policy));
+      }
+    }
+    return events;
+  }
+
+  private static String eventMessage(List<Violation> violations) {
+    String first = violations.get(0).message();
+    return violations.size() == 1 ? first : first + " (and " + (violations.size() - 1) + " more)";
+  }
+
+  private static String reasonOf(Violation violation) {
+    return switch (violation.rule()) {
+      case BASE_IMAGE_DENIED, BASE_IMAGE_NOT_ALLOWED, BASE_IMAGE_UNKNOWN ->
+          AdmissionEvent.BASE_IMAGE_NOT_ALLOWED;
+      default -> AdmissionEvent.IMAGE_TOO_LARGE;
+    };
+  }
+
+  private static ObjectRef reference(PolicyRef ref) {
+    return new ObjectRef(
+        "tonnage.dev/v1alpha1",
+        ref.kind().kind(),
+        ref.namespace() == null ? "" : ref.namespace(),
+        ref.name(),
+        "");
+  }
+
+  static Optional<ImageFacts> facts(FactsOutcome outcome) {
+    return outcome instanceof FactsOutcome.Found found
+        ? Optional.of(found.facts())
+        : Optional.empty();
+  }
+}

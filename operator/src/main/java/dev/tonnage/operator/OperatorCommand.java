@@ -1,0 +1,301 @@
+package dev.tonnage.operator;
+
+import dev.tonnage.admission.AdmissionSettings;
+import dev.tonnage.admission.FailurePolicy;
+import java.net.URI;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/**
+ * {@code tonnage operator}: runs the admission webhook (and, as they land, the audit) until
+ * SIGTERM. Every flag has an environment variable, for container specs.
+ */
+@Command(
+    name = "operator",
+    description = "Run the Tonnage operator: admission webhook, metrics and health endpoints.",
+    sortOptions = false)
+public final class OperatorCommand implements Callable<Integer> {
+
+  static final String SERVICE_ACCOUNT_NAMESPACE_FILE =
+      "/var/run/secrets/kubernetes.io/serviceaccount/namespace";
+
+  @Option(
+      names = {"-h", "--help"},
+      usageHelp = true,
+      description = "Show this help and exit.")
+  boolean help;
+
+  @Option(
+      names = "--webhook-port",
+      defaultValue = "${env:TONNAGE_WEBHOOK_PORT:-8443}",
+      description =
+          "HTTPS port of the admission webhook (env TONNAGE_WEBHOOK_PORT; ${DEFAULT-VALUE}).")
+  int webhookPort;
+
+  @Option(
+      names = "--webhook-address",
+      defaultValue = "${env:TONNAGE_WEBHOOK_ADDRESS:-0.0.0.0}",
+      description = "Address the webhook binds (env TONNAGE_WEBHOOK_ADDRESS; ${DEFAULT-VALUE}).")
+  String webhookAddress;
+
+  @Option(
+      names = "--metrics-port",
+      defaultValue = "${env:TONNAGE_METRICS_PORT:-8080}",
+      description =
+          "Plain HTTP port of /metrics, /healthz and /readyz (env TONNAGE_METRICS_PORT;"
+              + " ${DEFAULT-VALUE}).")
+  int metricsPort;
+
+  @Option(
+      names = "--metrics-address",
+      defaultValue = "${env:TONNAGE_METRICS_ADDRESS:-0.0.0.0}",
+      description =
+          "Address the metrics server binds (env TONNAGE_METRICS_ADDRESS; ${DEFAULT-VALUE}).")
+  String metricsAddress;
+
+  @Option(
+      names = "--tls-cert",
+      defaultValue = "${env:TONNAGE_TLS_CERT}",
+      paramLabel = "FILE",
+      description =
+          "PEM certificate chain of the webhook, leaf first; reloaded when it changes"
+              + " (env TONNAGE_TLS_CERT).")
+  Path tlsCert;
+
+  @Option(
+      names = "--tls-key",
+      defaultValue = "${env:TONNAGE_TLS_KEY}",
+      paramLabel = "FILE",
+      description =
+          "PEM private key (PKCS#1, SEC1 or PKCS#8, unencrypted) of --tls-cert (env"
+              + " TONNAGE_TLS_KEY).")
+  Path tlsKey;
+
+  @Option(
+      names = "--self-signed",
+      defaultValue = "${env:TONNAGE_SELF_SIGNED:-false}",
+      description =
+          "Generate a CA and serving certificate, keep them in the Secret --cert-secret of"
+              + " --namespace, and put the CA into the webhook configurations; needs"
+              + " --register-webhooks (env TONNAGE_SELF_SIGNED).")
+  boolean selfSigned;
+
+  @Option(
+      names = "--cert-secret",
+      defaultValue = "${env:TONNAGE_CERT_SECRET:-tonnage-webhook-tls}",
+      description = "Secret of the --self-signed pair (env TONNAGE_CERT_SECRET; ${DEFAULT-VALUE}).")
+  String certSecret;
+
+  @Option(
+      names = "--cert-dir",
+      defaultValue = "${env:TONNAGE_CERT_DIR}",
+      paramLabel = "DIR",
+      description =
+          "Where --self-signed writes tls.crt and tls.key (env TONNAGE_CERT_DIR; default: a"
+              + " directory under java.io.tmpdir).")
+  Path certDir;
+
+  @Option(
+      names = "--ca-bundle",
+      defaultValue = "${env:TONNAGE_CA_BUNDLE}",
+      paramLabel = "FILE",
+      description =
+          "PEM CAs for the webhook configurations' caBundle (env TONNAGE_CA_BUNDLE; default: the"
+              + " last certificate of --tls-cert).")
+  Path caBundle;
+
+  @Option(
+      names = "--tls-reload-interval",
+      defaultValue = "${env:TONNAGE_TLS_RELOAD_INTERVAL:-10s}",
+      converter = DurationConverter.class,
+      description =
+          "How often the certificate files are checked for a new pair (env"
+              + " TONNAGE_TLS_RELOAD_INTERVAL; ${DEFAULT-VALUE}).")
+  Duration tlsReloadInterval;
+
+  @Option(
+      names = "--kubeconfig",
+      defaultValue = "${env:TONNAGE_KUBECONFIG}",
+      paramLabel = "FILE",
+      description =
+          "kubeconfig to reach the API server (env TONNAGE_KUBECONFIG; default: in-cluster, else"
+              + " $KUBECONFIG, else ~/.kube/config).")
+  Path kubeconfig;
+
+  @Option(
+      names = "--namespace",
+      defaultValue = "${env:TONNAGE_NAMESPACE}",
+      description =
+          "The operator's namespace: never blocked; holds the certificate Secret (env"
+              + " TONNAGE_NAMESPACE; default: the Pod's namespace, else tonnage).")
+  String namespace;
+
+  @Option(
+      names = "--register-webhooks",
+      defaultValue = "${env:TONNAGE_REGISTER_WEBHOOKS}",
+      paramLabel = "URL",
+      description =
+          "Create or update the tonnage-validating and tonnage-mutating webhook configurations"
+              + " to call this https URL (env TONNAGE_REGISTER_WEBHOOKS).")
+  URI registerWebhooks;
+
+  @Option(
+      names = "--webhook-service",
+      defaultValue = "${env:TONNAGE_WEBHOOK_SERVICE:-tonnage}",
+      description =
+          "Service name the --self-signed certificate also covers (env TONNAGE_WEBHOOK_SERVICE;"
+              + " ${DEFAULT-VALUE}).")
+  String webhookService;
+
+  @Option(
+      names = "--failure-policy",
+      defaultValue = "${env:TONNAGE_FAILURE_POLICY:-Ignore}",
+      description =
+          "failurePolicy of the validating webhook, also applied to Tonnage's own internal"
+              + " errors: ${COMPLETION-CANDIDATES} (env TONNAGE_FAILURE_POLICY; ${DEFAULT-VALUE}).")
+  FailurePolicy failurePolicy;
+
+  @Option(
+      names = "--review-budget",
+      defaultValue = "${env:TONNAGE_REVIEW_BUDGET:-8s}",
+      converter = DurationConverter.class,
+      description =
+          "How long a review waits for registry facts before onRegistryError decides (env"
+              + " TONNAGE_REVIEW_BUDGET; ${DEFAULT-VALUE}).")
+  Duration reviewBudget;
+
+  @Option(
+      names = "--exempt-namespace",
+      split = ",",
+      defaultValue = "${env:TONNAGE_EXEMPT_NAMESPACES:-}",
+      description =
+          "More namespaces never blocked, besides kube-system and --namespace (repeatable or"
+              + " comma-separated; env TONNAGE_EXEMPT_NAMESPACES).")
+  List<String> exemptNamespaces = new ArrayList<>();
+
+  @Option(
+      names = "--docker-config",
+      defaultValue = "${env:TONNAGE_DOCKER_CONFIG}",
+      paramLabel = "FILE|DIR",
+      description =
+          "docker config.json, or a directory holding config.json or .dockerconfigjson (a mounted"
+              + " pull secret), with operator-wide"
+              + " registry credentials (env TONNAGE_DOCKER_CONFIG).")
+  Path dockerConfig;
+
+  @Option(
+      names = "--insecure-registry",
+      split = ",",
+      defaultValue = "${env:TONNAGE_INSECURE_REGISTRIES:-}",
+      paramLabel = "HOST[:PORT]",
+      description =
+          "Reach this registry over plain HTTP (repeatable or comma-separated; env"
+              + " TONNAGE_INSECURE_REGISTRIES).")
+  List<String> insecureRegistries = new ArrayList<>();
+
+  @Option(
+      names = "--ca-file",
+      split = ",",
+      defaultValue = "${env:TONNAGE_CA_FILES:-}",
+      paramLabel = "FILE",
+      description =
+          "PEM CAs to trust for registries besides the system's (repeatable; env"
+              + " TONNAGE_CA_FILES).")
+  List<String> caFiles = new ArrayList<>();
+
+  @Option(
+      names = "--verbose",
+      defaultValue = "${env:TONNAGE_VERBOSE:-false}",
+      description = "Log Tonnage's debug messages (env TONNAGE_VERBOSE).")
+  boolean verbose;
+
+  @Override
+  public Integer call() throws Exception {
+    OperatorLogging.configure(verbose);
+    OperatorConfig config = config();
+    OperatorRuntime runtime = OperatorRuntime.start(config);
+    Runtime.getRuntime().addShutdownHook(new Thread(runtime::close, "tonnage-shutdown"));
+    runtime.awaitClosed();
+    return 0;
+  }
+
+  /** The checked configuration of the flags; throws {@link IllegalArgumentException} naming one. */
+  OperatorConfig config() {
+    String ns = namespace != null && !namespace.isBlank() ? namespace : podNamespace();
+    OperatorConfig.Tls tls;
+    if (selfSigned) {
+      if (tlsCert != null || tlsKey != null) {
+        throw new IllegalArgumentException(
+            "--self-signed generates the certificate: leave out --tls-cert and --tls-key");
+      }
+      Path dir =
+          certDir != null
+              ? certDir
+              : Path.of(System.getProperty("java.io.tmpdir"), "tonnage-webhook-certs");
+      tls =
+          new OperatorConfig.Tls(
+              dir.resolve("tls.crt"),
+              dir.resolve("tls.key"),
+              null,
+              true,
+              certSecret,
+              tlsReloadInterval);
+    } else {
+      if (tlsCert == null || tlsKey == null) {
+        throw new IllegalArgumentException(
+            "the webhook needs a certificate: give --tls-cert and --tls-key, or --self-signed");
+      }
+      tls = new OperatorConfig.Tls(tlsCert, tlsKey, caBundle, false, certSecret, tlsReloadInterval);
+    }
+    OperatorConfig.Registration registration = null;
+    if (registerWebhooks != null) {
+      if (!"https".equals(registerWebhooks.getScheme()) || registerWebhooks.getHost() == null) {
+        throw new IllegalArgumentException(
+            "--register-webhooks must be an https URL with a host, e.g. https://10.0.0.5:8443;"
+                + " got "
+                + registerWebhooks);
+      }
+      registration = new OperatorConfig.Registration(registerWebhooks, webhookService);
+    }
+    return new OperatorConfig(
+        webhookAddress,
+        webhookPort,
+        metricsAddress,
+        metricsPort,
+        tls,
+        kubeconfig,
+        ns,
+        registration,
+        reviewBudget == null ? AdmissionSettings.DEFAULT_BUDGET : reviewBudget,
+        failurePolicy,
+        Set.copyOf(nonBlank(exemptNamespaces)),
+        new OperatorConfig.Registry(
+            dockerConfig,
+            nonBlank(insecureRegistries),
+            nonBlank(caFiles).stream().map(Path::of).toList()));
+  }
+
+  private static List<String> nonBlank(List<String> values) {
+    return values.stream().map(String::trim).filter(v -> !v.isEmpty()).toList();
+  }
+
+  /** The namespace of the Pod the operator runs in, from its service account mount. */
+  private static String podNamespace() {
+    String fromEnv = System.getenv("POD_NAMESPACE");
+    if (fromEnv != null && !fromEnv.isBlank()) {
+      return fromEnv.trim();
+    }
+    try {
+      return Files.readString(Path.of(SERVICE_ACCOUNT_NAMESPACE_FILE)).trim();
+    } catch (Exception e) {
+      return "tonnage";
+    }
+  }
+}

@@ -1,0 +1,101 @@
+package dev.tonnage.operator;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.tonnage.admission.FailurePolicy;
+import java.nio.file.Path;
+import java.time.Duration;
+import org.junit.jupiter.api.Test;
+import picocli.CommandLine;
+
+class OperatorCommandTest {
+
+  private static OperatorConfig parse(String... args) {
+    OperatorCommand command = new OperatorCommand();
+    CommandLine line = new CommandLine(command);
+    line.setCaseInsensitiveEnumValuesAllowed(true);
+    line.parseArgs(args);
+    return command.config();
+  }
+
+  @Test
+  void defaultsFollowTheDesign() {
+    OperatorConfig config =
+        parse("--tls-cert", "c.pem", "--tls-key", "k.pem", "--namespace", "tonnage");
+    assertThat(config.webhookPort()).isEqualTo(8443);
+    assertThat(config.metricsPort()).isEqualTo(8080);
+    assertThat(config.reviewBudget()).isEqualTo(Duration.ofSeconds(8));
+    assertThat(config.failurePolicy()).isEqualTo(FailurePolicy.IGNORE);
+    assertThat(config.registration()).isNull();
+    assertThat(config.allExemptNamespaces()).containsExactly("kube-system", "tonnage");
+    assertThat(config.tls().certFile()).isEqualTo(Path.of("c.pem"));
+    assertThat(config.tls().reloadInterval()).isEqualTo(Duration.ofSeconds(10));
+  }
+
+  @Test
+  void readsEveryFlag() {
+    OperatorConfig config =
+        parse(
+            "--webhook-port",
+            "9443",
+            "--webhook-address",
+            "127.0.0.1",
+            "--metrics-port",
+            "0",
+            "--self-signed",
+            "--register-webhooks",
+            "https://127.0.0.1:9443",
+            "--namespace",
+            "ops",
+            "--review-budget",
+            "2500ms",
+            "--failure-policy",
+            "Fail",
+            "--exempt-namespace",
+            "a,b",
+            "--insecure-registry",
+            "127.0.0.1:5000",
+            "--docker-config",
+            "/run/config.json",
+            "--cert-dir",
+            "/tmp/x",
+            "--tls-reload-interval",
+            "1s");
+    assertThat(config.webhookPort()).isEqualTo(9443);
+    assertThat(config.webhookAddress()).isEqualTo("127.0.0.1");
+    assertThat(config.reviewBudget()).isEqualTo(Duration.ofMillis(2500));
+    assertThat(config.failurePolicy()).isEqualTo(FailurePolicy.FAIL);
+    assertThat(config.allExemptNamespaces()).containsExactly("a", "b", "kube-system", "ops");
+    assertThat(config.tls().selfSigned()).isTrue();
+    assertThat(config.tls().certFile()).isEqualTo(Path.of("/tmp/x/tls.crt"));
+    assertThat(config.registration().hostNames("ops"))
+        .contains("127.0.0.1", "tonnage.ops.svc", "tonnage.ops.svc.cluster.local");
+    assertThat(config.registry().insecureRegistries()).containsExactly("127.0.0.1:5000");
+    assertThat(config.registry().dockerConfig()).isEqualTo(Path.of("/run/config.json"));
+  }
+
+  @Test
+  void refusesSelfSignedWithoutRegistration() {
+    assertThatThrownBy(() -> parse("--self-signed", "--namespace", "x"))
+        .hasMessageContaining("--self-signed needs --register-webhooks");
+  }
+
+  @Test
+  void refusesAMissingCertificate() {
+    assertThatThrownBy(() -> parse("--namespace", "x"))
+        .hasMessageContaining("--tls-cert and --tls-key, or --self-signed");
+  }
+
+  @Test
+  void refusesABudgetAtOrAboveTheWebhookTimeout() {
+    assertThatThrownBy(() -> parse("--tls-cert", "c", "--tls-key", "k", "--review-budget", "10s"))
+        .hasMessageContaining("--review-budget");
+  }
+
+  @Test
+  void refusesAPlainHttpRegistrationUrl() {
+    assertThatThrownBy(() -> parse("--self-signed", "--register-webhooks", "http://h:1"))
+        .hasMessageContaining("https URL");
+  }
+}
