@@ -231,15 +231,22 @@ class ContainerImageE2E {
       String image = registry.hostPort() + "/" + REPOSITORY + ":" + TAG;
 
       // The jlink runtime, the image's glibc and nothing from the host: the CLI measures the very
-      // image it runs from (HTTP client, JSON, registry engine).
+      // image it runs from (HTTP client, JSON, registry engine), and the operator's classes load.
       ProcessResult inspect =
           ImageRootfs.run(
               rootfs.path(),
               entrypoint,
               List.of("inspect", "--insecure-registry", registry.hostPort(), image));
 
+      ProcessResult operatorHelp =
+          ImageRootfs.run(rootfs.path(), entrypoint, List.of("operator", "--help"));
+
       assertThat(inspect.exitCode()).as(inspect.stdout() + inspect.stderr()).isZero();
       assertThat(inspect.stdout()).contains(image, "compressed", "tonnage-base:17");
+      assertThat(operatorHelp.exitCode())
+          .as(operatorHelp.stdout() + operatorHelp.stderr())
+          .isZero();
+      assertThat(operatorHelp.stdout()).contains("--webhook-port", "--self-signed");
     }
   }
 
