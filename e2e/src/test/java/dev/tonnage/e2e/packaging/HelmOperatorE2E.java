@@ -14,14 +14,18 @@ import dev.tonnage.testing.process.ProcessResult;
 import dev.tonnage.testing.process.ScratchDirectory;
 import dev.tonnage.testing.registry.RegistryMode;
 import dev.tonnage.testing.registry.RegistryServer;
+import dev.tonnage.testing.tls.CertificateAuthority;
+import dev.tonnage.testing.tls.IssuedCertificate;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Base64;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -73,11 +77,106 @@ class HelmOperatorE2E {
   @Test
   void chartInstalledOperatorDeniesAnOversizedDeploymentAndUninstallLeavesOnlyTheCrds()
       throws Exception {
-    String big;
-    String small;
+    Images images = pushImages();
+    int webhookPort = FreePorts.pick();
+    install(webhookPort, List.of());
+    List<String> installed = manifestObjects();
+
+    try (ScratchDirectory work = ScratchDirectory.create("operator")) {
+      assertDeniesOversizedDeployment(images, webhookPort, work.path(), Map.of());
+    }
+
+    helm.run(kube.kubeconfig(), List.of("uninstall", RELEASE, "-n", NAMESPACE, "--wait"))
+        .requireSuccess();
+    for (String object : installed) {
+      assertThat(
+              kube.kubectl("get", object, "-n", NAMESPACE, "--ignore-not-found", "-o", "name")
+                  .stdout())
+          .as("%s is gone after helm uninstall", object)
+          .isBlank();
+    }
+    assertThat(kube.kubectl("get", "crd", "-o", "name").requireSuccess().stdout())
+        .contains("clusterimagepolicies.tonnage.dev", "imagepolicies.tonnage.dev");
+    assertThat(kube.kubectl("get", "clusterimagepolicy", "at-most-1mi", "-o", "name").stdout())
+        .as("policies outlive the release")
+        .contains("at-most-1mi");
+  }
+
+  @Test
+  void certManagerModeServesTheCertificateMountedFromItsSecret() throws Exception {
+    Images images = pushImages();
+    int webhookPort = FreePorts.pick();
+    kube.kubectl("apply", "-f", ValueSet.resource("stand-in-crds.yaml").toString())
+        .requireSuccess();
+    kube.kubectl("wait", "--for=condition=Established", "--timeout=60s", "crd", "--all")
+        .requireSuccess();
+    install(
+        webhookPort, List.of("--values", ValueSet.resource("values-cert-manager.yaml").toString()));
+    JsonNode deployment =
+        RenderedChart.parse(
+                helm.run(kube.kubeconfig(), List.of("get", "manifest", RELEASE, "-n", NAMESPACE))
+                    .requireSuccess()
+                    .stdout())
+            .one("Deployment");
+    assertThat(deployment.path("spec").path("template").path("spec").path("volumes").toString())
+        .contains("\"secretName\":\"tonnage-webhook-tls\"");
+
+    // What cert-manager would do: a CA-issued serving certificate in the Certificate's Secret...
+    CertificateAuthority ca = CertificateAuthority.create("cert-manager stand-in CA");
+    IssuedCertificate serving =
+        ca.issueServerCertificate(
+            "tonnage.tonnage.svc", List.of("tonnage.tonnage.svc"), List.of("127.0.0.1"));
+    kube.kubectlWithInput(
+            """
+            apiVersion: v1
+            kind: Secret
+            type: kubernetes.io/tls
+            metadata: {name: tonnage-webhook-tls, namespace: %s}
+            data: {tls.crt: %s, tls.key: %s, ca.crt: %s}
+            """
+                .formatted(
+                    NAMESPACE,
+                    base64(serving.certificatePem()),
+                    base64(serving.privateKeyPem()),
+                    base64(ca.certificatePem())),
+            "apply",
+            "-f",
+            "-")
+        .requireSuccess();
+    try (ScratchDirectory work = ScratchDirectory.create("operator")) {
+      // ...and what the kubelet would do: the Secret's keys as files where the chart mounts them.
+      Path tls = Files.createDirectories(work.path().resolve("etc-tonnage-tls"));
+      for (String key : List.of("tls.crt", "tls.key", "ca.crt")) {
+        String value =
+            kube.kubectl(
+                    "get",
+                    "secret",
+                    "tonnage-webhook-tls",
+                    "-n",
+                    NAMESPACE,
+                    "-o",
+                    "jsonpath={.data." + key.replace(".", "\\.") + "}")
+                .requireSuccess()
+                .stdout();
+        Files.write(tls.resolve(key), Base64.getDecoder().decode(value.strip()));
+      }
+      Map<String, String> mounted = new LinkedHashMap<>();
+      mounted.put("TONNAGE_TLS_CERT", tls.resolve("tls.crt").toString());
+      mounted.put("TONNAGE_TLS_KEY", tls.resolve("tls.key").toString());
+      // cainjector's part: the CA of the Certificate into caBundle.
+      mounted.put("TONNAGE_CA_BUNDLE", tls.resolve("ca.crt").toString());
+
+      assertDeniesOversizedDeployment(images, webhookPort, work.path(), mounted);
+    }
+  }
+
+  /** An image over the policy's 1 MiB and one under it, in the loopback registry. */
+  private record Images(String big, String small) {}
+
+  private Images pushImages() {
     try (ImageBuilder images = ImageBuilder.forRegistry(registry)) {
       // Random bytes do not compress: a 3 MiB layer weighs about 3 MiB in the registry.
-      big =
+      String big =
           images
               .push(
                   "apps/big:1.0",
@@ -88,12 +187,15 @@ class HelmOperatorE2E {
                           "COPY blob.bin /")
                       .build())
               .reference();
-      small = images.push("apps/small:1.0", ImageSpec.singleLayer("app.txt", "hello")).reference();
+      String small =
+          images.push("apps/small:1.0", ImageSpec.singleLayer("app.txt", "hello")).reference();
+      return new Images(big, small);
     }
-    int webhookPort = FreePorts.pick();
-    int metricsPort = FreePorts.pick();
-    helm.run(
-            kube.kubeconfig(),
+  }
+
+  private void install(int webhookPort, List<String> extra) {
+    List<String> args =
+        new ArrayList<>(
             List.of(
                 "install",
                 RELEASE,
@@ -109,19 +211,28 @@ class HelmOperatorE2E {
                 "registry.insecure={" + registry.hostPort() + "}",
                 // The operator runs here as a process, not as the Deployment's Pods.
                 "--set",
-                "replicaCount=0"))
-        .requireSuccess();
-    List<String> installed = manifestObjects();
+                "replicaCount=0"));
+    args.addAll(extra);
+    helm.run(kube.kubeconfig(), args).requireSuccess();
+  }
 
+  /**
+   * Runs the operator with the chart's settings (plus {@code overrides} for what a Pod's
+   * surroundings would provide), waits until the API server trusts it, then applies a 1 MiB Enforce
+   * policy: the big Deployment is denied, the small one admitted.
+   */
+  private void assertDeniesOversizedDeployment(
+      Images images, int webhookPort, Path work, Map<String, String> overrides) throws Exception {
+    int metricsPort = FreePorts.pick();
+    Map<String, String> env = chartEnvironment();
+    env.putAll(overrides);
     long started = System.nanoTime();
-    try (ScratchDirectory work = ScratchDirectory.create("operator");
-        ManagedProcess operator =
-            startOperator(chartEnvironment(), work.path(), webhookPort, metricsPort)) {
+    try (ManagedProcess operator = startOperator(env, work, webhookPort, metricsPort)) {
       awaitHttp200(operator, "http://127.0.0.1:" + metricsPort + "/readyz");
       System.out.printf(
           "operator ready %d ms after its start (chart settings, ServiceAccount identity)%n",
           Duration.ofNanos(System.nanoTime() - started).toMillis());
-      Awaitility.await("the operator put its CA into the chart's webhook configurations")
+      Awaitility.await("the CA in the chart's webhook configurations")
           .atMost(Duration.ofSeconds(30))
           .until(
               () ->
@@ -150,32 +261,18 @@ class HelmOperatorE2E {
           .requireSuccess();
       kube.kubectl("create", "namespace", "apps").requireSuccess();
 
-      ProcessResult denied = kube.kubectlWithInput(deployment("big", big), "apply", "-f", "-");
+      ProcessResult denied =
+          kube.kubectlWithInput(deployment("big", images.big()), "apply", "-f", "-");
       ProcessResult admitted =
-          kube.kubectlWithInput(deployment("small", small), "apply", "-f", "-");
+          kube.kubectlWithInput(deployment("small", images.small()), "apply", "-f", "-");
 
       assertThat(denied.exitCode()).as(denied.stdout()).isNotZero();
       assertThat(denied.stderr())
           .contains("admission webhook \"validate.tonnage.dev\" denied the request")
           .contains("at-most-1mi")
-          .contains(big);
+          .contains(images.big());
       assertThat(admitted.exitCode()).as(admitted.stderr()).isZero();
     }
-
-    helm.run(kube.kubeconfig(), List.of("uninstall", RELEASE, "-n", NAMESPACE, "--wait"))
-        .requireSuccess();
-    for (String object : installed) {
-      assertThat(
-              kube.kubectl("get", object, "-n", NAMESPACE, "--ignore-not-found", "-o", "name")
-                  .stdout())
-          .as("%s is gone after helm uninstall", object)
-          .isBlank();
-    }
-    assertThat(kube.kubectl("get", "crd", "-o", "name").requireSuccess().stdout())
-        .contains("clusterimagepolicies.tonnage.dev", "imagepolicies.tonnage.dev");
-    assertThat(kube.kubectl("get", "clusterimagepolicy", "at-most-1mi", "-o", "name").stdout())
-        .as("policies outlive the release")
-        .contains("at-most-1mi");
   }
 
   /** The TONNAGE_* settings of the Deployment the chart rendered (literal values only). */
@@ -205,7 +302,9 @@ class HelmOperatorE2E {
     env.put("TONNAGE_WEBHOOK_PORT", Integer.toString(webhookPort));
     env.put("TONNAGE_METRICS_ADDRESS", "127.0.0.1");
     env.put("TONNAGE_METRICS_PORT", Integer.toString(metricsPort));
-    env.put("TONNAGE_CERT_DIR", Files.createDirectories(work.resolve("certs")).toString());
+    if (env.containsKey("TONNAGE_CERT_DIR")) {
+      env.put("TONNAGE_CERT_DIR", Files.createDirectories(work.resolve("certs")).toString());
+    }
     Path jar = Helm.repositoryRoot().resolve("operator/target/tonnage.jar");
     Path java = Path.of(System.getProperty("java.home"), "bin", "java");
     ManagedProcess.Builder builder =
@@ -276,5 +375,9 @@ class HelmOperatorE2E {
   private <T extends AutoCloseable> T keep(T resource) {
     resources.add(resource);
     return resource;
+  }
+
+  private static String base64(String text) {
+    return Base64.getEncoder().encodeToString(text.getBytes(StandardCharsets.US_ASCII));
   }
 }
