@@ -19,7 +19,7 @@ import org.awaitility.Awaitility;
  * picked at run time, registering its webhooks with the API server; ready once {@code /readyz}
  * answers 200 and the validating configuration exists.
  */
-final class OperatorProcess implements ComponentLogs, AutoCloseable {
+public final class OperatorProcess implements ComponentLogs, AutoCloseable {
 
   final int webhookPort;
   final int metricsPort;
@@ -32,7 +32,8 @@ final class OperatorProcess implements ComponentLogs, AutoCloseable {
   }
 
   /** Starts the operator with the common flags plus {@code extraFlags}. */
-  static OperatorProcess start(Path repo, KubeApiServer kube, Path logFile, String... extraFlags) {
+  public static OperatorProcess start(
+      Path repo, KubeApiServer kube, Path logFile, String... extraFlags) {
     int[] ports = FreePorts.pick(2);
     List<String> args = new ArrayList<>();
     args.addAll(

@@ -1,9 +1,12 @@
 package dev.tonnage.e2e.demo;
 
+import dev.tonnage.e2e.admission.OperatorProcess;
 import dev.tonnage.testing.image.ImageBuilder;
 import dev.tonnage.testing.image.PushedImage;
+import dev.tonnage.testing.kube.KubeApiServer;
 import dev.tonnage.testing.process.Command;
 import dev.tonnage.testing.process.ProcessResult;
+import dev.tonnage.testing.process.ScratchDirectory;
 import dev.tonnage.testing.registry.RegistryMode;
 import dev.tonnage.testing.registry.RegistryServer;
 import java.io.IOException;
@@ -59,9 +62,97 @@ public final class Demo {
               List.of("check", "--policy", policy.toString()),
               registryFlags,
               List.of(slim.reference(), bloated.reference())));
+
+      inCluster(registry, policy, slim, bloated);
     }
     banner(
         "Done. Next: docs/policies.md to write your own policies, docs/installation.md to install");
+  }
+
+  /** The same policy as a custom resource, enforced by the webhook of a real API server. */
+  private void inCluster(
+      RegistryServer registry, Path policy, PushedImage slim, PushedImage bloated)
+      throws IOException {
+    banner("Starting a local control plane: etcd + kube-apiserver 1.20 (no kubelet)");
+    try (ScratchDirectory work = ScratchDirectory.create("demo");
+        KubeApiServer kube = KubeApiServer.start()) {
+      kube.kubectl("apply", "-f", repoRoot.resolve("crds").toString()).requireSuccess();
+      kube.kubectl("create", "namespace", "tonnage").requireSuccess();
+      kube.kubectl("create", "namespace", "shop").requireSuccess();
+      kube.kubectlWithInput(
+              "apiVersion: v1\nkind: ServiceAccount\nmetadata: {name: default, namespace: shop}\n"
+                  + "automountServiceAccountToken: false\n",
+              "apply",
+              "-f",
+              "-")
+          .requireSuccess();
+      System.out.println("kube-apiserver: " + kube.url());
+
+      banner(
+          "Starting tonnage operator: self-signed webhook certificate, registered with the API server");
+      try (OperatorProcess operator =
+          OperatorProcess.start(
+              repoRoot,
+              kube,
+              work.path().resolve("operator.log"),
+              "--self-signed",
+              "--cert-dir",
+              work.directory("certs").toString(),
+              "--ca-file",
+              registry.caCertificateFile().toString())) {
+        kubectl(kube, null, "apply", "-f", policy.toString());
+        awaitPolicyEnforced(kube, bloated);
+
+        banner("kubectl apply: a Deployment of the bloated build is refused at admission");
+        kubectl(kube, deployment("api-bloated", bloated.reference()), "apply", "-f", "-");
+        banner("kubectl apply: the slim build is admitted");
+        kubectl(kube, deployment("api-slim", slim.reference()), "apply", "-f", "-");
+        banner("kubectl get clusterimagepolicies");
+        kubectl(kube, null, "get", "cimp");
+      }
+    }
+  }
+
+  private static void awaitPolicyEnforced(KubeApiServer kube, PushedImage bloated) {
+    long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
+    String probe = deployment("policy-probe", bloated.reference());
+    while (kube.kubectlWithInput(probe, "apply", "--dry-run=server", "-f", "-").succeeded()) {
+      if (System.nanoTime() > deadline) {
+        throw new IllegalStateException("the operator did not enforce the demo policy within 60 s");
+      }
+      sleepQuietly(Duration.ofMillis(500));
+    }
+  }
+
+  private static void kubectl(KubeApiServer kube, String stdin, String... args) {
+    System.out.println("$ kubectl " + String.join(" ", args));
+    ProcessResult result = stdin == null ? kube.kubectl(args) : kube.kubectlWithInput(stdin, args);
+    System.out.print(result.stdout());
+    System.out.print(result.stderr());
+  }
+
+  private static String deployment(String name, String image) {
+    return """
+        apiVersion: apps/v1
+        kind: Deployment
+        metadata: {name: %s, namespace: shop}
+        spec:
+          selector: {matchLabels: {app: %s}}
+          template:
+            metadata: {labels: {app: %s}}
+            spec:
+              containers: [{name: api, image: "%s"}]
+        """
+        .formatted(name, name, name, image);
+  }
+
+  private static void sleepQuietly(Duration duration) {
+    try {
+      Thread.sleep(duration.toMillis());
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException("interrupted", e);
+    }
   }
 
   private void tonnage(List<String> args) {
