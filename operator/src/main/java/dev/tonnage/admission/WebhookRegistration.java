@@ -1,6 +1,10 @@
 package dev.tonnage.admission;
 
+import io.fabric8.kubernetes.api.model.admissionregistration.v1.MutatingWebhook;
+import io.fabric8.kubernetes.api.model.admissionregistration.v1.ValidatingWebhook;
 import io.fabric8.kubernetes.client.KubernetesClient;
+import java.nio.charset.StandardCharsets;
+import java.util.Base64;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -44,5 +48,49 @@ public final class WebhookRegistration {
         WebhookConfigurations.MUTATING_NAME,
         target.baseUrl(),
         target.failurePolicy().kubernetesName());
+  }
+
+  /**
+   * Sets the caBundle of every webhook in the two configurations that someone else created (the
+   * Helm chart, with a Service as client): the operator keeps only the CA in step with the
+   * self-signed certificate it serves. A configuration that does not exist is left alone.
+   */
+  public void updateCaBundle(String caBundlePem) {
+    String caBundle =
+        Base64.getEncoder().encodeToString(caBundlePem.getBytes(StandardCharsets.US_ASCII));
+    var validating =
+        client
+            .admissionRegistration()
+            .v1()
+            .validatingWebhookConfigurations()
+            .withName(WebhookConfigurations.VALIDATING_NAME);
+    if (validating.get() != null) {
+      validating.edit(
+          c -> {
+            for (ValidatingWebhook webhook : c.getWebhooks()) {
+              webhook.getClientConfig().setCaBundle(caBundle);
+            }
+            return c;
+          });
+    }
+    var mutating =
+        client
+            .admissionRegistration()
+            .v1()
+            .mutatingWebhookConfigurations()
+            .withName(WebhookConfigurations.MUTATING_NAME);
+    if (mutating.get() != null) {
+      mutating.edit(
+          c -> {
+            for (MutatingWebhook webhook : c.getWebhooks()) {
+              webhook.getClientConfig().setCaBundle(caBundle);
+            }
+            return c;
+          });
+    }
+    LOG.info(
+        "set the caBundle of webhook configurations {} and {}",
+        WebhookConfigurations.VALIDATING_NAME,
+        WebhookConfigurations.MUTATING_NAME);
   }
 }

@@ -89,8 +89,9 @@ public final class OperatorCommand implements Callable<Integer> {
       defaultValue = "${env:TONNAGE_SELF_SIGNED:-false}",
       description =
           "Generate a CA and serving certificate, keep them in the Secret --cert-secret of"
-              + " --namespace, and put the CA into the webhook configurations; needs"
-              + " --register-webhooks (env TONNAGE_SELF_SIGNED).")
+              + " --namespace, and put the CA into the webhook configurations: those it registers"
+              + " with --register-webhooks, else the existing tonnage-validating and"
+              + " tonnage-mutating ones (env TONNAGE_SELF_SIGNED).")
   boolean selfSigned;
 
   @Option(
@@ -269,6 +270,9 @@ public final class OperatorCommand implements Callable<Integer> {
                 + registerWebhooks);
       }
       registration = new OperatorConfig.Registration(registerWebhooks, webhookService);
+    } else if (selfSigned) {
+      // In a cluster the chart creates the configurations; the operator keeps their caBundle.
+      registration = new OperatorConfig.Registration(null, webhookService);
     }
     return new OperatorConfig(
         webhookAddress,

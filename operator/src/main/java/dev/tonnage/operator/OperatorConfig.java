@@ -89,20 +89,31 @@ public record OperatorConfig(
   /**
    * Registration of the webhook configurations.
    *
-   * @param url the webhook's https base URL the API server calls
+   * @param url the webhook's https base URL the API server calls; null when the configurations are
+   *     created by someone else (the Helm chart) and the operator only keeps their caBundle in step
+   *     with its self-signed certificate
    * @param serviceName the Service in front of the webhook, for the self-signed certificate's names
    */
   public record Registration(URI url, String serviceName) {
 
+    /** True when the operator creates the configurations itself (--register-webhooks). */
+    public boolean createsConfigurations() {
+      return url != null;
+    }
+
     /** The names the self-signed certificate must cover: the URL's host and the Service's. */
     public List<String> hostNames(String namespace) {
-      String host = url.getHost();
-      return List.of(
-          host,
-          serviceName,
-          serviceName + "." + namespace,
-          serviceName + "." + namespace + ".svc",
-          serviceName + "." + namespace + ".svc.cluster.local");
+      List<String> names = new java.util.ArrayList<>();
+      if (url != null) {
+        names.add(url.getHost());
+      }
+      names.addAll(
+          List.of(
+              serviceName,
+              serviceName + "." + namespace,
+              serviceName + "." + namespace + ".svc",
+              serviceName + "." + namespace + ".svc.cluster.local"));
+      return List.copyOf(names);
     }
   }
 

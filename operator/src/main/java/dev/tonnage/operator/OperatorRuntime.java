@@ -149,14 +149,18 @@ public final class OperatorRuntime implements AutoCloseable {
 
     if (config.registration() != null) {
       WebhookRegistration registration = new WebhookRegistration(client);
-      registration.register(target(config, caBundle.get()));
+      Runnable publish =
+          config.registration().createsConfigurations()
+              ? () -> registration.register(target(config, caBundle.get()))
+              : () -> registration.updateCaBundle(caBundle.get());
+      publish.run();
       // Keep caBundle in step with what is served; applying unchanged content is a no-op.
       certificate.onReload(
           material -> {
             if (!config.tls().selfSigned()) {
               caBundle.set(caBundleOf(config, material));
             }
-            registration.register(target(config, caBundle.get()));
+            publish.run();
           });
     }
     // The audit: reconcilers on the Lease holder (see docs/audit.md).

@@ -76,9 +76,11 @@ class OperatorCommandTest {
   }
 
   @Test
-  void refusesSelfSignedWithoutRegistration() {
-    assertThatThrownBy(() -> parse("--self-signed", "--namespace", "x"))
-        .hasMessageContaining("--self-signed needs --register-webhooks");
+  void selfSignedWithoutRegistrationOnlyKeepsTheChartsCaBundle() {
+    OperatorConfig config = parse("--self-signed", "--namespace", "x");
+    assertThat(config.registration().createsConfigurations()).isFalse();
+    assertThat(config.registration().hostNames("x"))
+        .containsExactly("tonnage", "tonnage.x", "tonnage.x.svc", "tonnage.x.svc.cluster.local");
   }
 
   @Test

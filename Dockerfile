@@ -1,0 +1,57 @@
+# syntax=docker/dockerfile:1
+# Multi-stage build of the Tonnage image for users with Docker or BuildKit. It produces the same
+# image layout as the daemon-less build (image/build-image.sh: jlink base + Jib): a jlink-trimmed
+# Java 17 runtime, no shell or package manager, user 65532, `tonnage operator` by default.
+#
+#   docker build -t tonnage:0.1.0 .
+#
+# Our CI has no Docker daemon and cannot pull public images, so this file is not built there;
+# image/build-image.sh is what CI builds and measures (docs/installation.md).
+
+ARG JDK_IMAGE=docker.io/library/eclipse-temurin:17-jdk
+# distroless cc: glibc, libstdc++, CA certificates, /etc/passwd with nonroot (65532); no shell.
+ARG RUNTIME_BASE=gcr.io/distroless/cc-debian12:nonroot
+
+# --- build: the jar, its libraries, and a runtime with only the modules they use -------------
+FROM ${JDK_IMAGE} AS build
+WORKDIR /src
+# Dependencies first, so that a source change reuses the cached dependency layer.
+COPY .mvn/ .mvn/
+COPY mvnw pom.xml ./
+COPY operator/pom.xml operator/
+COPY test-support/pom.xml test-support/
+COPY e2e/pom.xml e2e/
+# Best-effort warm-up of the Maven cache (the package step below resolves whatever is missing).
+RUN --mount=type=cache,target=/root/.m2 \
+    ./mvnw -B -ntp -q -pl operator -am dependency:go-offline -DexcludeGroupIds=dev.tonnage || true
+COPY operator/ operator/
+COPY test-support/ test-support/
+RUN --mount=type=cache,target=/root/.m2 \
+    ./mvnw -B -ntp -q -pl operator -am package -DskipTests -Dspotless.check.skip=true -Djacoco.skip=true
+# The modules the application needs (same rule as image/build-base.sh: jdeps, minus java.desktop,
+# plus TLS EC, JVM management and Unsafe users).
+RUN mkdir /deps && cd /deps \
+    && for j in /src/operator/target/tonnage.jar /src/operator/target/lib/*.jar; do jar xf "$j"; done \
+    && find . -name module-info.class -delete && jar cf /tmp/all.jar -C /deps . \
+    && jdeps --print-module-deps --ignore-missing-deps --multi-release 17 /tmp/all.jar \
+       | tr , '\n' | grep -vx java.desktop \
+       | cat - <(printf 'jdk.crypto.ec\njdk.management\njdk.unsupported\njava.naming\n') | sort -u | paste -sd, - > /tmp/modules \
+    && jlink --add-modules "$(cat /tmp/modules)" --strip-debug --no-man-pages --no-header-files \
+       --compress=0 --generate-cds-archive --output /opt/java/openjdk \
+    && rm -f /opt/java/openjdk/lib/server/classes_nocoops.jsa
+RUN mkdir -p /app/libs /app/main && cp /src/operator/target/lib/*.jar /app/libs/ \
+    && cp /src/operator/target/tonnage.jar /app/main/
+
+# --- runtime: glibc + the jlink runtime, nothing else ----------------------------------------
+FROM ${RUNTIME_BASE}
+ENV JAVA_HOME=/opt/java/openjdk PATH=/opt/java/openjdk/bin LANG=C.UTF-8
+COPY --from=build /opt/java/openjdk /opt/java/openjdk
+# Libraries change less often than the code: two layers, like Jib's.
+COPY --from=build /app/libs /app/libs
+COPY --from=build /app/main /app/main
+USER 65532:65532
+WORKDIR /home/nonroot
+EXPOSE 8443 8080
+# Same entrypoint as the Jib image: no hsperfdata (read-only root), UTF-8; heap from JAVA_TOOL_OPTIONS.
+ENTRYPOINT ["java", "-XX:-UsePerfData", "-Xshare:auto", "-Dfile.encoding=UTF-8", "-cp", "/app/main/tonnage.jar:/app/libs/*", "dev.tonnage.Main"]
+CMD ["operator"]

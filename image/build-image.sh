@@ -1,0 +1,59 @@
+#!/usr/bin/env bash
+# Builds the Tonnage container image with no Docker daemon: the jlink base (build-base.sh), then Jib
+# (Maven profile `image` of operator/pom.xml) on top of it, and prints its compressed size.
+#
+#   image/build-image.sh                          -> operator/target/jib-image.tar (OCI archive)
+#   image/build-image.sh REGISTRY/REPO:TAG        -> pushed to that registry
+#
+# Env: TONNAGE_INSECURE_REGISTRY=1 to push over plain HTTP (a loopback test registry);
+#      TONNAGE_REBUILD_BASE=1 to rebuild the base even when image/target/tonnage-base.tar exists.
+set -Eeuo pipefail
+trap 'echo "build-image.sh: FAILED at line $LINENO" >&2' ERR
+root="$(cd "$(dirname "$0")/.." && pwd)"
+cache="${TONNAGE_CACHE:-$HOME/.cache/tonnage}"
+target="${1:-}"
+
+# Jib keeps its base-image cache and settings under XDG dirs: keep them in Tonnage's cache.
+export XDG_CACHE_HOME="${XDG_CACHE_HOME:-$cache/xdg-cache}" XDG_CONFIG_HOME="${XDG_CONFIG_HOME:-$cache/xdg-config}"
+mkdir -p "$XDG_CACHE_HOME" "$XDG_CONFIG_HOME"
+
+# The base follows the runtime dependencies: rebuild it when the jar's libraries changed.
+(cd "$root" && ./mvnw -q -B -ntp -pl operator -am package -Dmaven.test.skip=true -Dspotless.check.skip=true -Djacoco.skip=true)
+base="$root/image/target/tonnage-base.tar"
+if [ "${TONNAGE_REBUILD_BASE:-0}" = 1 ] || [ ! -f "$base" ] || [ -n "$(find "$root/operator/target/lib" -newer "$base" -print -quit)" ]; then
+  bash "$root/image/build-base.sh"
+fi
+
+args=(-B -ntp -Pimage -pl operator -am package -Dmaven.test.skip=true -Dspotless.check.skip=true -Djacoco.skip=true
+      -Djib.disableUpdateChecks=true)
+if [ -n "$target" ]; then
+  args+=(-Dtonnage.image.goal=build "-Dtonnage.image=$target")
+  [ "${TONNAGE_INSECURE_REGISTRY:-0}" = 1 ] && args+=(-Djib.allowInsecureRegistries=true -DsendCredentialsOverHttp=false)
+  # Publish the base next to the image, so that the image's base (label
+  # org.opencontainers.image.base.name/.digest) is a reference anyone can resolve and policies can
+  # name (baseImages.allowed: ["REGISTRY/tonnage-base:*"]). Needs skopeo; without it the base stays
+  # a local tar and the label says tonnage-base:17.
+  skopeo="$(command -v skopeo || true)"; [ -x "$cache/bin/skopeo" ] && skopeo="$cache/bin/skopeo"
+  if [ -n "$skopeo" ]; then
+    base_ref="${TONNAGE_BASE_IMAGE:-${target%%/*}/tonnage-base:17}"
+    tls=(); [ "${TONNAGE_INSECURE_REGISTRY:-0}" = 1 ] && tls=(--dest-tls-verify=false)
+    "$skopeo" copy --quiet "${tls[@]}" "oci:$root/image/target/tonnage-base-oci:17" "docker://$base_ref" >&2
+    base_digest=$(python3 -c 'import json,sys; print(json.load(open(sys.argv[1]))["manifestDigest"])' "$root/image/target/base.json")
+    echo "[image] base pushed as $base_ref@$base_digest" >&2
+    args+=("-Dtonnage.image.baseName=$base_ref" "-Dtonnage.image.baseDigest=$base_digest")
+  fi
+fi
+(cd "$root" && ./mvnw "${args[@]}") > "$root/image/target/jib.log" 2>&1 || { tail -40 "$root/image/target/jib.log" >&2; exit 1; }
+grep -E 'Built|Pushed|pushed|digest' "$root/image/target/jib.log" | sed 's/^\[INFO\] /[image] /' >&2 || true
+
+if [ -z "$target" ]; then
+  python3 - "$root/operator/target/jib-image.tar" <<'PY'
+import json, sys, tarfile
+with tarfile.open(sys.argv[1]) as t:
+    read = lambda n: json.load(t.extractfile(n))
+    index = read("index.json")
+    manifest = read("blobs/sha256/" + index["manifests"][0]["digest"].split(":")[1])
+size = manifest["config"]["size"] + sum(l["size"] for l in manifest["layers"])
+print(f"[image] {sys.argv[1]}: {len(manifest['layers'])} layers, compressed size {size} bytes ({size / 1e6:.1f} MB)")
+PY
+fi
