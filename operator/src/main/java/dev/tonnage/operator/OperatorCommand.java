@@ -223,9 +223,43 @@ public final class OperatorCommand implements Callable<Integer> {
       description = "Log Tonnage's debug messages (env TONNAGE_VERBOSE).")
   boolean verbose;
 
+  @Option(
+      names = "--log-format",
+      defaultValue = "${env:TONNAGE_LOG_FORMAT:-TEXT}",
+      description =
+          "text (one line per event) or json (one JSON object per line, for log pipelines)"
+              + " (env TONNAGE_LOG_FORMAT; ${DEFAULT-VALUE}).")
+  OperatorLogging.Format logFormat;
+
+  @Option(
+      names = "--log-level",
+      defaultValue = "${env:TONNAGE_LOG_LEVEL:-INFO}",
+      description =
+          "Level of Tonnage's own messages: ERROR, WARN, INFO, DEBUG, TRACE; libraries log at"
+              + " WARN (env TONNAGE_LOG_LEVEL; ${DEFAULT-VALUE}).")
+  String logLevel;
+
+  @Option(
+      names = "--registry-timeout",
+      defaultValue = "${env:TONNAGE_REGISTRY_TIMEOUT:-10s}",
+      converter = DurationConverter.class,
+      description =
+          "Longest one registry HTTP exchange may take (env TONNAGE_REGISTRY_TIMEOUT;"
+              + " ${DEFAULT-VALUE}); admission is bounded by --review-budget anyway.")
+  Duration registryTimeout;
+
+  @Option(
+      names = "--tag-ttl",
+      defaultValue = "${env:TONNAGE_TAG_TTL:-5m}",
+      converter = DurationConverter.class,
+      description =
+          "How long a tag -> digest resolution is trusted before one HEAD re-checks it (env"
+              + " TONNAGE_TAG_TTL; ${DEFAULT-VALUE}).")
+  Duration tagTtl;
+
   @Override
   public Integer call() throws Exception {
-    OperatorLogging.configure(verbose);
+    OperatorLogging.configure(logFormat, verbose ? "DEBUG" : logLevel);
     OperatorConfig config = config();
     OperatorRuntime runtime = OperatorRuntime.start(config, audit);
     Runtime.getRuntime().addShutdownHook(new Thread(runtime::close, "tonnage-shutdown"));
@@ -289,7 +323,9 @@ public final class OperatorCommand implements Callable<Integer> {
         new OperatorConfig.Registry(
             dockerConfig,
             nonBlank(insecureRegistries),
-            nonBlank(caFiles).stream().map(Path::of).toList()));
+            nonBlank(caFiles).stream().map(Path::of).toList(),
+            registryTimeout,
+            tagTtl));
   }
 
   private static List<String> nonBlank(List<String> values) {

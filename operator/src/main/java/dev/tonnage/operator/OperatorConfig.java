@@ -122,12 +122,26 @@ public record OperatorConfig(
    *
    * @param dockerConfig a docker config.json with operator-wide credentials, or null
    * @param insecureRegistries registries reached over plain HTTP
+   * @param requestTimeout longest one registry HTTP exchange may take
+   * @param tagTtl how long a tag's digest is trusted before a HEAD re-checks it
    * @param caFiles PEM CAs trusted for registries besides the system's
    */
-  public record Registry(Path dockerConfig, List<String> insecureRegistries, List<Path> caFiles) {
+  public record Registry(
+      Path dockerConfig,
+      List<String> insecureRegistries,
+      List<Path> caFiles,
+      Duration requestTimeout,
+      Duration tagTtl) {
     public Registry {
       insecureRegistries = List.copyOf(insecureRegistries);
       caFiles = List.copyOf(caFiles);
+      if (requestTimeout == null || requestTimeout.isNegative() || requestTimeout.isZero()) {
+        throw new IllegalArgumentException(
+            "--registry-timeout must be above 0; got " + requestTimeout);
+      }
+      if (tagTtl == null || tagTtl.isNegative()) {
+        throw new IllegalArgumentException("--tag-ttl must not be negative; got " + tagTtl);
+      }
     }
   }
 }

@@ -263,6 +263,8 @@ public final class OperatorRuntime implements AutoCloseable {
     return RegistryClientConfig.builder()
         .insecureRegistries(Set.copyOf(registry.insecureRegistries()))
         .caBundles(registry.caFiles())
+        .requestTimeout(registry.requestTimeout())
+        .tagTtl(registry.tagTtl())
         .build();
   }
 

@@ -20,6 +20,26 @@ class OperatorCommandTest {
   }
 
   @Test
+  void registryTimeoutsAndLogFormatComeFromFlags() {
+    OperatorCommand command = new OperatorCommand();
+    CommandLine line = new CommandLine(command);
+    line.setCaseInsensitiveEnumValuesAllowed(true);
+    line.parseArgs(
+        "--self-signed", "--log-format", "json", "--registry-timeout", "3s", "--tag-ttl", "1m");
+    OperatorConfig config = command.config();
+    assertThat(command.logFormat).isEqualTo(OperatorLogging.Format.JSON);
+    assertThat(config.registry().requestTimeout()).isEqualTo(java.time.Duration.ofSeconds(3));
+    assertThat(config.registry().tagTtl()).isEqualTo(java.time.Duration.ofMinutes(1));
+  }
+
+  @Test
+  void registryDefaultsAreTenSecondsAndFiveMinutes() {
+    OperatorConfig config = parse("--self-signed");
+    assertThat(config.registry().requestTimeout()).isEqualTo(java.time.Duration.ofSeconds(10));
+    assertThat(config.registry().tagTtl()).isEqualTo(java.time.Duration.ofMinutes(5));
+  }
+
+  @Test
   void defaultsFollowTheDesign() {
     OperatorConfig config =
         parse("--tls-cert", "c.pem", "--tls-key", "k.pem", "--namespace", "tonnage");
