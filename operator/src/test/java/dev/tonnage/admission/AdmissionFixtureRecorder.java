@@ -255,7 +255,10 @@ public final class AdmissionFixtureRecorder {
 
     @Override
     public boolean handle(Request request, Response response, Callback callback) throws Exception {
-      byte[] body = Content.Source.asByteArrayAsync(request, 8 * 1024 * 1024).get();
+      byte[] body;
+      try (var in = Content.Source.asInputStream(request)) {
+        body = in.readAllBytes();
+      }
       captured.add(body);
       byte[] answer = codec.write(AdmissionResponse.allow(codec.read(body)));
       response.getHeaders().put(HttpHeader.CONTENT_TYPE, "application/json");
