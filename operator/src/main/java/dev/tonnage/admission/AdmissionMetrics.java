@@ -16,7 +16,7 @@ import java.time.Duration;
  * <ul>
  *   <li>{@code tonnage_admission_errors_total{webhook,reason}}: requests answered with an error;
  *       webhook is validate, mutate or none (unknown path), reason is internal, timeout, malformed,
- *       unsupported_media_type, too_large, method_not_allowed or not_found
+ *       unsupported_media_type, too_large, slow_body, overloaded, method_not_allowed or not_found
  *   <li>{@code tonnage_admission_events_dropped_total}: Events not recorded (queue full, API error)
  * </ul>
  */
@@ -75,8 +75,10 @@ public final class AdmissionMetrics {
       case 400 -> "malformed";
       case 404 -> "not_found";
       case 405 -> "method_not_allowed";
+      case 408 -> "slow_body";
       case 413 -> "too_large";
       case 415 -> "unsupported_media_type";
+      case 503 -> "overloaded";
       default -> "http_" + httpStatus;
     };
   }

@@ -2,8 +2,10 @@ package dev.tonnage.admission;
 
 import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonGenerator;
+import com.fasterxml.jackson.core.JsonLocation;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.StreamReadConstraints;
+import com.fasterxml.jackson.core.exc.StreamConstraintsException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.NullNode;
@@ -22,29 +24,65 @@ import java.util.Locale;
 public final class AdmissionReviewCodec {
 
   private static final String V1BETA1 = "admission.k8s.io/v1beta1";
+
+  /**
+   * 64 levels: the deepest path of an admitted kind (a CronJob's anti-affinity match expressions,
+   * or its managedFields mirror) is about 25 levels below the review; Pods and workloads carry no
+   * free-form JSON, so nothing legitimate comes near.
+   */
+  static final int MAX_NESTING_DEPTH = 64;
+
+  /**
+   * 200,000 tokens: a Pod at the 1.5 MiB object limit with its old version has far fewer; bounds
+   * the tree a body becomes (tens of bytes per token) to about 10 MiB.
+   */
+  static final long MAX_TOKEN_COUNT = 200_000;
+
+  /** 2 MiB: no string of a Kubernetes object can exceed the 1.5 MiB object limit. */
+  static final int MAX_STRING_LENGTH = 2 * 1024 * 1024;
+
+  /** 64 digits: numbers in Pod specs are ports, counts and seconds. */
+  static final int MAX_NUMBER_LENGTH = 64;
+
+  /** 16 KiB: field names are keys of labels, annotations and managedFields (at most ~320 chars). */
+  static final int MAX_NAME_LENGTH = 16 * 1024;
+
   private final ObjectMapper mapper;
 
   public AdmissionReviewCodec() {
     JsonFactory factory =
         JsonFactory.builder()
-            .streamReadConstraints(StreamReadConstraints.builder().maxNestingDepth(200).build())
+            .streamReadConstraints(
+                StreamReadConstraints.builder()
+                    .maxNestingDepth(MAX_NESTING_DEPTH)
+                    .maxTokenCount(MAX_TOKEN_COUNT)
+                    .maxStringLength(MAX_STRING_LENGTH)
+                    .maxNumberLength(MAX_NUMBER_LENGTH)
+                    .maxNameLength(MAX_NAME_LENGTH)
+                    .build())
             .build();
     this.mapper = new ObjectMapper(factory);
   }
 
   /** Parses a request body; the exception's message says what is wrong in one line. */
   public AdmissionRequest read(byte[] body) throws InvalidReviewException {
+    return read(body, body.length);
+  }
+
+  /** Parses the first {@code length} bytes of {@code body}. */
+  public AdmissionRequest read(byte[] body, int length) throws InvalidReviewException {
     JsonNode root;
     try {
-      root = mapper.readTree(body);
+      root = mapper.readTree(body, 0, length);
+    } catch (StreamConstraintsException e) {
+      throw new InvalidReviewException("", overLimit(e) + "; expected an AdmissionReview");
     } catch (JsonProcessingException e) {
+      JsonLocation at = e.getLocation();
       throw new InvalidReviewException(
           "",
-          "the body is not JSON (line "
-              + e.getLocation().getLineNr()
-              + ", column "
-              + e.getLocation().getColumnNr()
-              + "); expected an AdmissionReview");
+          "the body is not JSON"
+              + (at == null ? "" : " (line " + at.getLineNr() + ", column " + at.getColumnNr() + ")")
+              + "; expected an AdmissionReview");
     } catch (IOException e) {
       throw new InvalidReviewException("", "the body could not be read as JSON");
     }
@@ -145,6 +183,27 @@ public final class AdmissionReviewCodec {
     return out.toByteArray();
   }
 
+  /** Names the parser limit a body exceeded (Jackson's message says which, not its own cap). */
+  private static String overLimit(StreamConstraintsException e) {
+    String message = String.valueOf(e.getOriginalMessage());
+    if (message.startsWith("Document nesting depth")) {
+      return "the body nests deeper than " + MAX_NESTING_DEPTH + " levels";
+    }
+    if (message.startsWith("Token count")) {
+      return "the body has more than " + MAX_TOKEN_COUNT + " JSON tokens";
+    }
+    if (message.startsWith("String value length")) {
+      return "the body has a string longer than " + MAX_STRING_LENGTH + " characters";
+    }
+    if (message.startsWith("Number value length")) {
+      return "the body has a number longer than " + MAX_NUMBER_LENGTH + " digits";
+    }
+    if (message.startsWith("Name length")) {
+      return "the body has a field name longer than " + MAX_NAME_LENGTH + " characters";
+    }
+    return "the body exceeds a parser limit";
+  }
+
   ObjectMapper mapper() {
     return mapper;
   }
@@ -157,7 +216,10 @@ public final class AdmissionReviewCodec {
       case 404 -> "NotFound";
       case 405 -> "MethodNotAllowed";
       case 413 -> "RequestEntityTooLarge";
+      case 408 -> "Timeout";
       case 415 -> "UnsupportedMediaType";
+      case 429 -> "TooManyRequests";
+      case 503 -> "ServiceUnavailable";
       case 500 -> "InternalError";
       case 504 -> "Timeout";
       default -> null;

@@ -31,6 +31,23 @@ public final class AdmissionReviewer {
   static final int MAX_WARNINGS = 20;
   static final int MAX_MESSAGE_LENGTH = 4096;
 
+  /** Stands for a request whose body could not be read at all (no UID, no kind). */
+  private static final AdmissionRequest UNREAD =
+      new AdmissionRequest(
+          AdmissionResponse.V1,
+          "",
+          "",
+          "",
+          "",
+          "",
+          "",
+          AdmissionRequest.Operation.CREATE,
+          "",
+          "",
+          false,
+          null,
+          null);
+
   /** How long past its deadline a decider may take before the review is answered as an error. */
   private static final Duration GRACE = Duration.ofMillis(500);
 
@@ -79,35 +96,54 @@ public final class AdmissionReviewer {
 
   /** Answers one request body; the future never completes exceptionally. */
   public CompletableFuture<HttpAnswer> review(AdmissionEndpoint endpoint, byte[] body) {
+    return review(endpoint, body, body.length);
+  }
+
+  /**
+   * Answers the first {@code length} bytes of {@code body}; the future never completes
+   * exceptionally. Any Throwable (a StackOverflowError from a parser, an OutOfMemoryError from an
+   * allocation) is answered as the failure policy says and logged once with the request UID.
+   */
+  public CompletableFuture<HttpAnswer> review(AdmissionEndpoint endpoint, byte[] body, int length) {
     long started = System.nanoTime();
     AdmissionRequest request;
     try {
-      request = codec.read(body);
+      request = codec.read(body, length);
     } catch (InvalidReviewException e) {
       observers.metrics().error(endpoint, "malformed");
       return CompletableFuture.completedFuture(
           new HttpAnswer(400, codec.write(AdmissionResponse.refuse(e.uid(), 400, e.getMessage()))));
+    } catch (Throwable e) {
+      // No UID could be read: the answer echoes none, the API server then applies its policy too.
+      return CompletableFuture.completedFuture(
+          answerOf(internalError(endpoint, UNREAD, e)));
     }
     CompletableFuture<Outcome> outcome;
     try {
       outcome = answer(endpoint, request);
-    } catch (RuntimeException e) {
+    } catch (Throwable e) {
       outcome = CompletableFuture.failedFuture(e);
     }
     long guardMillis = settings.budget().plus(GRACE).toMillis();
     return outcome
         .orTimeout(guardMillis, TimeUnit.MILLISECONDS)
         .exceptionally(error -> internalError(endpoint, request, error))
-        .thenApply(
-            done -> {
-              if (endpoint == AdmissionEndpoint.VALIDATE) {
-                observers
-                    .metrics()
-                    .reviewed(
-                        request, done.decision(), Duration.ofNanos(System.nanoTime() - started));
-              }
-              return new HttpAnswer(200, codec.write(done.response()));
-            });
+        .thenApply(done -> finished(endpoint, request, done, started))
+        .exceptionally(error -> answerOf(internalError(endpoint, request, error)));
+  }
+
+  private HttpAnswer finished(
+      AdmissionEndpoint endpoint, AdmissionRequest request, Outcome done, long started) {
+    if (endpoint == AdmissionEndpoint.VALIDATE) {
+      observers
+          .metrics()
+          .reviewed(request, done.decision(), Duration.ofNanos(System.nanoTime() - started));
+    }
+    return answerOf(done);
+  }
+
+  private HttpAnswer answerOf(Outcome done) {
+    return new HttpAnswer(200, codec.write(done.response()));
   }
 
   private CompletableFuture<Outcome> answer(AdmissionEndpoint endpoint, AdmissionRequest request) {

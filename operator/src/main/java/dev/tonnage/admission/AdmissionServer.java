@@ -1,5 +1,6 @@
 package dev.tonnage.admission;
 
+import dev.tonnage.metrics.ReadinessCheck;
 import dev.tonnage.tls.ServingCertificate;
 import java.time.Duration;
 import java.util.Set;
@@ -8,11 +9,13 @@ import org.eclipse.jetty.alpn.server.ALPNServerConnectionFactory;
 import org.eclipse.jetty.http2.server.HTTP2ServerConnectionFactory;
 import org.eclipse.jetty.server.HttpConfiguration;
 import org.eclipse.jetty.server.HttpConnectionFactory;
+import org.eclipse.jetty.server.NetworkConnectionLimit;
 import org.eclipse.jetty.server.SecureRequestCustomizer;
 import org.eclipse.jetty.server.Server;
 import org.eclipse.jetty.server.ServerConnector;
 import org.eclipse.jetty.server.SslConnectionFactory;
 import org.eclipse.jetty.server.handler.GracefulHandler;
+import org.eclipse.jetty.util.BlockingArrayQueue;
 import org.eclipse.jetty.util.thread.QueuedThreadPool;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -27,10 +30,32 @@ public final class AdmissionServer implements AutoCloseable {
 
   private static final Logger LOG = LoggerFactory.getLogger(AdmissionServer.class);
 
-  /**
-   * 7 MiB: above the largest AdmissionReview the API server sends (objects are at most 1.5 MiB).
-   */
-  public static final int DEFAULT_MAX_BODY_BYTES = 7 * 1024 * 1024;
+  /** The body cap of {@link WebhookLimits#DEFAULTS}. */
+  public static final int DEFAULT_MAX_BODY_BYTES = WebhookLimits.MAX_BODY_BYTES;
+
+  /** 64 threads: reviews wait for facts without a thread, so workers only parse and write. */
+  static final int MAX_THREADS = 64;
+
+  /** 8 threads kept: one acceptor and two selectors hold three for good. */
+  static final int MIN_THREADS = 8;
+
+  /** 1024 queued tasks: four per connection at the limit; beyond it Jetty refuses, not queues. */
+  static final int MAX_QUEUED_TASKS = 1024;
+
+  /** One acceptor: accepting is cheap and never waits for a worker (selectors hand off). */
+  static final int ACCEPTORS = 1;
+
+  /** Two selectors: one per core of the operator's CPU request and limit. */
+  static final int SELECTORS = 2;
+
+  /** 8 KiB of request head: the API server sends a few short headers. */
+  static final int MAX_REQUEST_HEADER_BYTES = 8 * 1024;
+
+  /** 32 streams per HTTP/2 connection: each is a review in flight; bodies are budgeted anyway. */
+  static final int MAX_CONCURRENT_STREAMS = 32;
+
+  /** 1 s idle timeout once the connection limit is reached: idle connections make room fast. */
+  static final Duration IDLE_TIMEOUT_AT_LIMIT = Duration.ofSeconds(1);
 
   private final Server server;
   private final ServerConnector connector;
@@ -42,14 +67,14 @@ public final class AdmissionServer implements AutoCloseable {
    * @param host the address to bind, e.g. {@code 0.0.0.0} or {@code 127.0.0.1}
    * @param port the port; 0 picks a free one
    * @param endpoints the endpoints to serve
-   * @param maxBodyBytes the request body cap
+   * @param limits connections, timeouts and buffered bytes
    * @param stopTimeout how long {@link #stop()} waits for in-flight reviews
    */
   public record Options(
       String host,
       int port,
       Set<AdmissionEndpoint> endpoints,
-      int maxBodyBytes,
+      WebhookLimits limits,
       Duration stopTimeout) {
 
     public Options {
@@ -62,7 +87,7 @@ public final class AdmissionServer implements AutoCloseable {
           host,
           port,
           Set.of(AdmissionEndpoint.VALIDATE, AdmissionEndpoint.MUTATE),
-          DEFAULT_MAX_BODY_BYTES,
+          WebhookLimits.DEFAULTS,
           Duration.ofSeconds(15));
     }
   }
@@ -70,11 +95,20 @@ public final class AdmissionServer implements AutoCloseable {
   public AdmissionServer(
       Options options, ServingCertificate certificate, AdmissionReviewer reviewer) {
     this.certificate = certificate;
-    QueuedThreadPool threads = new QueuedThreadPool(64, 8);
+    WebhookLimits limits = options.limits();
+    QueuedThreadPool threads =
+        new QueuedThreadPool(
+            MAX_THREADS,
+            MIN_THREADS,
+            60_000,
+            new BlockingArrayQueue<>(MAX_QUEUED_TASKS, MAX_QUEUED_TASKS, MAX_QUEUED_TASKS));
     threads.setName("tonnage-webhook");
     server = new Server(threads);
+    server.setErrorHandler(new JsonErrorHandler());
 
     HttpConfiguration http = new HttpConfiguration();
+    http.setRequestHeaderSize(MAX_REQUEST_HEADER_BYTES);
+    http.setIdleTimeout(limits.idleTimeout().toMillis());
     http.setSendServerVersion(false);
     http.setSendXPoweredBy(false);
     // The API server dials an IP or a service name the certificate may not carry as SNI: do not
@@ -85,19 +119,29 @@ public final class AdmissionServer implements AutoCloseable {
 
     HttpConnectionFactory http11 = new HttpConnectionFactory(http);
     HTTP2ServerConnectionFactory h2 = new HTTP2ServerConnectionFactory(http);
+    h2.setMaxConcurrentStreams(MAX_CONCURRENT_STREAMS);
+    h2.setStreamIdleTimeout(limits.idleTimeout().toMillis());
     ALPNServerConnectionFactory alpn = new ALPNServerConnectionFactory();
     alpn.setDefaultProtocol(http11.getProtocol());
     SslConnectionFactory tls =
         new SslConnectionFactory(certificate.sslContextFactory(), alpn.getProtocol());
 
-    connector = new ServerConnector(server, tls, alpn, h2, http11);
+    connector = new ServerConnector(server, ACCEPTORS, SELECTORS, tls, alpn, h2, http11);
     connector.setHost(options.host());
     connector.setPort(options.port());
+    connector.setIdleTimeout(limits.idleTimeout().toMillis());
     server.addConnector(connector);
+    NetworkConnectionLimit connections =
+        new NetworkConnectionLimit(limits.maxConnections(), connector);
+    connections.setEndPointIdleTimeout(IDLE_TIMEOUT_AT_LIMIT.toMillis());
+    server.addBean(connections);
+    FirstRequestDeadline deadline =
+        new FirstRequestDeadline(connector.getScheduler(), limits.firstRequestTimeout());
+    connector.addBean(deadline);
 
     server.setHandler(
         new GracefulHandler(
-            new AdmissionHttpHandler(reviewer, options.endpoints(), options.maxBodyBytes())));
+            new AdmissionHttpHandler(reviewer, options.endpoints(), limits, deadline)));
     server.setStopTimeout(options.stopTimeout().toMillis());
     server.setStopAtShutdown(false);
   }
@@ -122,6 +166,20 @@ public final class AdmissionServer implements AutoCloseable {
         && connector.isOpen()
         && certificate.current() != null
         && certificate.sslContextFactory().isStarted();
+  }
+
+  /**
+   * Readiness {@code webhook}: a real TLS handshake to this server's port (cached a few seconds),
+   * so /readyz says what the API server would find.
+   */
+  public ReadinessCheck readinessCheck() {
+    String host = connector.getHost();
+    String probe =
+        host == null || host.isEmpty() || host.equals("0.0.0.0") || host.equals("::")
+            ? "127.0.0.1"
+            : host;
+    return new WebhookHandshakeCheck(
+        probe, () -> server.isStarted() && connector.isOpen() ? port() : -1, certificate);
   }
 
   /** {@link #isReady()} as a supplier, for a readiness endpoint. */

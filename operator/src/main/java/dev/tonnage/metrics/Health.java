@@ -14,15 +14,24 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Liveness and readiness of the process, as {@code /healthz} and {@code /readyz} report them.
- * Components register their {@link ReadinessCheck}s; shutdown flips both to failing first, so
- * traffic drains before the servers stop.
+ * Components register their {@link ReadinessCheck}s; readiness fails with {@value #STARTING} from
+ * construction until the wiring calls {@link #started()} (so it is never vacuously true while the
+ * checks are still being registered), and shutdown flips both to failing first ({@value
+ * #SHUTTING_DOWN}), so traffic drains before the servers stop.
  */
 public final class Health {
   private static final Logger LOG = LoggerFactory.getLogger(Health.class);
 
+  /** The readiness failure shown until {@link #started()}. */
+  public static final String STARTING = "starting";
+
+  /** The readiness and liveness failure shown after {@link #beginShutdown()}. */
+  public static final String SHUTTING_DOWN = "shutting-down";
+
   private final List<ReadinessCheck> checks = new CopyOnWriteArrayList<>();
   private final Supplier<List<String>> deadlockedThreads;
   private volatile boolean shuttingDown;
+  private volatile boolean started;
 
   /** Liveness also fails when the JVM finds deadlocked threads. */
   public Health() {
@@ -37,6 +46,11 @@ public final class Health {
     checks.add(Objects.requireNonNull(check, "check"));
   }
 
+  /** Every component is started and has registered its checks: readiness is up to them now. */
+  public void started() {
+    started = true;
+  }
+
   /** From now on the process is neither ready nor live: it is going away. Cannot be undone. */
   public void beginShutdown() {
     shuttingDown = true;
@@ -49,7 +63,7 @@ public final class Health {
   /** Live unless shutting down or deadlocked. */
   public Status liveness() {
     if (shuttingDown) {
-      return new Status(List.of("shutting-down"));
+      return new Status(List.of(SHUTTING_DOWN));
     }
     List<String> deadlocked = deadlockedThreads.get();
     if (!deadlocked.isEmpty()) {
@@ -58,11 +72,13 @@ public final class Health {
     return Status.OK;
   }
 
-  /** Ready when not shutting down and every registered check passes. */
+  /** Ready when started, not shutting down, and every registered check passes. */
   public Status readiness() {
     List<String> failing = new ArrayList<>();
     if (shuttingDown) {
-      failing.add("shutting-down");
+      failing.add(SHUTTING_DOWN);
+    } else if (!started) {
+      failing.add(STARTING);
     }
     for (ReadinessCheck check : checks) {
       try {

@@ -145,7 +145,7 @@ public final class OperatorRuntime implements AutoCloseable {
             reviewer);
     server.start();
     keep(server::stop);
-    health.addReadinessCheck(ReadinessCheck.of("webhook", server::isReady));
+    health.addReadinessCheck(server.readinessCheck());
 
     if (config.registration() != null) {
       WebhookRegistration registration = new WebhookRegistration(client);
@@ -167,6 +167,7 @@ public final class OperatorRuntime implements AutoCloseable {
     audit
         .start(client, registryClient, operatorWide, metrics, config.namespace())
         .ifPresent(this::keep);
+    health.started();
     LOG.info(
         "tonnage operator ready: webhook on port {}, namespace {}, exempt namespaces {}",
         server.port(),

@@ -59,7 +59,7 @@ class AdmissionServerIT {
                 "127.0.0.1",
                 0,
                 Set.of(AdmissionEndpoint.VALIDATE, AdmissionEndpoint.MUTATE),
-                64 * 1024,
+                WebhookLimits.DEFAULTS.withMaxBodyBytes(64 * 1024),
                 Duration.ofSeconds(5)),
             certificate,
             reviewer);

@@ -10,7 +10,18 @@ class HealthTest {
   private final Health health = new Health(List::of);
 
   @Test
-  void readyAndLiveWithNoChecks() {
+  void notReadyButLiveUntilTheWiringDeclaresItselfStarted() {
+    assertThat(health.readiness().failing()).containsExactly("starting");
+    assertThat(health.liveness().ok()).isTrue();
+
+    health.started();
+
+    assertThat(health.readiness().ok()).isTrue();
+  }
+
+  @Test
+  void readyAndLiveWithNoChecksOnceStarted() {
+    health.started();
     assertThat(health.readiness().ok()).isTrue();
     assertThat(health.readiness().body()).isEqualTo("ok\n");
     assertThat(health.liveness().ok()).isTrue();
@@ -18,6 +29,7 @@ class HealthTest {
 
   @Test
   void notReadyListsOnlyTheFailingChecksUntilTheyPass() {
+    health.started();
     AtomicBoolean synced = new AtomicBoolean();
     health.addReadinessCheck(ReadinessCheck.of("informers-synced", synced::get));
     health.addReadinessCheck(ReadinessCheck.of("tls-material", () -> true));
@@ -35,6 +47,7 @@ class HealthTest {
 
   @Test
   void aThrowingCheckFailsByNameWithoutItsStackTrace() {
+    health.started();
     health.addReadinessCheck(
         ReadinessCheck.of(
             "tls-material",
@@ -62,6 +75,7 @@ class HealthTest {
   @Test
   void deadlockedThreadsFailLiveness() {
     Health deadlocked = new Health(() -> List.of("audit-1", "audit-2"));
+    deadlocked.started();
 
     assertThat(deadlocked.liveness().failing())
         .containsExactly("deadlocked-threads: audit-1, audit-2");

@@ -35,6 +35,7 @@ class MetricsServerIT {
 
   @BeforeEach
   void start() throws IOException {
+    health.started();
     server = new MetricsServer("127.0.0.1", 0, registry, health).start();
   }
 

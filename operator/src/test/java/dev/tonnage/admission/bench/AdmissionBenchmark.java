@@ -138,7 +138,7 @@ public final class AdmissionBenchmark {
                   "127.0.0.1",
                   0,
                   Set.of(AdmissionEndpoint.values()),
-                  AdmissionServer.DEFAULT_MAX_BODY_BYTES,
+                  dev.tonnage.admission.WebhookLimits.DEFAULTS,
                   Duration.ofSeconds(5)),
               certificate,
               reviewer);
