@@ -381,6 +381,63 @@ class AdmissionReviewerTest {
   }
 
   @Test
+  void answersAStackOverflowErrorOfTheDeciderAsTheFailurePolicySays() throws Exception {
+    decider.answering(
+        subject -> {
+          throw new StackOverflowError();
+        });
+    JsonNode ignored = validate("pod-create.json");
+    assertThat(ignored.at("/response/uid").asText()).isEqualTo(uidOf("pod-create.json"));
+    assertThat(ignored.at("/response/allowed").asBoolean()).isTrue();
+
+    failurePolicy = FailurePolicy.FAIL;
+    decider.answering(subject -> CompletableFuture.failedFuture(new OutOfMemoryError("test")));
+    JsonNode failed = validate("pod-create.json");
+    assertThat(failed.at("/response/allowed").asBoolean()).isFalse();
+    assertThat(failed.at("/response/status/code").asInt()).isEqualTo(500);
+    assertThat(failed.toString()).doesNotContain("OutOfMemoryError");
+    assertThat(meters.get("tonnage.admission.errors").tag("reason", "internal").counter().count())
+        .isEqualTo(2);
+  }
+
+  @Test
+  void answersABodyNested100000LevelsDeepWith400NamingTheCap() throws Exception {
+    String deep =
+        "{\"kind\":\"AdmissionReview\",\"x\":"
+            + "[".repeat(100_000)
+            + "]".repeat(100_000)
+            + "}";
+    AdmissionReviewer.HttpAnswer answer =
+        reviewer().review(AdmissionEndpoint.VALIDATE, deep.getBytes(StandardCharsets.UTF_8)).get();
+    assertThat(answer.status()).isEqualTo(400);
+    assertThat(JSON.readTree(answer.body()).at("/response/status/message").asText())
+        .contains("nests deeper than " + AdmissionReviewCodec.MAX_NESTING_DEPTH + " levels");
+  }
+
+  @ParameterizedTest
+  @CsvSource(
+      delimiter = '|',
+      value = {
+        "number | a number longer than 64 digits",
+        "name | a field name longer than 16384 characters",
+        "tokens | more than 200000 JSON tokens",
+      })
+  void answersABodyOverAParserLimitWith400NamingTheLimit(String what, String message)
+      throws Exception {
+    String body =
+        switch (what) {
+          case "number" -> "{\"n\":" + "9".repeat(65) + "}";
+          case "name" -> "{\"" + "k".repeat(16 * 1024 + 1) + "\":1}";
+          default -> "[" + "1,".repeat(200_001) + "1]";
+        };
+    AdmissionReviewer.HttpAnswer answer =
+        reviewer().review(AdmissionEndpoint.VALIDATE, body.getBytes(StandardCharsets.UTF_8)).get();
+    assertThat(answer.status()).isEqualTo(400);
+    assertThat(JSON.readTree(answer.body()).at("/response/status/message").asText())
+        .contains(message);
+  }
+
+  @Test
   void answersADeciderThatOverrunsTheBudgetInTimeAndCountsIt() throws Exception {
     budget = Duration.ofMillis(200);
     failurePolicy = FailurePolicy.FAIL;
