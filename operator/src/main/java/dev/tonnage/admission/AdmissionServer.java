@@ -15,7 +15,6 @@ import org.eclipse.jetty.server.Server;
 import org.eclipse.jetty.server.ServerConnector;
 import org.eclipse.jetty.server.SslConnectionFactory;
 import org.eclipse.jetty.server.handler.GracefulHandler;
-import org.eclipse.jetty.util.BlockingArrayQueue;
 import org.eclipse.jetty.util.thread.QueuedThreadPool;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -39,8 +38,12 @@ public final class AdmissionServer implements AutoCloseable {
   /** 8 threads kept: one acceptor and two selectors hold three for good. */
   static final int MIN_THREADS = 8;
 
-  /** 1024 queued tasks: four per connection at the limit; beyond it Jetty refuses, not queues. */
-  static final int MAX_QUEUED_TASKS = 1024;
+  /**
+   * Queued tasks are bounded by the connection limit times the HTTP/2 streams per connection
+   * (256 x 32): Jetty queues one task per ready connection or stream. A bounded queue would
+   * reject Jetty's own tasks (Jetty 12.1 warns against it), so the bound is enforced upstream.
+   */
+  static final int MAX_QUEUED_TASKS = WebhookLimits.MAX_CONNECTIONS * 32;
 
   /** One acceptor: accepting is cheap and never waits for a worker (selectors hand off). */
   static final int ACCEPTORS = 1;
@@ -96,12 +99,7 @@ public final class AdmissionServer implements AutoCloseable {
       Options options, ServingCertificate certificate, AdmissionReviewer reviewer) {
     this.certificate = certificate;
     WebhookLimits limits = options.limits();
-    QueuedThreadPool threads =
-        new QueuedThreadPool(
-            MAX_THREADS,
-            MIN_THREADS,
-            60_000,
-            new BlockingArrayQueue<>(MAX_QUEUED_TASKS, MAX_QUEUED_TASKS, MAX_QUEUED_TASKS));
+    QueuedThreadPool threads = new QueuedThreadPool(MAX_THREADS, MIN_THREADS);
     threads.setName("tonnage-webhook");
     server = new Server(threads);
     server.setErrorHandler(new JsonErrorHandler());

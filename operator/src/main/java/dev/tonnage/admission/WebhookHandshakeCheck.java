@@ -17,8 +17,9 @@ import javax.net.ssl.X509TrustManager;
 
 /**
  * Readiness {@value #NAME}: the webhook port completes a real TLS handshake serving the loaded
- * certificate, as the API server's call would. The answer is kept for {@link #CACHE_FOR} so that
- * probes do not dial the port each time; a probe waits at most {@link #HANDSHAKE_TIMEOUT}.
+ * certificate, as the API server's call would. A success is kept for {@link #CACHE_FOR} so that
+ * probes do not dial the port each time; a failure is re-checked on the next probe (a refused
+ * connection costs nothing). A probe waits at most {@link #HANDSHAKE_TIMEOUT}.
  */
 final class WebhookHandshakeCheck implements ReadinessCheck {
 
@@ -33,8 +34,8 @@ final class WebhookHandshakeCheck implements ReadinessCheck {
   private final String host;
   private final IntSupplier port;
   private final ServingCertificate certificate;
-  private long checkedAt;
-  private boolean ready;
+  private long succeededAt;
+  private boolean succeeded;
 
   WebhookHandshakeCheck(String host, IntSupplier port, ServingCertificate certificate) {
     this.host = host;
@@ -50,11 +51,12 @@ final class WebhookHandshakeCheck implements ReadinessCheck {
   @Override
   public synchronized boolean ready() {
     long now = System.nanoTime();
-    if (checkedAt == 0 || now - checkedAt > CACHE_FOR.toNanos()) {
-      ready = handshake();
-      checkedAt = now == 0 ? 1 : now;
+    if (succeeded && now - succeededAt <= CACHE_FOR.toNanos()) {
+      return true;
     }
-    return ready;
+    succeeded = handshake();
+    succeededAt = now;
+    return succeeded;
   }
 
   private boolean handshake() {
