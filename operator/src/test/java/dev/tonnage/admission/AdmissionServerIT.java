@@ -232,6 +232,25 @@ class AdmissionServerIT {
   }
 
   @Test
+  void answersAStackOverflowErrorOnTheReviewPathWith200AndAnAdmissionReview() throws Exception {
+    decider.answering(
+        subject -> {
+          throw new StackOverflowError();
+        });
+    HttpResponse<String> response =
+        post(
+            TrustingClients.client(HttpClient.Version.HTTP_2, TestCertificates.CA.certificate()),
+            "/validate",
+            Fixtures.podCreate("uid-soe"));
+    assertThat(response.statusCode()).isEqualTo(200);
+    assertThat(response.headers().firstValue("content-type")).hasValue("application/json");
+    JsonNode review = JSON.readTree(response.body());
+    assertThat(review.at("/response/uid").asText()).isEqualTo("uid-soe");
+    assertThat(review.at("/response/allowed").asBoolean()).isTrue();
+    assertThat(review.at("/response/warnings/0").asText()).contains("failurePolicy Ignore");
+  }
+
+  @Test
   void capsBodiesSentWithoutALength() throws Exception {
     HttpClient client =
         TrustingClients.client(HttpClient.Version.HTTP_1_1, TestCertificates.CA.certificate());
