@@ -17,8 +17,9 @@ import org.slf4j.LoggerFactory;
 /**
  * Routes webhook requests by path (the API server appends {@code ?timeout=10s}; the query is
  * ignored), refuses what is not a POST of JSON within the size cap, receives the body as it arrives
- * within the {@link BodyBudget}, and writes the reviewer's answer. No thread waits for a body or for
- * registry facts. {@link #handle} never throws: whatever fails is answered with an AdmissionReview.
+ * within the {@link BodyBudget}, and writes the reviewer's answer. No thread waits for a body or
+ * for registry facts. {@link #handle} never throws: whatever fails is answered with an
+ * AdmissionReview.
  */
 final class AdmissionHttpHandler extends Handler.Abstract {
 

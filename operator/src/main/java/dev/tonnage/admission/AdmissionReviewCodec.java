@@ -81,7 +81,9 @@ public final class AdmissionReviewCodec {
       throw new InvalidReviewException(
           "",
           "the body is not JSON"
-              + (at == null ? "" : " (line " + at.getLineNr() + ", column " + at.getColumnNr() + ")")
+              + (at == null
+                  ? ""
+                  : " (line " + at.getLineNr() + ", column " + at.getColumnNr() + ")")
               + "; expected an AdmissionReview");
     } catch (IOException e) {
       throw new InvalidReviewException("", "the body could not be read as JSON");

@@ -115,8 +115,7 @@ public final class AdmissionReviewer {
           new HttpAnswer(400, codec.write(AdmissionResponse.refuse(e.uid(), 400, e.getMessage()))));
     } catch (Throwable e) {
       // No UID could be read: the answer echoes none, the API server then applies its policy too.
-      return CompletableFuture.completedFuture(
-          answerOf(internalError(endpoint, UNREAD, e)));
+      return CompletableFuture.completedFuture(answerOf(internalError(endpoint, UNREAD, e)));
     }
     CompletableFuture<Outcome> outcome;
     try {

@@ -39,9 +39,9 @@ public final class AdmissionServer implements AutoCloseable {
   static final int MIN_THREADS = 8;
 
   /**
-   * Queued tasks are bounded by the connection limit times the HTTP/2 streams per connection
-   * (256 x 32): Jetty queues one task per ready connection or stream. A bounded queue would
-   * reject Jetty's own tasks (Jetty 12.1 warns against it), so the bound is enforced upstream.
+   * Queued tasks are bounded by the connection limit times the HTTP/2 streams per connection (256 x
+   * 32): Jetty queues one task per ready connection or stream. A bounded queue would reject Jetty's
+   * own tasks (Jetty 12.1 warns against it), so the bound is enforced upstream.
    */
   static final int MAX_QUEUED_TASKS = WebhookLimits.MAX_CONNECTIONS * 32;
 

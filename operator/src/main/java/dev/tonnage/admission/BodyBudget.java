@@ -5,9 +5,9 @@ import java.util.concurrent.Semaphore;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
- * Bounds request bodies across all requests in flight: how many are being received at once, and
- * how many bytes are buffered (held from the first byte until the answer is written, so the parse
- * of a body is covered too). Nothing blocks: over a limit, the request is refused.
+ * Bounds request bodies across all requests in flight: how many are being received at once, and how
+ * many bytes are buffered (held from the first byte until the answer is written, so the parse of a
+ * body is covered too). Nothing blocks: over a limit, the request is refused.
  */
 final class BodyBudget {
 

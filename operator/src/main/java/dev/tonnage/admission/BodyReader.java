@@ -11,9 +11,9 @@ import org.eclipse.jetty.util.thread.Scheduler;
 
 /**
  * Receives one request body as its bytes arrive, holding no thread while it waits (Jetty's demand
- * callback). The buffer grows with what arrived (a declared Content-Length allocates nothing), every
- * growth is taken from the {@link BodyBudget}, and a body that is too large, too slow or not complete
- * within the read timeout is refused.
+ * callback). The buffer grows with what arrived (a declared Content-Length allocates nothing),
+ * every growth is taken from the {@link BodyBudget}, and a body that is too large, too slow or not
+ * complete within the read timeout is refused.
  */
 final class BodyReader implements Runnable {
 
@@ -156,7 +156,9 @@ final class BodyReader implements Runnable {
     finish(
         new Refused(
             408,
-            "the request body did not arrive within " + limits.bodyReadTimeout().toMillis() + " ms"));
+            "the request body did not arrive within "
+                + limits.bodyReadTimeout().toMillis()
+                + " ms"));
   }
 
   private void finish(Outcome done) {

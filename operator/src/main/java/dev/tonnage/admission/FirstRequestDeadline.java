@@ -32,8 +32,7 @@ final class FirstRequestDeadline implements Connection.Listener {
       EndPoint decrypted = tls.getSslEndPoint();
       pending.put(
           decrypted,
-          scheduler.schedule(
-              () -> expire(tls), timeout.toMillis(), TimeUnit.MILLISECONDS));
+          scheduler.schedule(() -> expire(tls), timeout.toMillis(), TimeUnit.MILLISECONDS));
     }
   }
 

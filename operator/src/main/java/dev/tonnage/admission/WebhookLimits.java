@@ -4,8 +4,8 @@ import java.time.Duration;
 
 /**
  * What one webhook server lets clients cost it: connections, time and buffered bytes. The defaults
- * keep a slow or hostile client from delaying the API server's calls (at most 30 s, by default 10 s)
- * and keep buffered bodies far below the chart's memory limit (512 MiB, heap 75 % of it).
+ * keep a slow or hostile client from delaying the API server's calls (at most 30 s, by default 10
+ * s) and keep buffered bodies far below the chart's memory limit (512 MiB, heap 75 % of it).
  *
  * @param maxBodyBytes the largest request body accepted
  * @param bufferedBytesBudget request body bytes buffered across all requests in flight

@@ -403,10 +403,7 @@ class AdmissionReviewerTest {
   @Test
   void answersABodyNested100000LevelsDeepWith400NamingTheCap() throws Exception {
     String deep =
-        "{\"kind\":\"AdmissionReview\",\"x\":"
-            + "[".repeat(100_000)
-            + "]".repeat(100_000)
-            + "}";
+        "{\"kind\":\"AdmissionReview\",\"x\":" + "[".repeat(100_000) + "]".repeat(100_000) + "}";
     AdmissionReviewer.HttpAnswer answer =
         reviewer().review(AdmissionEndpoint.VALIDATE, deep.getBytes(StandardCharsets.UTF_8)).get();
     assertThat(answer.status()).isEqualTo(400);
