@@ -31,7 +31,11 @@ final class ImageGlob {
 
   private final String text;
   private final boolean everything;
-  private final List<Step> steps;
+  // The automaton's positions, as parallel arrays for a tight matching loop.
+  private final Kind[] kinds;
+  private final char[] literals;
+  private final String[] excluded;
+  private final int[] skips;
 
   /**
    * One position of the automaton.
@@ -60,7 +64,18 @@ final class ImageGlob {
   private ImageGlob(String text, boolean everything, List<Step> steps) {
     this.text = text;
     this.everything = everything;
-    this.steps = List.copyOf(steps);
+    int size = steps.size();
+    this.kinds = new Kind[size];
+    this.literals = new char[size];
+    this.excluded = new String[size];
+    this.skips = new int[size];
+    for (int s = 0; s < size; s++) {
+      Step step = steps.get(s);
+      kinds[s] = step.kind();
+      literals[s] = step.literal();
+      excluded[s] = step.excluded();
+      skips[s] = step.skip();
+    }
   }
 
   /** Compiles {@code text}; throws {@link IllegalArgumentException} saying what is wrong. */
@@ -93,12 +108,18 @@ final class ImageGlob {
     return new ImageGlob(text, false, toSteps(normalize(text)));
   }
 
-  /** Whether this glob matches {@code normalizedReference}; time linear in its length. */
+  /**
+   * Whether this glob matches {@code normalizedReference}; time linear in its length. A text longer
+   * than any reference ({@link ImageReference#MAX_LENGTH}) matches no glob but a lone wildcard.
+   */
   boolean matches(String normalizedReference) {
     if (everything) {
       return true;
     }
-    int size = steps.size();
+    if (normalizedReference.length() > ImageReference.MAX_LENGTH) {
+      return false;
+    }
+    int size = kinds.length;
     boolean[] current = new boolean[size + 1];
     boolean[] next = new boolean[size + 1];
     current[0] = true;
@@ -108,31 +129,16 @@ final class ImageGlob {
       Arrays.fill(next, false);
       boolean any = false;
       for (int s = 0; s < size; s++) {
-        if (!current[s]) {
-          continue;
-        }
-        Step step = steps.get(s);
-        switch (step.kind()) {
-          case LITERAL -> {
-            if (step.literal() == c) {
+        if (current[s]) {
+          Kind kind = kinds[s];
+          if (kind == Kind.LITERAL) {
+            if (literals[s] == c) {
               next[s + 1] = true;
               any = true;
             }
-          }
-          case ONE -> {
-            if (step.excluded().indexOf(c) < 0) {
-              next[s + 1] = true;
-              any = true;
-            }
-          }
-          case ANY -> {
-            if (step.excluded().indexOf(c) < 0) {
-              next[s] = true;
-              any = true;
-            }
-          }
-          case OPTIONAL -> {
-            // consumes nothing; close() already entered and skipped the group
+          } else if (kind != Kind.OPTIONAL && excluded[s].indexOf(c) < 0) {
+            next[kind == Kind.ANY ? s : s + 1] = true;
+            any = true;
           }
         }
       }
@@ -149,16 +155,14 @@ final class ImageGlob {
 
   /** Adds the positions reachable without consuming; every such edge points forward. */
   private void close(boolean[] active) {
-    for (int s = 0; s < steps.size(); s++) {
-      if (!active[s]) {
-        continue;
-      }
-      Step step = steps.get(s);
-      if (step.kind() == Kind.ANY) {
-        active[s + 1] = true;
-      } else if (step.kind() == Kind.OPTIONAL) {
-        active[s + 1] = true;
-        active[s + 1 + step.skip()] = true;
+    for (int s = 0; s < kinds.length; s++) {
+      if (active[s]) {
+        if (kinds[s] == Kind.ANY) {
+          active[s + 1] = true;
+        } else if (kinds[s] == Kind.OPTIONAL) {
+          active[s + 1] = true;
+          active[s + 1 + skips[s]] = true;
+        }
       }
     }
   }
