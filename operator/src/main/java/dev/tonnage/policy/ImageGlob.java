@@ -18,9 +18,9 @@ import java.util.Locale;
  * <p>Matching simulates the glob as an automaton over all of its positions at once (no
  * backtracking, no recursion). A glob of m characters has at most 5m + 32 positions (a literal,
  * wildcard or '@' with its optional tag each, plus the Docker Hub prefix and the optional tag and
- * digest suffix), and each character of the reference visits each position at most once: with
- * globs capped at {@link #MAX_LENGTH} and references at {@link ImageReference#MAX_LENGTH} one
- * match is at most 525 x 2,592, about 1.4 million constant-time steps, linear in the reference.
+ * digest suffix), and each character of the reference visits each position at most once: with globs
+ * capped at {@link #MAX_LENGTH} and references at {@link ImageReference#MAX_LENGTH} one match is at
+ * most 525 x 2,592, about 1.4 million constant-time steps, linear in the reference.
  */
 final class ImageGlob {
 
@@ -213,8 +213,8 @@ final class ImageGlob {
 
   /**
    * The automaton of a normalized glob: {@code *} is any run without '/', {@code **} any run; a
-   * glob without a tag may be followed by one (before its digest, or at its end), and one without
-   * a tag or digest by a digest too, unless it ends in {@code **}, which covers them anyway.
+   * glob without a tag may be followed by one (before its digest, or at its end), and one without a
+   * tag or digest by a digest too, unless it ends in {@code **}, which covers them anyway.
    */
   private static List<Step> toSteps(String glob) {
     int lastSlash = glob.lastIndexOf('/');

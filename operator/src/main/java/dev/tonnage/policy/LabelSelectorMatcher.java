@@ -121,7 +121,12 @@ final class LabelSelectorMatcher {
     }
     if (given.size() > MAX_VALUES) {
       problems.add(
-          path + ".values: has " + given.size() + " values; at most " + MAX_VALUES + " are allowed");
+          path
+              + ".values: has "
+              + given.size()
+              + " values; at most "
+              + MAX_VALUES
+              + " are allowed");
       return null;
     }
     for (int i = 0; i < given.size(); i++) {

@@ -61,8 +61,8 @@ record AuthChallenge(String scheme, Map<String, String> params) {
   }
 
   /**
-   * Parses a header value per RFC 7235: scheme, then comma-separated name=value pairs. One pass,
-   * no regular expression; a value over {@link #MAX_HEADER_LENGTH} characters (or null) yields no
+   * Parses a header value per RFC 7235: scheme, then comma-separated name=value pairs. One pass, no
+   * regular expression; a value over {@link #MAX_HEADER_LENGTH} characters (or null) yields no
    * challenge at all.
    */
   static List<AuthChallenge> parse(String header) {

@@ -14,8 +14,8 @@ final class FactsAssembler {
   private static final String OCI_LABEL_PREFIX = "org.opencontainers.image.";
 
   /**
-   * A declared base name longer than any valid reference ({@link ImageReference#MAX_LENGTH}) is
-   * not read at all: the base is unknown, as if none was declared.
+   * A declared base name longer than any valid reference ({@link ImageReference#MAX_LENGTH}) is not
+   * read at all: the base is unknown, as if none was declared.
    */
   static final int MAX_BASE_NAME_LENGTH = ImageReference.MAX_LENGTH;
 
@@ -39,7 +39,8 @@ final class FactsAssembler {
   /** Refuses manifests whose config is not an image config (Helm charts, signatures, SBOMs). */
   static void requireImage(ImageManifest manifest, ImageReference ref) throws NotAnImageException {
     String configType = manifest.config().mediaType();
-    if (!MediaTypes.IMAGE_CONFIGS.contains(configType)) {
+    // List.of(...).contains(null) throws: a config without a media type is no image config.
+    if (configType == null || !MediaTypes.IMAGE_CONFIGS.contains(configType)) {
       String kind = manifest.artifactType() != null ? manifest.artifactType() : configType;
       throw new NotAnImageException(
           ref.registry(),

@@ -18,7 +18,8 @@ public record ImageReference(String registry, String repository, String tag, Str
   private static final int MAX_TAG_LENGTH = 128;
   private static final int MAX_NAME_LENGTH = 255;
   // registry-1.docker.io is written 5 characters longer than the index.docker.io it stands for.
-  private static final int LONGEST_ALIAS_SLACK = "registry-1.docker.io".length() - DOCKER_HUB.length();
+  private static final int LONGEST_ALIAS_SLACK =
+      "registry-1.docker.io".length() - DOCKER_HUB.length();
   private static final int LONGEST_DIGEST = "sha512:".length() + 128;
 
   /**
@@ -305,9 +306,7 @@ public record ImageReference(String registry, String repository, String tag, Str
     int labelStart = 0;
     for (int i = 0; i <= n; i++) {
       if (i == n || s.charAt(i) == '.') {
-        if (i == labelStart
-            || !isAlnum(s.charAt(labelStart))
-            || !isAlnum(s.charAt(i - 1))) {
+        if (i == labelStart || !isAlnum(s.charAt(labelStart)) || !isAlnum(s.charAt(i - 1))) {
           return false;
         }
         labelStart = i + 1;

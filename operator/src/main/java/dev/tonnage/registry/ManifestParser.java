@@ -89,10 +89,7 @@ final class ManifestParser {
           checkDescriptor(entry, ref, "index entry");
         }
         return new ImageIndex(
-            index.schemaVersion(),
-            mediaType,
-            kept(index.manifests()),
-            kept(index.annotations()));
+            index.schemaVersion(), mediaType, kept(index.manifests()), kept(index.annotations()));
       }
       if (MediaTypes.IMAGE_MANIFESTS.contains(mediaType)) {
         checkCount(tree, "layers", MAX_LAYERS, ref);
@@ -178,7 +175,9 @@ final class ManifestParser {
     if (d == null) {
       throw invalid(ref, "a " + what + " is null");
     }
-    if (d.digest() == null || d.digest().length() > MAX_DIGEST_LENGTH || !Digests.isValid(d.digest())) {
+    if (d.digest() == null
+        || d.digest().length() > MAX_DIGEST_LENGTH
+        || !Digests.isValid(d.digest())) {
       throw invalid(ref, "a " + what + " has an invalid digest \"" + quoted(d.digest()) + "\"");
     }
     if (d.size() < 0) {
@@ -192,8 +191,7 @@ final class ManifestParser {
     JsonNode array = tree.path(field);
     if (array.isArray() && array.size() > max) {
       throw invalid(
-          ref,
-          "\"" + field + "\" has " + array.size() + " entries; Tonnage reads at most " + max);
+          ref, "\"" + field + "\" has " + array.size() + " entries; Tonnage reads at most " + max);
     }
   }
 

@@ -6,9 +6,9 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 
 /**
- * The time one fuzz input may cost. Measured as CPU time of the fuzzing thread, so a loaded
- * machine (other builds, the garbage collector's own threads) cannot fail a fuzz run, while a
- * super-linear parser still does: every parser here answers a capped input in microseconds.
+ * The time one fuzz input may cost. Measured as CPU time of the fuzzing thread, so a loaded machine
+ * (other builds, the garbage collector's own threads) cannot fail a fuzz run, while a super-linear
+ * parser still does: every parser here answers a capped input in microseconds.
  */
 public final class FuzzBudget {
 

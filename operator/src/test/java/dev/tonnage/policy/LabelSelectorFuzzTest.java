@@ -40,8 +40,7 @@ class LabelSelectorFuzzTest {
         values.add(data.consumeString(80));
       }
       expressions.add(
-          new LabelSelectorRequirement(
-              data.consumeString(400), data.pickValue(OPERATORS), values));
+          new LabelSelectorRequirement(data.consumeString(400), data.pickValue(OPERATORS), values));
     }
     Map<String, String> workloadLabels = new HashMap<>();
     int workloadCount = data.consumeInt(0, 40);

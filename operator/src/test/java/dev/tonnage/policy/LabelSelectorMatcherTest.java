@@ -142,7 +142,8 @@ class LabelSelectorMatcherTest {
 
   @Test
   void aLabelValueOver63CharactersIsRefusedNamingTheFieldAndTheCap() {
-    assertThat(problemsOf(new LabelSelectorBuilder().addToMatchLabels("env", "v".repeat(64)).build()))
+    assertThat(
+            problemsOf(new LabelSelectorBuilder().addToMatchLabels("env", "v".repeat(64)).build()))
         .singleElement()
         .asString()
         .isEqualTo(

@@ -65,6 +65,8 @@ class AuthChallengeTest {
     String atCap =
         prefix + "s".repeat(AuthChallenge.MAX_HEADER_LENGTH - prefix.length() - 1) + "\"";
     assertThat(atCap).hasSize(AuthChallenge.MAX_HEADER_LENGTH);
-    assertThat(AuthChallenge.parse(atCap)).singleElement().satisfies(c -> assertThat(c.isBearer()).isTrue());
+    assertThat(AuthChallenge.parse(atCap))
+        .singleElement()
+        .satisfies(c -> assertThat(c.isBearer()).isTrue());
   }
 }

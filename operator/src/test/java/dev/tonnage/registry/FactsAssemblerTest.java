@@ -12,20 +12,17 @@ class FactsAssemblerTest {
 
   private static final String DIGEST = "sha256:" + "a".repeat(64);
   private static final Descriptor CONFIG =
-      new Descriptor(
-          "application/vnd.oci.image.config.v1+json", DIGEST, 5, null, null, null, null);
+      new Descriptor("application/vnd.oci.image.config.v1+json", DIGEST, 5, null, null, null, null);
   private static final Descriptor LAYER =
       new Descriptor(
           "application/vnd.oci.image.layer.v1.tar+gzip", DIGEST, 10, null, null, null, null);
 
   private static ImageManifest manifest(Map<String, String> annotations) {
-    return new ImageManifest(
-        2, MediaTypes.OCI_MANIFEST, null, CONFIG, List.of(LAYER), annotations);
+    return new ImageManifest(2, MediaTypes.OCI_MANIFEST, null, CONFIG, List.of(LAYER), annotations);
   }
 
   private static ImageConfig config(Map<String, String> labels, List<ImageConfig.History> steps) {
-    return new ImageConfig(
-        "linux", "amd64", null, new ImageConfig.Section(labels), steps, null);
+    return new ImageConfig("linux", "amd64", null, new ImageConfig.Section(labels), steps, null);
   }
 
   private static PlatformFacts assemble(ImageManifest manifest, ImageConfig config) {
@@ -57,7 +54,10 @@ class FactsAssemblerTest {
         assemble(
             manifest(
                 Map.of(
-                    FactsAssembler.BASE_NAME, "alpine:3", FactsAssembler.BASE_DIGEST, "x".repeat(9000))),
+                    FactsAssembler.BASE_NAME,
+                    "alpine:3",
+                    FactsAssembler.BASE_DIGEST,
+                    "x".repeat(9000))),
             config(Map.of(), List.of()));
     assertThat(facts.baseImage().digest()).isNull();
   }
@@ -67,9 +67,14 @@ class FactsAssemblerTest {
     PlatformFacts facts =
         assemble(
             manifest(Map.of()),
-            config(Map.of(), List.of(new ImageConfig.History("RUN " + "x".repeat(50_000), false, null))));
+            config(
+                Map.of(),
+                List.of(new ImageConfig.History("RUN " + "x".repeat(50_000), false, null))));
     String createdBy = facts.layers().get(0).createdBy();
-    assertThat(createdBy).hasSize(FactsAssembler.MAX_CREATED_BY_LENGTH).startsWith("RUN ").endsWith("...");
+    assertThat(createdBy)
+        .hasSize(FactsAssembler.MAX_CREATED_BY_LENGTH)
+        .startsWith("RUN ")
+        .endsWith("...");
   }
 
   @Test
@@ -95,6 +100,7 @@ class FactsAssemblerTest {
     assertThat(facts.labels()).hasSize(FactsAssembler.MAX_LABELS_KEPT);
     assertThat(facts.labels()).containsKey("org.opencontainers.image.k000");
     assertThat(facts.labels().values())
-        .allSatisfy(v -> assertThat(v).hasSize(FactsAssembler.MAX_LABEL_VALUE_LENGTH).endsWith("..."));
+        .allSatisfy(
+            v -> assertThat(v).hasSize(FactsAssembler.MAX_LABEL_VALUE_LENGTH).endsWith("..."));
   }
 }

@@ -39,13 +39,21 @@ class ManifestParserFuzzTest {
     } catch (InvalidManifestException e) {
       // refused with a message: the documented outcome
     }
+    if (parsed instanceof ImageManifest manifest) {
+      try {
+        FactsAssembler.requireImage(manifest, REF);
+      } catch (NotAnImageException e) {
+        // refused with a message: the documented outcome
+      }
+    }
     if (parsed instanceof ImageManifest manifest && config != null) {
       FactsAssembler.weigh(
           new ImageFacts(
               REF,
               "sha256:" + "0".repeat(64),
               manifest.mediaType(),
-              java.util.List.of(FactsAssembler.assemble(null, "sha256:" + "1".repeat(64), manifest, config))));
+              java.util.List.of(
+                  FactsAssembler.assemble(null, "sha256:" + "1".repeat(64), manifest, config))));
     }
     if (parsed instanceof ImageIndex index) {
       index.imageEntries();

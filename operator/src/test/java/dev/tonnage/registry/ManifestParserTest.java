@@ -94,8 +94,7 @@ class ManifestParserTest {
             + "\"}";
     ImageManifest parsed =
         (ImageManifest) ManifestParser.parseManifest(bytes(manifest(1, annotations)), null, REF);
-    assertThat(parsed.annotations())
-        .containsOnlyKeys("org.opencontainers.image.base.name");
+    assertThat(parsed.annotations()).containsOnlyKeys("org.opencontainers.image.base.name");
   }
 
   @Test
@@ -106,5 +105,26 @@ class ManifestParserTest {
         .hasMessageContaining("invalid digest")
         .hasMessageContaining("(50007 characters)")
         .satisfies(e -> assertThat(e.getMessage()).hasSizeLessThan(400));
+  }
+
+  @Test
+  void anIndexEntryWithoutAMediaTypeIsNoImageEntry() throws Exception {
+    String index =
+        "{\"schemaVersion\":2,\"mediaType\":\"application/vnd.oci.image.index.v1+json\","
+            + "\"manifests\":[{\"digest\":\""
+            + DIGEST
+            + "\",\"size\":1}]}";
+    ImageIndex parsed = (ImageIndex) ManifestParser.parseManifest(bytes(index), null, REF);
+    assertThat(parsed.imageEntries()).isEmpty();
+  }
+
+  @Test
+  void aConfigDescriptorWithoutAMediaTypeIsNotAnImage() throws Exception {
+    String body =
+        manifest(1, "{}")
+            .replace("\"mediaType\":\"application/vnd.oci.image.config.v1+json\",", "");
+    ImageManifest parsed = (ImageManifest) ManifestParser.parseManifest(bytes(body), null, REF);
+    assertThatThrownBy(() -> FactsAssembler.requireImage(parsed, REF))
+        .isInstanceOf(NotAnImageException.class);
   }
 }
