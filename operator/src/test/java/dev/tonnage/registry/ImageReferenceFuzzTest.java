@@ -34,8 +34,8 @@ class ImageReferenceFuzzTest {
   }
 
   /**
-   * Whether the normalized registry is still recognised as one when parsed again. "Registry/app"
-   * is a registry only by its upper case, lost when it is lower-cased (a known gap, kept as seed
+   * Whether the normalized registry is still recognised as one when parsed again. "Registry/app" is
+   * a registry only by its upper case, lost when it is lower-cased (a known gap, kept as seed
    * registry-known-only-by-upper-case).
    */
   private static boolean registryReadsAsOne(String registry) {
