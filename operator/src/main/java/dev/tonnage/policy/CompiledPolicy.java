@@ -29,6 +29,9 @@ public final class CompiledPolicy {
 
   private static final Pattern PLATFORM = Pattern.compile(ImagePolicySpec.PLATFORM_PATTERN);
 
+  /** os/arch/variant names are short (linux/arm64/v8); the cap bounds the check before it runs. */
+  static final int MAX_PLATFORM_LENGTH = 64;
+
   private final PolicyRef ref;
   private final PolicyAction action;
   private final RegistryErrorAction onRegistryError;
@@ -318,7 +321,16 @@ public final class CompiledPolicy {
     tooMany(texts, ImagePolicySpec.MAX_PLATFORMS, "spec.platforms", problems);
     for (int i = 0; i < texts.size(); i++) {
       String text = texts.get(i);
-      if (text == null || !PLATFORM.matcher(text).matches()) {
+      if (text != null && text.length() > MAX_PLATFORM_LENGTH) {
+        problems.add(
+            "spec.platforms["
+                + i
+                + "]: is "
+                + text.length()
+                + " characters long; at most "
+                + MAX_PLATFORM_LENGTH
+                + " are allowed");
+      } else if (text == null || !PLATFORM.matcher(text).matches()) {
         problems.add(
             "spec.platforms["
                 + i

@@ -15,6 +15,18 @@ final class LabelSelectorMatcher {
 
   static final LabelSelectorMatcher EVERYTHING = new LabelSelectorMatcher(List.of());
 
+  /** Kubernetes' own limit on a label key: a 253-character DNS prefix, '/', a 63-character name. */
+  static final int MAX_KEY_LENGTH = 253 + 1 + 63;
+
+  /** Kubernetes' own limit on a label value. */
+  static final int MAX_VALUE_LENGTH = 63;
+
+  /** Values of one In or NotIn: generous for a hand-written selector, bounded for the compiler. */
+  static final int MAX_VALUES = 256;
+
+  /** matchLabels and matchExpressions together in one selector. */
+  static final int MAX_REQUIREMENTS = 64;
+
   private final List<LabelRequirement> requirements;
 
   private LabelSelectorMatcher(List<LabelRequirement> requirements) {
@@ -30,18 +42,36 @@ final class LabelSelectorMatcher {
       return EVERYTHING;
     }
     List<LabelRequirement> requirements = new ArrayList<>();
-    if (selector.getMatchLabels() != null) {
-      for (Map.Entry<String, String> e : selector.getMatchLabels().entrySet()) {
+    Map<String, String> matchLabels = selector.getMatchLabels();
+    List<LabelSelectorRequirement> expressions = selector.getMatchExpressions();
+    int count =
+        (matchLabels == null ? 0 : matchLabels.size())
+            + (expressions == null ? 0 : expressions.size());
+    if (count > MAX_REQUIREMENTS) {
+      problems.add(
+          path
+              + ": has "
+              + count
+              + " matchLabels and matchExpressions; at most "
+              + MAX_REQUIREMENTS
+              + " are allowed");
+      return EVERYTHING;
+    }
+    if (matchLabels != null) {
+      for (Map.Entry<String, String> e : matchLabels.entrySet()) {
         if (e.getKey() == null || e.getKey().isEmpty()) {
           problems.add(path + ".matchLabels: a label key is empty");
+        } else if (e.getKey().length() > MAX_KEY_LENGTH) {
+          problems.add(path + ".matchLabels: " + keyTooLong(e.getKey()));
         } else if (e.getValue() == null) {
           problems.add(path + ".matchLabels." + e.getKey() + ": the value is missing");
+        } else if (e.getValue().length() > MAX_VALUE_LENGTH) {
+          problems.add(path + ".matchLabels." + e.getKey() + ": " + valueTooLong(e.getValue()));
         } else {
           requirements.add(LabelRequirement.equalTo(e.getKey(), e.getValue()));
         }
       }
     }
-    List<LabelSelectorRequirement> expressions = selector.getMatchExpressions();
     for (int i = 0; expressions != null && i < expressions.size(); i++) {
       LabelSelectorRequirement e = expressions.get(i);
       LabelRequirement requirement =
@@ -68,6 +98,10 @@ final class LabelSelectorMatcher {
       problems.add(path + ".key: must be set");
       return null;
     }
+    if (key.length() > MAX_KEY_LENGTH) {
+      problems.add(path + ".key: " + keyTooLong(key));
+      return null;
+    }
     LabelRequirement.Operator op = LabelRequirement.Operator.fromText(operator);
     if (op == null) {
       problems.add(
@@ -85,9 +119,50 @@ final class LabelSelectorMatcher {
       problems.add(path + ".values: must be empty for " + op.text());
       return null;
     }
+    if (given.size() > MAX_VALUES) {
+      problems.add(
+          path
+              + ".values: has "
+              + given.size()
+              + " values; at most "
+              + MAX_VALUES
+              + " are allowed");
+      return null;
+    }
+    for (int i = 0; i < given.size(); i++) {
+      String value = given.get(i);
+      if (value == null) {
+        problems.add(path + ".values[" + i + "]: must not be null");
+        return null;
+      }
+      if (value.length() > MAX_VALUE_LENGTH) {
+        problems.add(path + ".values[" + i + "]: " + valueTooLong(value));
+        return null;
+      }
+    }
     return new LabelRequirement(key, op, new LinkedHashSet<>(given));
   }
 
+  private static String keyTooLong(String key) {
+    return "a label key is "
+        + key.length()
+        + " characters long; at most "
+        + MAX_KEY_LENGTH
+        + " are allowed (a 253-character prefix, '/', a 63-character name)";
+  }
+
+  private static String valueTooLong(String value) {
+    return "a label value is "
+        + value.length()
+        + " characters long; at most "
+        + MAX_VALUE_LENGTH
+        + " are allowed";
+  }
+
+  /**
+   * Whether {@code labels} (a workload's, untrusted) satisfy every requirement: map look-ups and
+   * string equality only, so the time is linear in the labels' lengths.
+   */
   boolean matches(Map<String, String> labels) {
     for (LabelRequirement r : requirements) {
       if (!r.matches(labels)) {

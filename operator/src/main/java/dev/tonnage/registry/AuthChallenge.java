@@ -15,6 +15,12 @@ import java.util.Optional;
  */
 record AuthChallenge(String scheme, Map<String, String> params) {
 
+  /** The longest WWW-Authenticate value read: real ones are a few hundred characters. */
+  static final int MAX_HEADER_LENGTH = 4096;
+
+  /** WWW-Authenticate headers read from one response. */
+  static final int MAX_HEADERS = 16;
+
   AuthChallenge {
     params = Map.copyOf(params);
   }
@@ -35,10 +41,13 @@ record AuthChallenge(String scheme, Map<String, String> params) {
     return params.get("service");
   }
 
-  /** The Bearer challenge if any header offers one, else Basic, else empty. */
+  /**
+   * The Bearer challenge if any header offers one, else Basic, else empty. Only the first {@link
+   * #MAX_HEADERS} headers are read, and a header over {@link #MAX_HEADER_LENGTH} offers nothing.
+   */
   static Optional<AuthChallenge> choose(List<String> headerValues) {
     AuthChallenge basic = null;
-    for (String value : headerValues) {
+    for (String value : headerValues.subList(0, Math.min(headerValues.size(), MAX_HEADERS))) {
       for (AuthChallenge challenge : parse(value)) {
         if (challenge.isBearer() && challenge.realm() != null) {
           return Optional.of(challenge);
@@ -51,9 +60,16 @@ record AuthChallenge(String scheme, Map<String, String> params) {
     return Optional.ofNullable(basic);
   }
 
-  /** Parses a header value per RFC 7235: scheme, then comma-separated name=value pairs. */
+  /**
+   * Parses a header value per RFC 7235: scheme, then comma-separated name=value pairs. One pass, no
+   * regular expression; a value over {@link #MAX_HEADER_LENGTH} characters (or null) yields no
+   * challenge at all.
+   */
   static List<AuthChallenge> parse(String header) {
     List<AuthChallenge> result = new java.util.ArrayList<>();
+    if (header == null || header.length() > MAX_HEADER_LENGTH) {
+      return result;
+    }
     int i = 0;
     int n = header.length();
     String scheme = null;

@@ -1,6 +1,9 @@
 package dev.tonnage.registry;
 
+import com.fasterxml.jackson.core.JsonFactory;
+import com.fasterxml.jackson.core.JsonLocation;
 import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.StreamReadConstraints;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
@@ -25,7 +28,27 @@ import java.util.Optional;
  */
 public final class DockerConfigCredentials implements RegistryCredentials {
 
-  private static final ObjectMapper JSON = new ObjectMapper();
+  /** Larger than any real config.json; a Kubernetes Secret holds at most 1 MiB too. */
+  static final int MAX_CONFIG_BYTES = 1024 * 1024;
+
+  /** Registries one config may name. */
+  static final int MAX_AUTHS_ENTRIES = 1024;
+
+  /** The longest registry key: a URL with a 253-character host, port and path. */
+  static final int MAX_KEY_LENGTH = 512;
+
+  /** config.json nests 3 levels; 32 refuses hostile depth long before the stack notices. */
+  static final int MAX_NESTING_DEPTH = 32;
+
+  private static final ObjectMapper JSON =
+      new ObjectMapper(
+          JsonFactory.builder()
+              .streamReadConstraints(
+                  StreamReadConstraints.builder()
+                      .maxNestingDepth(MAX_NESTING_DEPTH)
+                      .maxStringLength(MAX_CONFIG_BYTES)
+                      .build())
+              .build());
 
   private final Map<String, Credential> byHost;
 
@@ -35,6 +58,11 @@ public final class DockerConfigCredentials implements RegistryCredentials {
 
   /** Reads {@code file}; the error names the file and what is wrong, never its content. */
   public static DockerConfigCredentials fromFile(Path file) throws IOException {
+    long size = Files.size(file);
+    if (size > MAX_CONFIG_BYTES) {
+      throw new IOException(
+          file + ": is " + size + " bytes; a docker config may have at most " + MAX_CONFIG_BYTES);
+    }
     String text = Files.readString(file, StandardCharsets.UTF_8);
     try {
       return fromJson(text);
@@ -48,17 +76,28 @@ public final class DockerConfigCredentials implements RegistryCredentials {
    * {@code .dockercfg} form (the auths map itself).
    */
   public static DockerConfigCredentials fromJson(String json) {
+    if (json.length() > MAX_CONFIG_BYTES) {
+      throw new IllegalArgumentException(
+          "docker config is "
+              + json.length()
+              + " characters long; at most "
+              + MAX_CONFIG_BYTES
+              + " are read");
+    }
     JsonNode root;
     try {
       root = JSON.readTree(json);
     } catch (JsonProcessingException e) {
-      // Never quote the input: it holds secrets.
+      // Never quote the input: it holds secrets. Limit violations may carry no location.
+      JsonLocation where = e.getLocation();
       throw new IllegalArgumentException(
-          "docker config is not valid JSON (line "
-              + e.getLocation().getLineNr()
-              + ", column "
-              + e.getLocation().getColumnNr()
-              + ")",
+          "docker config is not valid JSON"
+              + (where == null
+                  ? ""
+                  : " (line " + where.getLineNr() + ", column " + where.getColumnNr() + ")")
+              + (e instanceof com.fasterxml.jackson.core.exc.StreamConstraintsException
+                  ? ": it is nested deeper than " + MAX_NESTING_DEPTH + " levels or too long"
+                  : ""),
           null);
     }
     if (root == null || !root.isObject()) {
@@ -68,10 +107,26 @@ public final class DockerConfigCredentials implements RegistryCredentials {
     if (!auths.isObject()) {
       throw new IllegalArgumentException("docker config \"auths\" must be an object");
     }
+    if (auths.size() > MAX_AUTHS_ENTRIES) {
+      throw new IllegalArgumentException(
+          "docker config \"auths\" has "
+              + auths.size()
+              + " entries; at most "
+              + MAX_AUTHS_ENTRIES
+              + " are read");
+    }
     Map<String, Credential> byHost = new LinkedHashMap<>();
     for (Map.Entry<String, JsonNode> entry : auths.properties()) {
       if (!entry.getValue().isObject()) {
         continue; // e.g. credsStore-only configs; not credentials
+      }
+      if (entry.getKey().length() > MAX_KEY_LENGTH) {
+        throw new IllegalArgumentException(
+            "docker config has a registry key of "
+                + entry.getKey().length()
+                + " characters; at most "
+                + MAX_KEY_LENGTH
+                + " are allowed");
       }
       credentialOf(entry.getKey(), entry.getValue())
           .ifPresent(credential -> byHost.put(normalizeKey(entry.getKey()), credential));
@@ -185,12 +240,51 @@ public final class DockerConfigCredentials implements RegistryCredentials {
       return false;
     }
     for (int i = 0; i < want.length; i++) {
-      String regex = java.util.regex.Pattern.quote(want[i]).replace("*", "\\E[^.:]*\\Q");
-      if (!have[i].matches(regex)) {
+      if (!labelMatches(want[i], have[i])) {
         return false;
       }
     }
     return true;
+  }
+
+  /**
+   * Whether {@code label} matches {@code pattern}, whose {@code *} stands for any run without '.'
+   * or ':'. All pattern positions are tracked at once: time is label length x pattern length, both
+   * capped by {@link #MAX_KEY_LENGTH}, with no backtracking.
+   */
+  static boolean labelMatches(String pattern, String label) {
+    int m = pattern.length();
+    boolean[] current = new boolean[m + 1];
+    current[0] = true;
+    skipStars(pattern, current);
+    for (int i = 0; i < label.length(); i++) {
+      char c = label.charAt(i);
+      boolean[] next = new boolean[m + 1];
+      for (int p = 0; p < m; p++) {
+        if (current[p]) {
+          char want = pattern.charAt(p);
+          if (want == '*') {
+            if (c != '.' && c != ':') {
+              next[p] = true;
+            }
+          } else if (want == c) {
+            next[p + 1] = true;
+          }
+        }
+      }
+      skipStars(pattern, next);
+      current = next;
+    }
+    return current[m];
+  }
+
+  /** A star may match nothing: whatever reaches it reaches the position after it too. */
+  private static void skipStars(String pattern, boolean[] active) {
+    for (int p = 0; p < pattern.length(); p++) {
+      if (active[p] && pattern.charAt(p) == '*') {
+        active[p + 1] = true;
+      }
+    }
   }
 
   @Override

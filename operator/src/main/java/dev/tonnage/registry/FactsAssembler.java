@@ -13,10 +13,34 @@ final class FactsAssembler {
   static final String BASE_DIGEST = "org.opencontainers.image.base.digest";
   private static final String OCI_LABEL_PREFIX = "org.opencontainers.image.";
 
+  /**
+   * A declared base name longer than any valid reference ({@link ImageReference#MAX_LENGTH}) is not
+   * read at all: the base is unknown, as if none was declared.
+   */
+  static final int MAX_BASE_NAME_LENGTH = ImageReference.MAX_LENGTH;
+
+  /** The build command kept per layer: enough to recognise it; longer ones end in "...". */
+  static final int MAX_CREATED_BY_LENGTH = 1024;
+
+  /** History steps read; a config with more maps no layer to a step (the layers are capped). */
+  static final int MAX_HISTORY_ENTRIES = 1024;
+
+  /** org.opencontainers.image.* labels kept per platform, in key order. */
+  static final int MAX_LABELS_KEPT = 16;
+
+  /** Longest label key kept; the OCI keys are under 50 characters. */
+  static final int MAX_LABEL_KEY_LENGTH = 128;
+
+  /** Longest label value kept; longer ones end in "...". */
+  static final int MAX_LABEL_VALUE_LENGTH = 256;
+
+  private static final String ELLIPSIS = "...";
+
   /** Refuses manifests whose config is not an image config (Helm charts, signatures, SBOMs). */
   static void requireImage(ImageManifest manifest, ImageReference ref) throws NotAnImageException {
     String configType = manifest.config().mediaType();
-    if (!MediaTypes.IMAGE_CONFIGS.contains(configType)) {
+    // List.of(...).contains(null) throws: a config without a media type is no image config.
+    if (configType == null || !MediaTypes.IMAGE_CONFIGS.contains(configType)) {
       String kind = manifest.artifactType() != null ? manifest.artifactType() : configType;
       throw new NotAnImageException(
           ref.registry(),
@@ -107,9 +131,11 @@ final class FactsAssembler {
    */
   static List<String> createdByPerLayer(ImageConfig config, int layerCount) {
     List<String> steps = new ArrayList<>();
-    for (ImageConfig.History step : config.history()) {
-      if (!step.emptyLayer()) {
-        steps.add(step.createdBy());
+    if (config.history().size() <= MAX_HISTORY_ENTRIES) {
+      for (ImageConfig.History step : config.history()) {
+        if (step != null && !step.emptyLayer()) {
+          steps.add(truncated(step.createdBy(), MAX_CREATED_BY_LENGTH));
+        }
       }
     }
     if (steps.size() != layerCount) {
@@ -122,21 +148,32 @@ final class FactsAssembler {
     return steps;
   }
 
+  /**
+   * The base the image declares, or null (unknown). A declaration whose name is over {@link
+   * #MAX_BASE_NAME_LENGTH} makes the base unknown, even when the other place names one: the image
+   * is not trusted to have one sane and one hostile claim. A digest that is not a digest is
+   * dropped.
+   */
   private static BaseImage declaredBase(
       Map<String, String> annotations, Map<String, String> labels) {
-    if (annotations.containsKey(BASE_NAME)) {
-      return new BaseImage(
-          normalized(annotations.get(BASE_NAME)),
-          annotations.get(BASE_DIGEST),
-          BaseImage.Source.MANIFEST_ANNOTATION);
+    Map<String, String> declared;
+    BaseImage.Source source;
+    if (annotations.get(BASE_NAME) != null) {
+      declared = annotations;
+      source = BaseImage.Source.MANIFEST_ANNOTATION;
+    } else if (labels.get(BASE_NAME) != null) {
+      declared = labels;
+      source = BaseImage.Source.CONFIG_LABEL;
+    } else {
+      return null;
     }
-    if (labels.containsKey(BASE_NAME)) {
-      return new BaseImage(
-          normalized(labels.get(BASE_NAME)),
-          labels.get(BASE_DIGEST),
-          BaseImage.Source.CONFIG_LABEL);
+    String name = declared.get(BASE_NAME);
+    if (name.length() > MAX_BASE_NAME_LENGTH) {
+      return null;
     }
-    return null;
+    String digest = declared.get(BASE_DIGEST);
+    boolean validDigest = digest != null && digest.length() <= 135 && Digests.isValid(digest);
+    return new BaseImage(normalized(name), validDigest ? digest : null, source);
   }
 
   private static String normalized(String name) {
@@ -147,15 +184,31 @@ final class FactsAssembler {
     }
   }
 
+  /** The OCI labels, capped in number, key and value length: they are kept with cached facts. */
   private static Map<String, String> ociLabels(Map<String, String> labels) {
-    Map<String, String> picked = new TreeMap<>();
+    TreeMap<String, String> picked = new TreeMap<>();
     labels.forEach(
         (key, value) -> {
-          if (key.startsWith(OCI_LABEL_PREFIX) && value != null) {
+          if (key != null
+              && key.startsWith(OCI_LABEL_PREFIX)
+              && key.length() <= MAX_LABEL_KEY_LENGTH
+              && value != null) {
             picked.put(key, value);
+            if (picked.size() > MAX_LABELS_KEPT) {
+              picked.pollLastEntry();
+            }
           }
         });
+    picked.replaceAll((key, value) -> truncated(value, MAX_LABEL_VALUE_LENGTH));
     return picked;
+  }
+
+  /** {@code text} cut to {@code max} characters, the last three "..." when cut. */
+  static String truncated(String text, int max) {
+    if (text == null || text.length() <= max) {
+      return text;
+    }
+    return text.substring(0, max - ELLIPSIS.length()) + ELLIPSIS;
   }
 
   /** A rough memory weight of cached facts, for the cache's byte bound. */

@@ -22,7 +22,7 @@ record ImageIndex(
   /** Entries that are platform images: attestations, nested indexes and artifacts left out. */
   List<Descriptor> imageEntries() {
     return manifests.stream()
-        .filter(d -> MediaTypes.IMAGE_MANIFESTS.contains(d.mediaType()))
+        .filter(d -> d.mediaType() != null && MediaTypes.IMAGE_MANIFESTS.contains(d.mediaType()))
         .filter(d -> !ATTESTATION.equals(d.annotations().get(REFERENCE_TYPE)))
         .filter(d -> d.platform() == null || !d.platform().toPlatform().isUnknown())
         .toList();

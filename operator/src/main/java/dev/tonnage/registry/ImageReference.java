@@ -1,7 +1,6 @@
 package dev.tonnage.registry;
 
 import java.util.Locale;
-import java.util.regex.Pattern;
 
 /**
  * A normalized image reference: {@code registry/repository[:tag][@digest]}. Parsing follows the
@@ -18,14 +17,21 @@ public record ImageReference(String registry, String repository, String tag, Str
   public static final String DOCKER_HUB = "index.docker.io";
   private static final int MAX_TAG_LENGTH = 128;
   private static final int MAX_NAME_LENGTH = 255;
-  private static final Pattern TAG = Pattern.compile("[\\w][\\w.-]*");
-  private static final Pattern HEX = Pattern.compile("[a-f0-9]+");
-  private static final Pattern PATH_COMPONENT =
-      Pattern.compile("[a-z0-9]+(?:(?:[._]|__|-+)[a-z0-9]+)*");
-  private static final Pattern HOST_NAME =
-      Pattern.compile(
-          "[a-zA-Z0-9](?:[a-zA-Z0-9-]*[a-zA-Z0-9])?(?:\\.[a-zA-Z0-9](?:[a-zA-Z0-9-]*[a-zA-Z0-9])?)*");
-  private static final Pattern IPV6 = Pattern.compile("[a-fA-F0-9:]+(?:\\.[0-9]+){0,3}");
+  // registry-1.docker.io is written 5 characters longer than the index.docker.io it stands for.
+  private static final int LONGEST_ALIAS_SLACK =
+      "registry-1.docker.io".length() - DOCKER_HUB.length();
+  private static final int LONGEST_DIGEST = "sha512:".length() + 128;
+
+  /**
+   * The longest text {@link #parse} reads: a 255-character name (written with the longest Docker
+   * Hub alias), ':' and a 128-character tag, '@' and a sha512 digest, 525 characters. Anything
+   * longer cannot be valid and is refused before any other check.
+   */
+  public static final int MAX_LENGTH =
+      MAX_NAME_LENGTH + LONGEST_ALIAS_SLACK + 1 + MAX_TAG_LENGTH + 1 + LONGEST_DIGEST;
+
+  // How much of an over-long reference an error message quotes.
+  private static final int QUOTED_PREFIX = 64;
 
   /**
    * Parses and normalizes {@code text}; throws {@link InvalidReferenceException} naming what is
@@ -33,6 +39,15 @@ public record ImageReference(String registry, String repository, String tag, Str
    * it contains '.' or ':', is {@code localhost}, is an IPv6 literal or has upper case.
    */
   public static ImageReference parse(String text) {
+    if (text != null && text.length() > MAX_LENGTH) {
+      throw new InvalidReferenceException(
+          text.substring(0, QUOTED_PREFIX) + "...",
+          "the reference is "
+              + text.length()
+              + " characters long; at most "
+              + MAX_LENGTH
+              + " are allowed");
+    }
     if (text == null || text.isBlank()) {
       throw new InvalidReferenceException(String.valueOf(text), "the reference is empty");
     }
@@ -105,7 +120,7 @@ public record ImageReference(String registry, String repository, String tag, Str
               throw new InvalidReferenceException(
                   text, "digest algorithm \"" + algorithm + "\" is not supported; use sha256");
         };
-    if (!HEX.matcher(hex).matches()) {
+    if (!isLowerHex(hex)) {
       throw new InvalidReferenceException(
           text, "digest \"" + digest + "\" must be " + algorithm + ": and lowercase hex digits");
     }
@@ -144,7 +159,7 @@ public record ImageReference(String registry, String repository, String tag, Str
         throw new InvalidReferenceException(
             text, "IPv6 zone IDs (" + address + ") are not allowed in a registry");
       }
-      if (!IPV6.matcher(address).matches() || !address.contains(":")) {
+      if (!isIpv6Shaped(address) || !address.contains(":")) {
         throw new InvalidReferenceException(text, "\"" + address + "\" is not an IPv6 address");
       }
     } else {
@@ -153,7 +168,7 @@ public record ImageReference(String registry, String repository, String tag, Str
         host = registry.substring(0, colon);
         port = registry.substring(colon + 1);
       }
-      if (!HOST_NAME.matcher(host).matches()) {
+      if (!isHostName(host)) {
         throw new InvalidReferenceException(
             text,
             "registry host \""
@@ -186,7 +201,7 @@ public record ImageReference(String registry, String repository, String tag, Str
       throw new InvalidReferenceException(
           text, "tag is " + tag.length() + " characters long; at most 128 are allowed");
     }
-    if (!TAG.matcher(tag).matches()) {
+    if (!isTag(tag)) {
       throw new InvalidReferenceException(
           text,
           "tag \""
@@ -213,7 +228,7 @@ public record ImageReference(String registry, String repository, String tag, Str
                 + repository
                 + "\" has an empty path component ('//' or a '/' at an end)");
       }
-      if (!PATH_COMPONENT.matcher(component).matches()) {
+      if (!isPathComponent(component)) {
         throw new InvalidReferenceException(
             text,
             "repository path component \""
@@ -222,6 +237,125 @@ public record ImageReference(String registry, String repository, String tag, Str
       }
     }
     return repository;
+  }
+
+  // The scanners below replace regular expressions: each reads its input once, left to right, so
+  // its time is linear in the (capped) length, with no backtracking and no recursion.
+
+  /** {@code [a-f0-9]+}. */
+  private static boolean isLowerHex(String s) {
+    if (s.isEmpty()) {
+      return false;
+    }
+    for (int i = 0; i < s.length(); i++) {
+      char c = s.charAt(i);
+      if (!(c >= '0' && c <= '9') && !(c >= 'a' && c <= 'f')) {
+        return false;
+      }
+    }
+    return true;
+  }
+
+  /** {@code [\w][\w.-]*} with ASCII {@code \w}. */
+  private static boolean isTag(String s) {
+    if (s.isEmpty() || !isWord(s.charAt(0))) {
+      return false;
+    }
+    for (int i = 1; i < s.length(); i++) {
+      char c = s.charAt(i);
+      if (!isWord(c) && c != '.' && c != '-') {
+        return false;
+      }
+    }
+    return true;
+  }
+
+  /** {@code [a-z0-9]+(?:(?:[._]|__|-+)[a-z0-9]+)*}. */
+  private static boolean isPathComponent(String s) {
+    int i = 0;
+    int n = s.length();
+    while (true) {
+      int runStart = i;
+      while (i < n && isLowerAlnum(s.charAt(i))) {
+        i++;
+      }
+      if (i == runStart) {
+        return false; // a separator must be followed, and the component started, by [a-z0-9]
+      }
+      if (i == n) {
+        return true;
+      }
+      char separator = s.charAt(i);
+      if (separator == '.') {
+        i++;
+      } else if (separator == '_') {
+        i += i + 1 < n && s.charAt(i + 1) == '_' ? 2 : 1;
+      } else if (separator == '-') {
+        while (i < n && s.charAt(i) == '-') {
+          i++;
+        }
+      } else {
+        return false;
+      }
+    }
+  }
+
+  /** Dot-separated labels of letters, digits and '-', each starting and ending alphanumeric. */
+  private static boolean isHostName(String s) {
+    int n = s.length();
+    int labelStart = 0;
+    for (int i = 0; i <= n; i++) {
+      if (i == n || s.charAt(i) == '.') {
+        if (i == labelStart || !isAlnum(s.charAt(labelStart)) || !isAlnum(s.charAt(i - 1))) {
+          return false;
+        }
+        labelStart = i + 1;
+      } else if (!isAlnum(s.charAt(i)) && s.charAt(i) != '-') {
+        return false;
+      }
+    }
+    return true;
+  }
+
+  /** {@code [a-fA-F0-9:]+(?:\.[0-9]+){0,3}}: hex groups, optionally an embedded IPv4 tail. */
+  private static boolean isIpv6Shaped(String s) {
+    int i = 0;
+    int n = s.length();
+    while (i < n && (isHexDigit(s.charAt(i)) || s.charAt(i) == ':')) {
+      i++;
+    }
+    if (i == 0) {
+      return false;
+    }
+    for (int groups = 0; i < n; groups++) {
+      if (groups == 3 || s.charAt(i) != '.') {
+        return false;
+      }
+      int digitsStart = ++i;
+      while (i < n && s.charAt(i) >= '0' && s.charAt(i) <= '9') {
+        i++;
+      }
+      if (i == digitsStart) {
+        return false;
+      }
+    }
+    return true;
+  }
+
+  private static boolean isLowerAlnum(char c) {
+    return (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9');
+  }
+
+  private static boolean isAlnum(char c) {
+    return isLowerAlnum(c) || (c >= 'A' && c <= 'Z');
+  }
+
+  private static boolean isWord(char c) {
+    return isAlnum(c) || c == '_';
+  }
+
+  private static boolean isHexDigit(char c) {
+    return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'f') || (c >= 'A' && c <= 'F');
   }
 
   /** {@code registry/repository}. */

@@ -18,11 +18,14 @@ final class UncompressedSizes {
           "io.containers.estargz.uncompressed-size");
 
   /** Layer annotations that mean a multi-member gzip or multi-frame zstd stream. */
-  private static final List<String> SEEKABLE_FORMAT_ANNOTATIONS =
+  static final List<String> SEEKABLE_FORMAT_ANNOTATIONS =
       List.of(
           "containerd.io/snapshot/stargz/toc.digest",
           "io.github.containers.zstd-chunked.manifest-checksum",
           "io.github.containers.zstd-chunked.manifest-position");
+
+  /** The longest size annotation read: 19 digits of an int64 plus room for white space. */
+  static final int MAX_SIZE_ANNOTATION_LENGTH = 32;
 
   static final long TWO_TO_32 = 1L << 32;
 
@@ -38,7 +41,8 @@ final class UncompressedSizes {
   static Optional<UncompressedSize> fromAnnotations(Map<String, String> annotations) {
     for (String key : SIZE_ANNOTATIONS) {
       String value = annotations.get(key);
-      if (value != null) {
+      // A byte count has at most 19 digits; anything much longer is no size.
+      if (value != null && value.length() <= MAX_SIZE_ANNOTATION_LENGTH) {
         try {
           long bytes = Long.parseLong(value.trim());
           if (bytes >= 0) {

@@ -89,6 +89,8 @@ class CompiledPolicyTest {
           baseImages: {denied: ["ubuntu:*", "x y"]}                | spec.baseImages.denied[1]: "x y" may contain only
           platforms: [linux]                                       | spec.platforms[0]: "linux" is not os/arch[/variant] in lowercase
           platforms: [Linux/AMD64]                                 | spec.platforms[0]: "Linux/AMD64" is not os/arch[/variant]
+          platforms: [linux/aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa] | spec.platforms[0]: is 76 characters long; at most 64 are allowed
+          match: {objectSelector: {matchLabels: {env: vvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvv}}} | spec.match.objectSelector.matchLabels.env: a label value is 64 characters long; at most 63 are allowed
           match: {objectSelector: {matchExpressions: [{key: a, operator: Is}]}} | spec.match.objectSelector.matchExpressions[0].operator: "Is" is not one of In, NotIn, Exists, DoesNotExist
           match: {namespaceSelector: {matchExpressions: [{key: env, operator: In}]}} | spec.match.namespaceSelector.matchExpressions[0].values: must not be empty for In
           """)

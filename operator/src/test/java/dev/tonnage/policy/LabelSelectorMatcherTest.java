@@ -112,4 +112,97 @@ class LabelSelectorMatcherTest {
         .endMatchExpression()
         .build();
   }
+
+  private static List<String> problemsOf(LabelSelector selector) {
+    List<String> problems = new ArrayList<>();
+    LabelSelectorMatcher.compile(selector, "spec.match.objectSelector", problems);
+    return problems;
+  }
+
+  @Test
+  void aLabelKeyOverTheKubernetesLimitIsRefusedNamingTheFieldAndTheCap() {
+    String key = "a".repeat(253) + "/" + "b".repeat(64);
+    assertThat(problemsOf(new LabelSelectorBuilder().addToMatchLabels(key, "x").build()))
+        .singleElement()
+        .asString()
+        .startsWith("spec.match.objectSelector.matchLabels: a label key is 318 characters long")
+        .contains("at most 317");
+    assertThat(
+            problemsOf(
+                new LabelSelectorBuilder()
+                    .addNewMatchExpression()
+                    .withKey(key)
+                    .withOperator("Exists")
+                    .endMatchExpression()
+                    .build()))
+        .singleElement()
+        .asString()
+        .startsWith("spec.match.objectSelector.matchExpressions[0].key: a label key is 318");
+  }
+
+  @Test
+  void aLabelValueOver63CharactersIsRefusedNamingTheFieldAndTheCap() {
+    assertThat(
+            problemsOf(new LabelSelectorBuilder().addToMatchLabels("env", "v".repeat(64)).build()))
+        .singleElement()
+        .asString()
+        .isEqualTo(
+            "spec.match.objectSelector.matchLabels.env: a label value is 64 characters long;"
+                + " at most 63 are allowed");
+    assertThat(
+            problemsOf(
+                new LabelSelectorBuilder()
+                    .addNewMatchExpression()
+                    .withKey("env")
+                    .withOperator("In")
+                    .withValues("ok", "v".repeat(64))
+                    .endMatchExpression()
+                    .build()))
+        .singleElement()
+        .asString()
+        .startsWith("spec.match.objectSelector.matchExpressions[0].values[1]: a label value is 64");
+  }
+
+  @Test
+  void moreValuesThanTheCapAreRefused() {
+    List<String> values = new ArrayList<>();
+    for (int i = 0; i <= LabelSelectorMatcher.MAX_VALUES; i++) {
+      values.add("v" + i);
+    }
+    assertThat(
+            problemsOf(
+                new LabelSelectorBuilder()
+                    .addNewMatchExpression()
+                    .withKey("env")
+                    .withOperator("NotIn")
+                    .withValues(values)
+                    .endMatchExpression()
+                    .build()))
+        .containsExactly(
+            "spec.match.objectSelector.matchExpressions[0].values: has 257 values;"
+                + " at most 256 are allowed");
+  }
+
+  @Test
+  void moreRequirementsThanTheCapAreRefused() {
+    LabelSelectorBuilder builder = new LabelSelectorBuilder();
+    for (int i = 0; i <= LabelSelectorMatcher.MAX_REQUIREMENTS; i++) {
+      builder.addToMatchLabels("k" + i, "v");
+    }
+    assertThat(problemsOf(builder.build()))
+        .containsExactly(
+            "spec.match.objectSelector: has 65 matchLabels and matchExpressions;"
+                + " at most 64 are allowed");
+  }
+
+  @Test
+  void hugeWorkloadLabelsAreMatchedByLookUpWithoutARegex() {
+    LabelSelectorMatcher matcher =
+        LabelSelectorMatcher.compile(
+            new LabelSelectorBuilder().addToMatchLabels("env", "prod").build(),
+            "spec.match.objectSelector",
+            new ArrayList<>());
+    assertThat(matcher.matches(Map.of("env", "p".repeat(1_000_000)))).isFalse();
+    assertThat(matcher.matches(Map.of("env", "prod", "x".repeat(100_000), "y"))).isTrue();
+  }
 }

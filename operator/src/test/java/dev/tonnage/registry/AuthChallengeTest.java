@@ -48,4 +48,25 @@ class AuthChallengeTest {
     assertThat(AuthChallenge.choose(List.of("Bearer service=\"no realm\""))).isEmpty();
     assertThat(AuthChallenge.choose(List.of("Negotiate"))).isEmpty();
   }
+
+  @Test
+  void aHeaderOverTheCapOffersNoChallenge() {
+    String padded =
+        "Bearer realm=\"https://auth.example/token\",service=\""
+            + "s".repeat(AuthChallenge.MAX_HEADER_LENGTH)
+            + "\"";
+    assertThat(AuthChallenge.parse(padded)).isEmpty();
+    assertThat(AuthChallenge.choose(java.util.List.of(padded))).isEmpty();
+  }
+
+  @Test
+  void aHeaderAtTheCapIsRead() {
+    String prefix = "Bearer realm=\"https://auth.example/token\",service=\"";
+    String atCap =
+        prefix + "s".repeat(AuthChallenge.MAX_HEADER_LENGTH - prefix.length() - 1) + "\"";
+    assertThat(atCap).hasSize(AuthChallenge.MAX_HEADER_LENGTH);
+    assertThat(AuthChallenge.parse(atCap))
+        .singleElement()
+        .satisfies(c -> assertThat(c.isBearer()).isTrue());
+  }
 }

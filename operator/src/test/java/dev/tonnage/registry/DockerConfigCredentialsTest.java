@@ -145,4 +145,58 @@ class DockerConfigCredentialsTest {
     assertThat(chain.forRegistry("c.io")).contains(Credential.basic("b", "2"));
     assertThat(RegistryCredentials.chain().forRegistry("a.io")).isEmpty();
   }
+
+  @Test
+  void aConfigFileOverTheCapIsRefusedNamingTheCap(@TempDir Path dir) throws Exception {
+    Path file = dir.resolve("config.json");
+    Files.writeString(file, "{\"auths\":{}," + "\"x\":\"" + "p".repeat(1024 * 1024) + "\"}");
+    assertThatThrownBy(() -> DockerConfigCredentials.fromFile(file))
+        .hasMessageContaining("a docker config may have at most 1048576");
+  }
+
+  @Test
+  void moreAuthsEntriesThanTheCapAreRefused() {
+    StringBuilder json = new StringBuilder("{\"auths\":{");
+    for (int i = 0; i <= DockerConfigCredentials.MAX_AUTHS_ENTRIES; i++) {
+      json.append(i == 0 ? "" : ",").append("\"h").append(i).append(".io\":{}");
+    }
+    json.append("}}");
+    assertThatThrownBy(() -> DockerConfigCredentials.fromJson(json.toString()))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("has 1025 entries; at most 1024 are read");
+  }
+
+  @Test
+  void aRegistryKeyOverTheCapIsRefusedWithoutQuotingIt() {
+    String key = "k".repeat(DockerConfigCredentials.MAX_KEY_LENGTH + 1);
+    assertThatThrownBy(
+            () ->
+                DockerConfigCredentials.fromJson(
+                    "{\"auths\":{\"" + key + "\":{\"username\":\"u\",\"password\":\"p\"}}}"))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("a registry key of 513 characters; at most 512")
+        .hasMessageNotContaining(key);
+  }
+
+  @Test
+  void deepNestingIsRefusedAsInvalidJsonWithoutAStackOverflow() {
+    assertThatThrownBy(
+            () -> DockerConfigCredentials.fromJson("[".repeat(100_000) + "]".repeat(100_000)))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("nested deeper than 32 levels");
+  }
+
+  @Test
+  void wildcardLabelsMatchInLinearTime() {
+    assertThat(DockerConfigCredentials.labelMatches("*", "anything")).isTrue();
+    assertThat(DockerConfigCredentials.labelMatches("a*c", "abbbc")).isTrue();
+    assertThat(DockerConfigCredentials.labelMatches("a*c", "abbb")).isFalse();
+    assertThat(DockerConfigCredentials.labelMatches("*", "host:5000")).isFalse();
+    assertThat(DockerConfigCredentials.labelMatches("*:5000", "host:5000")).isTrue();
+    long start = System.nanoTime();
+    assertThat(DockerConfigCredentials.labelMatches("*a".repeat(200) + "b", "a".repeat(500)))
+        .isFalse();
+    assertThat(java.time.Duration.ofNanos(System.nanoTime() - start))
+        .isLessThan(java.time.Duration.ofSeconds(1));
+  }
 }

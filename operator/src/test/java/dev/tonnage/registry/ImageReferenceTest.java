@@ -3,6 +3,7 @@ package dev.tonnage.registry;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import java.time.Duration;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
@@ -80,6 +81,50 @@ class ImageReferenceTest {
   void aNameOver255CharactersIsRefused() {
     assertThatThrownBy(() -> ImageReference.parse("ghcr.io/" + "a".repeat(250)))
         .hasMessageContaining("longer than 255");
+  }
+
+  @Test
+  void theLongestValidReferenceIsExactlyMaxLength() {
+    String name = "registry-1.docker.io/a/" + "a".repeat(237);
+    String longest = name + ":" + "t".repeat(128) + "@sha512:" + "0".repeat(128);
+    assertThat(longest).hasSize(ImageReference.MAX_LENGTH);
+    assertThat(ImageReference.parse(longest).name()).hasSize(255);
+    assertThatThrownBy(() -> ImageReference.parse(longest + "0"))
+        .isInstanceOf(InvalidReferenceException.class)
+        .hasMessageContaining("526 characters long; at most 525 are allowed");
+  }
+
+  @Test
+  void aFiveKilobyteReferenceIsInvalidNamingTheCapInWellUnderASecond() {
+    String huge = "ghcr.io/" + "a-".repeat(2500) + "a";
+    long start = System.nanoTime();
+    RuntimeException thrown = parseFailure(huge);
+    Duration took = Duration.ofNanos(System.nanoTime() - start);
+    assertThat(thrown)
+        .isInstanceOf(InvalidReferenceException.class)
+        .hasMessageContaining("5009 characters long; at most " + ImageReference.MAX_LENGTH);
+    assertThat(thrown.getMessage()).hasSizeLessThan(300);
+    assertThat(took).isLessThan(Duration.ofMillis(500));
+  }
+
+  @Test
+  void pathologicalNamesUnderTheCapAreCheckedWithoutBacktracking() {
+    long start = System.nanoTime();
+    RuntimeException component = parseFailure("ghcr.io/a" + "-".repeat(240) + "!");
+    RuntimeException host = parseFailure("a" + "-".repeat(300) + ".io/app");
+    Duration took = Duration.ofNanos(System.nanoTime() - start);
+    assertThat(component).hasMessageContaining("must be lower case letters and digits");
+    assertThat(host).hasMessageContaining("is not a valid host name");
+    assertThat(took).isLessThan(Duration.ofMillis(500));
+  }
+
+  private static RuntimeException parseFailure(String text) {
+    try {
+      ImageReference.parse(text);
+    } catch (RuntimeException e) {
+      return e;
+    }
+    throw new AssertionError("expected " + text + " to be refused");
   }
 
   @ParameterizedTest(name = "{0}")
