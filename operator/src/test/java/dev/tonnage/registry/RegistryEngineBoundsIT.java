@@ -274,4 +274,31 @@ class RegistryEngineBoundsIT extends RegistryTestBase {
         .hasMessageContaining("at most " + FactsFetcher.MAX_LAYERS);
     assertThat(registry.count("GET", "/blobs/")).isZero();
   }
+
+  @Test
+  void requestsInFlightStayWithinTheLimitOverAllRegistries() throws Exception {
+    client(config -> config.maxConcurrentRequests(2).maxConcurrentRequestsPerRegistry(8));
+    AtomicInteger inFlight = new AtomicInteger();
+    AtomicInteger most = new AtomicInteger();
+    registry.intercept =
+        request -> {
+          most.accumulateAndGet(inFlight.incrementAndGet(), Math::max);
+          try {
+            Thread.sleep(20);
+          } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+          }
+          inFlight.decrementAndGet();
+          return null;
+        };
+    List<CompletableFuture<ImageFacts>> all = new ArrayList<>();
+    for (String image :
+        List.of("fixtures/multi:latest", "fixtures/multi-docker:latest", "fixtures/zstd:latest")) {
+      all.add(client.inspect(ref(image), request().withUncompressed(true)));
+    }
+    for (CompletableFuture<ImageFacts> facts : all) {
+      facts.get(30, TimeUnit.SECONDS);
+    }
+    assertThat(most.get()).isEqualTo(2);
+  }
 }
