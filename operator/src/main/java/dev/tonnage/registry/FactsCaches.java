@@ -61,11 +61,13 @@ final class FactsCaches {
     this.listener = listener;
     this.facts =
         Caffeine.newBuilder()
+            .executor(Runnable::run)
             .maximumWeight(config.factsCacheMaxBytes())
             .weigher((String key, CachedImage value) -> RetainedBytes.weight(weigh(key, value)))
             .build();
     this.tags =
         Caffeine.newBuilder()
+            .executor(Runnable::run)
             .maximumWeight(TAGS_MAX_BYTES)
             .weigher(
                 (String key, String digest) ->
@@ -75,6 +77,7 @@ final class FactsCaches {
             .build();
     this.layerReads =
         Caffeine.newBuilder()
+            .executor(Runnable::run)
             .maximumWeight(LAYER_READS_MAX_BYTES)
             .weigher(
                 (LayerKey key, Optional<UncompressedSize> size) ->
@@ -88,9 +91,13 @@ final class FactsCaches {
             .build();
     // Keys are validated digests (at most 135 characters), so the entry count bounds the bytes.
     this.verifiedLayerSizes =
-        Caffeine.newBuilder().maximumSize(config.layerSizeCacheEntries()).build();
+        Caffeine.newBuilder()
+            .executor(Runnable::run)
+            .maximumSize(config.layerSizeCacheEntries())
+            .build();
     this.failures =
         Caffeine.newBuilder()
+            .executor(Runnable::run)
             .maximumWeight(FAILURES_MAX_BYTES)
             .weigher(
                 (String key, RegistryException e) ->

@@ -64,6 +64,7 @@ final class RegistryAuth {
     this.http = http;
     this.challenges =
         Caffeine.newBuilder()
+            .executor(Runnable::run)
             .maximumWeight(CHALLENGES_MAX_BYTES)
             .weigher(
                 (String registry, KnownChallenge known) ->
@@ -75,6 +76,7 @@ final class RegistryAuth {
             .build();
     this.tokens =
         Caffeine.newBuilder()
+            .executor(Runnable::run)
             .maximumWeight(TOKENS_MAX_BYTES)
             .weigher((TokenKey key, Token token) -> RetainedBytes.weight(weigh(key, token)))
             .expireAfter(Expiry.creating((TokenKey key, Token token) -> token.lifetime()))

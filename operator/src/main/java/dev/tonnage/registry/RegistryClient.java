@@ -44,8 +44,9 @@ public final class RegistryClient implements ImageInspector, AutoCloseable {
   private final FactsFetcher fetcher;
 
   /**
-   * Threads okhttp may start itself: its task runner (connection-pool cleanup) and Okio's timeout
-   * watchdog.
+   * Threads okhttp starts itself (shared by every okhttp client in the JVM): its task runner, the
+   * connection-pool closer and Okio's timeout watchdog. The caches do their upkeep on the threads
+   * that write them, not on the common pool.
    */
   static final int OKHTTP_THREADS = 3;
 

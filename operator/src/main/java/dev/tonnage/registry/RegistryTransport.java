@@ -48,7 +48,7 @@ final class RegistryTransport implements AutoCloseable {
   private final OkHttpClient http;
   private final RegistryAuth auth;
   private final Cache<String, Semaphore> permits =
-      Caffeine.newBuilder().maximumSize(MAX_TRACKED_REGISTRIES).build();
+      Caffeine.newBuilder().executor(Runnable::run).maximumSize(MAX_TRACKED_REGISTRIES).build();
   private final Semaphore allPermits;
 
   RegistryTransport(RegistryClientConfig config, RegistryEventListener listener) {
