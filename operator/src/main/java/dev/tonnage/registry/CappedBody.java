@@ -65,6 +65,33 @@ final class CappedBody {
     }
   }
 
+  /**
+   * A body whose size its parent descriptor declared (-1: unknown): at most that many bytes, so
+   * what a fetch reserved for it holds; longer is refused (its digest could not match either).
+   */
+  static byte[] readDeclared(
+      ResponseBody body, long declared, long cap, ImageReference ref, String what)
+      throws IOException, InvalidManifestException {
+    if (declared < 0 || declared >= cap) {
+      return read(body, cap);
+    }
+    try {
+      return read(body, declared);
+    } catch (TooLargeException e) {
+      throw new InvalidManifestException(
+          ref.registry(),
+          ref.repository(),
+          what
+              + " of "
+              + ref.name()
+              + " is longer than the "
+              + declared
+              + " bytes its descriptor declares; the registry serves other content than the"
+              + " image names",
+          e);
+    }
+  }
+
   /** Best effort for error bodies: what fits in the small cap, never an exception. */
   static byte[] readQuietly(ResponseBody body) {
     if (body == null) {

@@ -11,6 +11,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.Executor;
+import java.util.concurrent.Semaphore;
+import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -37,10 +39,17 @@ final class FactsFetcher {
   /** Steps (platforms, layer reads) of one image in flight at once, its fetch thread included. */
   static final int IMAGE_PARALLELISM = 8;
 
+  /**
+   * Declared bytes of the platform manifests and configs all fetches hold at once (read and
+   * parsed): typical ones are a few KiB, so only documents near their caps (4 and 8 MiB) ever wait.
+   */
+  static final long DOCUMENT_BUDGET_BYTES = 64L * 1024 * 1024;
+
   private final RegistryTransport transport;
   private final FactsCaches caches;
   private final FanOut fanOut;
   private final Duration warmUp;
+  private final Semaphore documentKib = new Semaphore((int) (DOCUMENT_BUDGET_BYTES / 1024));
 
   /**
    * @param helpers threads an image's steps may borrow; may reject (see {@link FanOut})
@@ -176,7 +185,37 @@ final class FactsFetcher {
       ImageReference child, Descriptor entry, PullTarget target, Instant until)
       throws RegistryException {
     inTime(child, until);
-    ManifestGet.Result result = transport.send(target, new ManifestGet(child), until);
+    if (entry.size() > CappedBody.MANIFEST_CAP) {
+      throw new InvalidManifestException(
+          child.registry(),
+          child.repository(),
+          "index entry "
+              + entry.digest()
+              + " of "
+              + child.name()
+              + " declares "
+              + entry.size()
+              + " bytes in its field \"size\"; Tonnage reads manifests of at most "
+              + CappedBody.MANIFEST_CAP
+              + " bytes");
+    }
+    try (Reservation held = reserve(entry.size(), child, until)) {
+      return platform(
+          child,
+          entry,
+          target,
+          until,
+          transport.send(target, new ManifestGet(child, entry.size()), until));
+    }
+  }
+
+  private PlatformRead platform(
+      ImageReference child,
+      Descriptor entry,
+      PullTarget target,
+      Instant until,
+      ManifestGet.Result result)
+      throws RegistryException {
     if (!(result.manifest() instanceof ImageManifest manifest)) {
       throw new InvalidManifestException(
           child.registry(),
@@ -216,11 +255,73 @@ final class FactsFetcher {
     }
     inTime(ref, until);
     Descriptor configDescriptor = manifest.config();
-    byte[] configBytes =
-        transport.send(target, new BlobGet(ref, configDescriptor.digest(), "image config"), until);
-    ImageConfig config = ManifestParser.parseConfig(configBytes, ref);
-    return new PlatformRead(
-        FactsAssembler.assemble(platform, digest, manifest, config), manifest.layers());
+    if (configDescriptor.size() > CappedBody.CONFIG_CAP) {
+      throw new InvalidManifestException(
+          ref.registry(),
+          ref.repository(),
+          "the config of "
+              + ref.name()
+              + " ("
+              + digest
+              + ") declares "
+              + configDescriptor.size()
+              + " bytes in its field \"size\"; Tonnage reads image configs of at most "
+              + CappedBody.CONFIG_CAP
+              + " bytes");
+    }
+    try (Reservation held = reserve(configDescriptor.size(), ref, until)) {
+      byte[] configBytes =
+          transport.send(
+              target,
+              new BlobGet(ref, configDescriptor.digest(), "image config", configDescriptor.size()),
+              until);
+      ImageConfig config = ManifestParser.parseConfig(configBytes, ref);
+      return new PlatformRead(
+          FactsAssembler.assemble(platform, digest, manifest, config), manifest.layers());
+    }
+  }
+
+  /** Declared document bytes held from the {@link #DOCUMENT_BUDGET_BYTES}; closing gives back. */
+  private final class Reservation implements AutoCloseable {
+    private final int kib;
+
+    Reservation(int kib) {
+      this.kib = kib;
+    }
+
+    @Override
+    public void close() {
+      documentKib.release(kib);
+    }
+  }
+
+  /**
+   * Holds {@code bytes} of the document budget, waiting at most until the fetch would stop anyway;
+   * a fetch that cannot get it fails as temporarily unavailable.
+   */
+  private Reservation reserve(long bytes, ImageReference ref, Instant until)
+      throws RegistryException {
+    int kib = (int) Math.max(1, (bytes + 1023) / 1024);
+    long wait = Math.max(0, Duration.between(Instant.now(), until.plus(warmUp)).toMillis());
+    try {
+      if (!documentKib.tryAcquire(kib, wait, TimeUnit.MILLISECONDS)) {
+        throw new UnavailableException(
+            ref.registry(),
+            ref.repository(),
+            "registry engine busy: "
+                + DOCUMENT_BUDGET_BYTES / (1024 * 1024)
+                + " MiB of manifests and configs are being read, so "
+                + ref
+                + " was not measured; retry shortly",
+            true,
+            null);
+      }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new RegistryTimeoutException(
+          ref.registry(), ref.repository(), "interrupted waiting to measure " + ref);
+    }
+    return new Reservation(kib);
   }
 
   /**

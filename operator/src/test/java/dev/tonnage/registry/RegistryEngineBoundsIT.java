@@ -112,7 +112,12 @@ class RegistryEngineBoundsIT extends RegistryTestBase {
       json.append(i == 0 ? "" : ",")
           .append("{\"mediaType\":\"application/vnd.oci.image.manifest.v1+json\",\"digest\":\"")
           .append(digests.get(i))
-          .append("\",\"size\":300}");
+          .append("\",\"size\":")
+          .append(
+              registry.blobs.containsKey(digests.get(i))
+                  ? registry.blobs.get(digests.get(i)).length
+                  : 300)
+          .append("}");
     }
     json.append("]}");
     return registry.addManifest(
@@ -303,5 +308,48 @@ class RegistryEngineBoundsIT extends RegistryTestBase {
       facts.get(30, TimeUnit.SECONDS);
     }
     assertThat(most.get()).isEqualTo(2);
+  }
+
+  @Test
+  void aManifestLongerThanItsIndexEntryDeclaresIsRefused() throws Exception {
+    String config = configDigest();
+    String platform = manifest(config, "honest");
+    int actual = registry.blobs.get(platform).length;
+    String index =
+        registry.addManifest(
+            ("{\"schemaVersion\":2,\"mediaType\":\"application/vnd.oci.image.index.v1+json\","
+                    + "\"manifests\":[{\"mediaType\":\"application/vnd.oci.image.manifest.v1+json\","
+                    + "\"digest\":\""
+                    + platform
+                    + "\",\"size\":"
+                    + (actual - 10)
+                    + "}]}")
+                .getBytes(StandardCharsets.UTF_8),
+            "application/vnd.oci.image.index.v1+json");
+    assertThatThrownBy(() -> client.inspectNow(ref("hostile/short@" + index), request()))
+        .isInstanceOf(InvalidManifestException.class)
+        .hasMessageContaining(
+            "longer than the " + (actual - 10) + " bytes its descriptor declares");
+  }
+
+  @Test
+  void aConfigDeclaredOverTheCapIsRefusedWithoutARequest() throws Exception {
+    String json =
+        "{\"schemaVersion\":2,\"mediaType\":\"application/vnd.oci.image.manifest.v1+json\","
+            + "\"config\":{\"mediaType\":\""
+            + CONFIG_TYPE
+            + "\",\"digest\":\""
+            + configDigest()
+            + "\",\"size\":"
+            + (CappedBody.CONFIG_CAP + 1)
+            + "},\"layers\":[]}";
+    String digest =
+        registry.addManifest(
+            json.getBytes(StandardCharsets.UTF_8), "application/vnd.oci.image.manifest.v1+json");
+    assertThatThrownBy(() -> client.inspectNow(ref("hostile/fat@" + digest), request()))
+        .isInstanceOf(InvalidManifestException.class)
+        .hasMessageContaining("declares " + (CappedBody.CONFIG_CAP + 1) + " bytes")
+        .hasMessageContaining("at most " + CappedBody.CONFIG_CAP);
+    assertThat(registry.count("GET", "/blobs/")).isZero();
   }
 }
