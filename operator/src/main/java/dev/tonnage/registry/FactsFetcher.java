@@ -47,6 +47,10 @@ final class FactsFetcher {
 
   private final RegistryTransport transport;
   private final FactsCaches caches;
+
+  /** Longest wait for the document budget, whatever the deadline (which may be far off). */
+  private static final Duration MAX_BUDGET_WAIT = Duration.ofMinutes(5);
+
   private final FanOut fanOut;
   private final Duration warmUp;
   private final Semaphore documentKib = new Semaphore((int) (DOCUMENT_BUDGET_BYTES / 1024));
@@ -302,7 +306,11 @@ final class FactsFetcher {
   private Reservation reserve(long bytes, ImageReference ref, Instant until)
       throws RegistryException {
     int kib = (int) Math.max(1, (bytes + 1023) / 1024);
-    long wait = Math.max(0, Duration.between(Instant.now(), until.plus(warmUp)).toMillis());
+    Duration left = Duration.between(Instant.now(), stopAt(until));
+    long wait =
+        left.isNegative()
+            ? 0
+            : left.compareTo(MAX_BUDGET_WAIT) > 0 ? MAX_BUDGET_WAIT.toMillis() : left.toMillis();
     try {
       if (!documentKib.tryAcquire(kib, wait, TimeUnit.MILLISECONDS)) {
         throw new UnavailableException(
@@ -324,12 +332,17 @@ final class FactsFetcher {
     return new Reservation(kib);
   }
 
+  /** When a fetch whose caller's deadline is {@code until} starts no more requests. */
+  private Instant stopAt(Instant until) {
+    return until.isAfter(Instant.MAX.minus(warmUp)) ? Instant.MAX : until.plus(warmUp);
+  }
+
   /**
    * Refuses to start another request once the caller's deadline and the warm-up after it have
    * passed: a slow or endless registry cannot hold a fetch thread for longer.
    */
   private void inTime(ImageReference ref, Instant until) throws RegistryTimeoutException {
-    if (Instant.now().isAfter(until.plus(warmUp))) {
+    if (Instant.now().isAfter(stopAt(until))) {
       throw new RegistryTimeoutException(
           ref.registry(),
           ref.repository(),
