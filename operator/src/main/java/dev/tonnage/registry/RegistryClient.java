@@ -50,11 +50,21 @@ public final class RegistryClient implements ImageInspector, AutoCloseable {
    */
   static final int OKHTTP_THREADS = 3;
 
+  /**
+   * Threads streaming whole layers (the audit settling uncertain sizes): a stream takes seconds to
+   * minutes, so streams get their own few threads and never hold the fetch pool the webhook needs.
+   */
+  static final int STREAM_THREADS = 2;
+
+  /** Layer streams waiting for a thread; beyond it a stream fails at once as busy. */
+  static final int MAX_QUEUED_STREAMS = 256;
+
   /** How long an idle fetch or helper thread lingers before it ends. */
   private static final long IDLE_THREAD_SECONDS = 60;
 
   private final ThreadPoolExecutor executor;
   private final ThreadPoolExecutor helpers;
+  private final ThreadPoolExecutor streams;
   private final ScheduledThreadPoolExecutor timer;
   private final Map<FlightKey, CompletableFuture<ImageFacts>> inFlight = new ConcurrentHashMap<>();
 
@@ -85,6 +95,16 @@ public final class RegistryClient implements ImageInspector, AutoCloseable {
             new SynchronousQueue<>(),
             daemonThreads("tonnage-registry-helper-"),
             new ThreadPoolExecutor.AbortPolicy());
+    this.streams =
+        new ThreadPoolExecutor(
+            STREAM_THREADS,
+            STREAM_THREADS,
+            IDLE_THREAD_SECONDS,
+            TimeUnit.SECONDS,
+            new ArrayBlockingQueue<>(MAX_QUEUED_STREAMS),
+            daemonThreads("tonnage-registry-stream-"),
+            new ThreadPoolExecutor.AbortPolicy());
+    this.streams.allowCoreThreadTimeOut(true);
     this.timer = new ScheduledThreadPoolExecutor(1, daemonThreads("tonnage-registry-deadline-"));
     this.timer.setRemoveOnCancelPolicy(true);
     this.transport = new RegistryTransport(config, listener);
@@ -94,10 +114,11 @@ public final class RegistryClient implements ImageInspector, AutoCloseable {
 
   /**
    * The most threads this engine runs at once, whatever registries serve: fetch threads, as many
-   * helpers, the deadline timer and okhttp's own. Callers' threads only wait on futures.
+   * helpers, the layer-stream threads, the deadline timer and okhttp's own. Callers' threads only
+   * wait on futures.
    */
   public static int maxThreads(RegistryClientConfig config) {
-    return 2 * config.fetchThreads() + 1 + OKHTTP_THREADS;
+    return 2 * config.fetchThreads() + STREAM_THREADS + 1 + OKHTTP_THREADS;
   }
 
   public RegistryClientConfig config() {
@@ -163,7 +184,8 @@ public final class RegistryClient implements ImageInspector, AutoCloseable {
       executor.execute(fetch);
     } catch (RejectedExecutionException e) {
       inFlight.remove(key, mine);
-      mine.completeExceptionally(rejected(ref, e));
+      mine.completeExceptionally(
+          rejected(ref, e, config.fetchThreads(), config.maxQueuedFetches(), "fetches"));
     }
     return mine;
   }
@@ -225,9 +247,10 @@ public final class RegistryClient implements ImageInspector, AutoCloseable {
           }
         };
     try {
-      executor.execute(stream);
+      streams.execute(stream);
     } catch (RejectedExecutionException e) {
-      size.completeExceptionally(rejected(image, e));
+      size.completeExceptionally(
+          rejected(image, e, STREAM_THREADS, MAX_QUEUED_STREAMS, "layer streams"));
     }
     return withDeadline(size, image, request.deadline());
   }
@@ -291,7 +314,8 @@ public final class RegistryClient implements ImageInspector, AutoCloseable {
   }
 
   /** A fetch the pool would not take: busy (temporary), or the client is closed. */
-  private Exception rejected(ImageReference ref, RejectedExecutionException e) {
+  private Exception rejected(
+      ImageReference ref, RejectedExecutionException e, int running, int waiting, String what) {
     if (executor.isShutdown()) {
       return new IllegalStateException("the registry client is closed", e);
     }
@@ -299,9 +323,11 @@ public final class RegistryClient implements ImageInspector, AutoCloseable {
         ref.registry(),
         ref.repository(),
         "registry engine busy: "
-            + config.fetchThreads()
-            + " fetches running and "
-            + config.maxQueuedFetches()
+            + running
+            + " "
+            + what
+            + " running and "
+            + waiting
             + " waiting, so "
             + ref
             + " was not fetched; retry shortly",
@@ -313,6 +339,7 @@ public final class RegistryClient implements ImageInspector, AutoCloseable {
   public void close() {
     executor.shutdownNow();
     helpers.shutdownNow();
+    streams.shutdownNow();
     timer.shutdownNow();
     transport.close();
   }
