@@ -9,9 +9,17 @@ import okhttp3.ResponseBody;
 final class CappedBody {
   private CappedBody() {}
 
+  /** Manifests and indexes: the distribution spec's 4 MiB, what registries accept on push. */
   static final long MANIFEST_CAP = 4L * 1024 * 1024;
+
+  /** Image configs: real ones are KiB to a few hundred KiB (history, env, labels). */
   static final long CONFIG_CAP = 8L * 1024 * 1024;
+
+  /** Error bodies and token answers: a JSON object with a short message or a token. */
   static final long SMALL_CAP = 64L * 1024;
+
+  /** What a body may allocate before its bytes arrive. */
+  private static final int FIRST_CHUNK = 64 * 1024;
 
   /** Thrown when a body is larger than its cap; carries the cap for the message. */
   static final class TooLargeException extends IOException {
@@ -33,7 +41,9 @@ final class CappedBody {
       throw new TooLargeException(cap);
     }
     try (InputStream in = body.byteStream()) {
-      byte[] buffer = new byte[(int) Math.min(Math.max(declared, 8192), cap + 1)];
+      // Grows as bytes arrive: a declared length alone allocates at most the first chunk.
+      byte[] buffer =
+          new byte[(int) Math.min(Math.min(Math.max(declared, 8192), FIRST_CHUNK), cap + 1)];
       int length = 0;
       while (true) {
         if (length == buffer.length) {
@@ -52,6 +62,33 @@ final class CappedBody {
         }
       }
       return Arrays.copyOf(buffer, length);
+    }
+  }
+
+  /**
+   * A body whose size its parent descriptor declared (-1: unknown): at most that many bytes, so
+   * what a fetch reserved for it holds; longer is refused (its digest could not match either).
+   */
+  static byte[] readDeclared(
+      ResponseBody body, long declared, long cap, ImageReference ref, String what)
+      throws IOException, InvalidManifestException {
+    if (declared < 0 || declared >= cap) {
+      return read(body, cap);
+    }
+    try {
+      return read(body, declared);
+    } catch (TooLargeException e) {
+      throw new InvalidManifestException(
+          ref.registry(),
+          ref.repository(),
+          what
+              + " of "
+              + ref.name()
+              + " is longer than the "
+              + declared
+              + " bytes its descriptor declares; the registry serves other content than the"
+              + " image names",
+          e);
     }
   }
 

@@ -6,12 +6,28 @@ import java.util.Map;
 import java.util.Optional;
 
 /**
- * The client's caches: facts by manifest digest (immutable, weight-bounded), tag -> digest (TTL,
- * then one HEAD re-checks), layer digest -> uncompressed size, and recent definite failures. Keys
- * that depend on who asks carry the credential's fingerprint, so one tenant's access never answers
- * for another's.
+ * The client's caches: facts by manifest digest (immutable), tag -> digest (TTL, then one HEAD
+ * re-checks), uncompressed layer sizes, and recent definite failures. Every cache is bounded by the
+ * bytes its entries hold (estimated by {@link RetainedBytes}: registries and Pods choose the
+ * lengths of keys and values), which also bounds its entry count. Keys that depend on who asks
+ * carry the credential's fingerprint, so one tenant's access never answers for another's; layer
+ * sizes read from a registry's trailer or header are keyed by registry and repository, so one
+ * registry's answer never changes the facts of an image in another (only a size measured by
+ * streaming the layer and verifying its digest is shared across repositories).
  */
 final class FactsCaches {
+
+  /** Tag resolutions: keys hold references of up to ~500 characters; ~40,000 typical entries. */
+  static final long TAGS_MAX_BYTES = 16L * 1024 * 1024;
+
+  /** Definite failures: a message (up to ~1 KiB) and an exception with its stack each. */
+  static final long FAILURES_MAX_BYTES = 8L * 1024 * 1024;
+
+  /** Layer sizes read per repository: ~100,000 entries of typical names. */
+  static final long LAYER_READS_MAX_BYTES = 32L * 1024 * 1024;
+
+  /** What a cached exception holds besides its message: the object and its stack backtrace. */
+  private static final long EXCEPTION_OVERHEAD = 2048;
 
   /**
    * Cached facts plus the layer descriptors behind them (their annotations decide how an
@@ -22,26 +38,85 @@ final class FactsCaches {
    */
   record CachedImage(ImageFacts facts, Map<String, Descriptor> layers, boolean uncompressedRead) {}
 
+  /** A layer as served by one repository of one registry. */
+  record LayerKey(String registry, String repository, String digest) {}
+
   private final RegistryEventListener listener;
   final Cache<String, CachedImage> facts;
   final Cache<String, String> tags;
-  final Cache<String, Optional<UncompressedSize>> layerSizes;
+
+  /**
+   * Sizes from a trailer, header or failed read, trusted only for the repository that served it.
+   */
+  final Cache<LayerKey, Optional<UncompressedSize>> layerReads;
+
+  /**
+   * Exact sizes measured by streaming a layer whose digest was verified: true for any repository.
+   */
+  final Cache<String, UncompressedSize> verifiedLayerSizes;
+
   final Cache<String, RegistryException> failures;
 
   FactsCaches(RegistryClientConfig config, RegistryEventListener listener) {
     this.listener = listener;
     this.facts =
         Caffeine.newBuilder()
+            .executor(Runnable::run)
             .maximumWeight(config.factsCacheMaxBytes())
-            .weigher(
-                (String key, CachedImage value) ->
-                    FactsAssembler.weigh(value.facts()) + 128 * value.layers().size())
+            .weigher((String key, CachedImage value) -> RetainedBytes.weight(weigh(key, value)))
             .build();
     this.tags =
-        Caffeine.newBuilder().maximumSize(100_000).expireAfterWrite(config.tagTtl()).build();
-    this.layerSizes = Caffeine.newBuilder().maximumSize(config.layerSizeCacheEntries()).build();
+        Caffeine.newBuilder()
+            .executor(Runnable::run)
+            .maximumWeight(TAGS_MAX_BYTES)
+            .weigher(
+                (String key, String digest) ->
+                    RetainedBytes.weight(
+                        RetainedBytes.ENTRY + RetainedBytes.of(key) + RetainedBytes.of(digest)))
+            .expireAfterWrite(config.tagTtl())
+            .build();
+    this.layerReads =
+        Caffeine.newBuilder()
+            .executor(Runnable::run)
+            .maximumWeight(LAYER_READS_MAX_BYTES)
+            .weigher(
+                (LayerKey key, Optional<UncompressedSize> size) ->
+                    RetainedBytes.weight(
+                        RetainedBytes.ENTRY
+                            + RetainedBytes.OBJECT
+                            + RetainedBytes.of(key.registry())
+                            + RetainedBytes.of(key.repository())
+                            + RetainedBytes.of(key.digest())
+                            + RetainedBytes.of(size.orElse(null))))
+            .build();
+    // Keys are validated digests (at most 135 characters), so the entry count bounds the bytes.
+    this.verifiedLayerSizes =
+        Caffeine.newBuilder()
+            .executor(Runnable::run)
+            .maximumSize(config.layerSizeCacheEntries())
+            .build();
     this.failures =
-        Caffeine.newBuilder().maximumSize(10_000).expireAfterWrite(config.negativeTtl()).build();
+        Caffeine.newBuilder()
+            .executor(Runnable::run)
+            .maximumWeight(FAILURES_MAX_BYTES)
+            .weigher(
+                (String key, RegistryException e) ->
+                    RetainedBytes.weight(
+                        RetainedBytes.ENTRY
+                            + RetainedBytes.of(key)
+                            + RetainedBytes.of(e.getMessage())
+                            + EXCEPTION_OVERHEAD))
+            .expireAfterWrite(config.negativeTtl())
+            .build();
+  }
+
+  /** The estimated bytes a facts entry holds: key, facts, and the layer descriptors. */
+  static long weigh(String key, CachedImage image) {
+    long bytes = RetainedBytes.ENTRY + RetainedBytes.of(key) + RetainedBytes.of(image.facts());
+    for (Descriptor layer : image.layers().values()) {
+      bytes += RetainedBytes.ENTRY + RetainedBytes.of(layer);
+    }
+    return bytes;
   }
 
   <K, V> V lookup(Cache<K, V> cache, K key, RegistryEventListener.Cache which) {
@@ -55,11 +130,12 @@ final class FactsCaches {
   }
 
   /**
-   * Records a layer size settled by streaming; cached facts holding that layer will read their
-   * uncompressed sizes again (from this cache, without requests) when next asked.
+   * Records a layer size settled by streaming the layer and verifying its digest; cached facts
+   * holding that layer, in any repository, read their uncompressed sizes again (from this cache,
+   * without requests) when next asked.
    */
   void settled(String layerDigest, UncompressedSize exact) {
-    layerSizes.put(layerDigest, Optional.of(exact));
+    verifiedLayerSizes.put(layerDigest, exact);
     facts
         .asMap()
         .replaceAll(

@@ -2,6 +2,7 @@ package dev.tonnage.registry;
 
 import dev.tonnage.registry.FactsCaches.CachedImage;
 import dev.tonnage.registry.RegistryEventListener.Cache;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -9,28 +10,61 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CompletionException;
 import java.util.concurrent.Executor;
+import java.util.concurrent.Semaphore;
+import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
  * The fetch chain for one image: tag -> digest (HEAD), manifest or index by digest, each platform's
  * manifest and config, and on request the uncompressed layer sizes, all through the caches.
- * Blocking; runs on the client's executor.
+ * Blocking; runs on one thread of the client's fetch pool, which borrows helpers for an image's
+ * platforms and layers ({@link FanOut}). What one image may cost is capped: its platform images,
+ * its layers per manifest, the steps in flight for it, and how long its fetch goes on after the
+ * deadline of the caller that started it.
  */
 final class FactsFetcher {
   private static final Logger log = LoggerFactory.getLogger(FactsFetcher.class);
 
+  /**
+   * Platform images read from one index (after attestations and duplicate digests): real multi-arch
+   * images have under 20; each costs two requests and a config in memory.
+   */
+  static final int MAX_INDEX_IMAGES = 64;
+
+  /** Layers per image manifest: Docker's overlay driver stops at 128; this leaves room. */
+  static final int MAX_LAYERS = 500;
+
+  /** Steps (platforms, layer reads) of one image in flight at once, its fetch thread included. */
+  static final int IMAGE_PARALLELISM = 8;
+
+  /**
+   * Declared bytes of the platform manifests and configs all fetches hold at once (read and
+   * parsed): typical ones are a few KiB, so only documents near their caps (4 and 8 MiB) ever wait.
+   */
+  static final long DOCUMENT_BUDGET_BYTES = 64L * 1024 * 1024;
+
   private final RegistryTransport transport;
   private final FactsCaches caches;
-  private final Executor executor;
 
-  FactsFetcher(RegistryTransport transport, FactsCaches caches, Executor executor) {
+  /** Longest wait for the document budget, whatever the deadline (which may be far off). */
+  private static final Duration MAX_BUDGET_WAIT = Duration.ofMinutes(5);
+
+  private final FanOut fanOut;
+  private final Duration warmUp;
+  private final Semaphore documentKib = new Semaphore((int) (DOCUMENT_BUDGET_BYTES / 1024));
+
+  /**
+   * @param helpers threads an image's steps may borrow; may reject (see {@link FanOut})
+   * @param warmUp how long a fetch may start new requests after its caller's deadline, to warm the
+   *     cache for the next ask
+   */
+  FactsFetcher(RegistryTransport transport, FactsCaches caches, Executor helpers, Duration warmUp) {
     this.transport = transport;
     this.caches = caches;
-    this.executor = executor;
+    this.fanOut = new FanOut(helpers, IMAGE_PARALLELISM);
+    this.warmUp = warmUp;
   }
 
   /** Facts answerable from the caches alone, without any request; null otherwise. */
@@ -94,45 +128,98 @@ final class FactsFetcher {
     return new ImageFacts(ref, facts.digest(), facts.mediaType(), facts.platforms());
   }
 
+  /** One platform's facts and the layers behind them. */
+  private record PlatformRead(PlatformFacts facts, List<Descriptor> layers) {}
+
   private CachedImage build(
       ImageReference ref, ManifestGet.Result top, PullTarget target, Instant until)
       throws RegistryException {
-    Map<String, Descriptor> layers = new LinkedHashMap<>();
-    List<PlatformFacts> platforms = new ArrayList<>();
+    List<PlatformRead> reads;
     if (top.manifest() instanceof ImageIndex index) {
-      List<Descriptor> entries = index.imageEntries();
-      if (entries.isEmpty()) {
-        throw new NotAnImageException(
-            ref.registry(),
-            ref.repository(),
-            ref
-                + " is an index with no container image for any platform (only attestations,"
-                + " artifacts or nested indexes); point Tonnage at an image");
-      }
-      List<CompletableFuture<PlatformFacts>> children = new ArrayList<>();
-      for (Descriptor entry : entries) {
-        children.add(
-            supply(() -> platform(ref.withDigest(entry.digest()), entry, target, until, layers)));
-      }
-      for (CompletableFuture<PlatformFacts> child : children) {
-        platforms.add(join(child));
-      }
+      List<Descriptor> entries = distinctImages(ref, index);
+      reads =
+          fanOut.map(
+              entries, entry -> platform(ref.withDigest(entry.digest()), entry, target, until));
     } else {
       ImageManifest manifest = (ImageManifest) top.manifest();
-      platforms.add(platformOf(ref, null, top.digest(), manifest, target, until, layers));
+      reads = List.of(platformOf(ref, null, top.digest(), manifest, target, until));
+    }
+    Map<String, Descriptor> layers = new LinkedHashMap<>();
+    List<PlatformFacts> platforms = new ArrayList<>();
+    for (PlatformRead read : reads) {
+      platforms.add(read.facts());
+      read.layers().forEach(layer -> layers.putIfAbsent(layer.digest(), layer));
     }
     ImageFacts facts = new ImageFacts(ref, top.digest(), top.manifest().mediaType(), platforms);
     return new CachedImage(facts, Map.copyOf(layers), false);
   }
 
-  private PlatformFacts platform(
+  /** The index's platform images, each digest once, at most {@link #MAX_INDEX_IMAGES}. */
+  private static List<Descriptor> distinctImages(ImageReference ref, ImageIndex index)
+      throws RegistryException {
+    Map<String, Descriptor> byDigest = new LinkedHashMap<>();
+    for (Descriptor entry : index.imageEntries()) {
+      byDigest.putIfAbsent(entry.digest(), entry);
+    }
+    if (byDigest.isEmpty()) {
+      throw new NotAnImageException(
+          ref.registry(),
+          ref.repository(),
+          ref
+              + " is an index with no container image for any platform (only attestations,"
+              + " artifacts or nested indexes); point Tonnage at an image");
+    }
+    if (byDigest.size() > MAX_INDEX_IMAGES) {
+      throw new InvalidManifestException(
+          ref.registry(),
+          ref.repository(),
+          "the index "
+              + ref
+              + " lists "
+              + byDigest.size()
+              + " distinct platform images in its field \"manifests\"; Tonnage reads at most "
+              + MAX_INDEX_IMAGES
+              + " per image (attestations and repeated digests not counted): point Tonnage at a"
+              + " platform image or split the index");
+    }
+    return List.copyOf(byDigest.values());
+  }
+
+  private PlatformRead platform(
+      ImageReference child, Descriptor entry, PullTarget target, Instant until)
+      throws RegistryException {
+    inTime(child, until);
+    if (entry.size() > CappedBody.MANIFEST_CAP) {
+      throw new InvalidManifestException(
+          child.registry(),
+          child.repository(),
+          "index entry "
+              + entry.digest()
+              + " of "
+              + child.name()
+              + " declares "
+              + entry.size()
+              + " bytes in its field \"size\"; Tonnage reads manifests of at most "
+              + CappedBody.MANIFEST_CAP
+              + " bytes");
+    }
+    try (Reservation held = reserve(entry.size(), child, until)) {
+      return platform(
+          child,
+          entry,
+          target,
+          until,
+          transport.send(target, new ManifestGet(child, entry.size()), until));
+    }
+  }
+
+  private PlatformRead platform(
       ImageReference child,
       Descriptor entry,
       PullTarget target,
       Instant until,
-      Map<String, Descriptor> layers)
+      ManifestGet.Result result)
       throws RegistryException {
-    ManifestGet.Result result = transport.send(target, new ManifestGet(child), until);
     if (!(result.manifest() instanceof ImageManifest manifest)) {
       throw new InvalidManifestException(
           child.registry(),
@@ -144,42 +231,142 @@ final class FactsFetcher {
               + " is itself an index; nested indexes are not supported");
     }
     Platform platform = entry.platform() == null ? null : entry.platform().toPlatform();
-    return platformOf(child, platform, entry.digest(), manifest, target, until, layers);
+    return platformOf(child, platform, entry.digest(), manifest, target, until);
   }
 
-  private PlatformFacts platformOf(
+  private PlatformRead platformOf(
       ImageReference ref,
       Platform platform,
       String digest,
       ImageManifest manifest,
       PullTarget target,
-      Instant until,
-      Map<String, Descriptor> layers)
+      Instant until)
       throws RegistryException {
     FactsAssembler.requireImage(manifest, ref);
-    Descriptor configDescriptor = manifest.config();
-    byte[] configBytes =
-        transport.send(target, new BlobGet(ref, configDescriptor.digest(), "image config"), until);
-    ImageConfig config = ManifestParser.parseConfig(configBytes, ref);
-    synchronized (layers) {
-      for (Descriptor layer : manifest.layers()) {
-        layers.putIfAbsent(layer.digest(), layer);
-      }
+    if (manifest.layers().size() > MAX_LAYERS) {
+      throw new InvalidManifestException(
+          ref.registry(),
+          ref.repository(),
+          "the manifest "
+              + digest
+              + " of "
+              + ref.name()
+              + " lists "
+              + manifest.layers().size()
+              + " layers in its field \"layers\"; Tonnage reads at most "
+              + MAX_LAYERS
+              + " per manifest: squash the image's layers");
     }
-    return FactsAssembler.assemble(platform, digest, manifest, config);
+    inTime(ref, until);
+    Descriptor configDescriptor = manifest.config();
+    if (configDescriptor.size() > CappedBody.CONFIG_CAP) {
+      throw new InvalidManifestException(
+          ref.registry(),
+          ref.repository(),
+          "the config of "
+              + ref.name()
+              + " ("
+              + digest
+              + ") declares "
+              + configDescriptor.size()
+              + " bytes in its field \"size\"; Tonnage reads image configs of at most "
+              + CappedBody.CONFIG_CAP
+              + " bytes");
+    }
+    try (Reservation held = reserve(configDescriptor.size(), ref, until)) {
+      byte[] configBytes =
+          transport.send(
+              target,
+              new BlobGet(ref, configDescriptor.digest(), "image config", configDescriptor.size()),
+              until);
+      ImageConfig config = ManifestParser.parseConfig(configBytes, ref);
+      return new PlatformRead(
+          FactsAssembler.assemble(platform, digest, manifest, config), manifest.layers());
+    }
+  }
+
+  /** Declared document bytes held from the {@link #DOCUMENT_BUDGET_BYTES}; closing gives back. */
+  private final class Reservation implements AutoCloseable {
+    private final int kib;
+
+    Reservation(int kib) {
+      this.kib = kib;
+    }
+
+    @Override
+    public void close() {
+      documentKib.release(kib);
+    }
+  }
+
+  /**
+   * Holds {@code bytes} of the document budget, waiting at most until the fetch would stop anyway;
+   * a fetch that cannot get it fails as temporarily unavailable.
+   */
+  private Reservation reserve(long bytes, ImageReference ref, Instant until)
+      throws RegistryException {
+    int kib = (int) Math.max(1, (bytes + 1023) / 1024);
+    Duration left = Duration.between(Instant.now(), stopAt(until));
+    long wait =
+        left.isNegative()
+            ? 0
+            : left.compareTo(MAX_BUDGET_WAIT) > 0 ? MAX_BUDGET_WAIT.toMillis() : left.toMillis();
+    try {
+      if (!documentKib.tryAcquire(kib, wait, TimeUnit.MILLISECONDS)) {
+        throw new UnavailableException(
+            ref.registry(),
+            ref.repository(),
+            "registry engine busy: "
+                + DOCUMENT_BUDGET_BYTES / (1024 * 1024)
+                + " MiB of manifests and configs are being read, so "
+                + ref
+                + " was not measured; retry shortly",
+            true,
+            null);
+      }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new RegistryTimeoutException(
+          ref.registry(), ref.repository(), "interrupted waiting to measure " + ref);
+    }
+    return new Reservation(kib);
+  }
+
+  /** When a fetch whose caller's deadline is {@code until} starts no more requests. */
+  private Instant stopAt(Instant until) {
+    return until.isAfter(Instant.MAX.minus(warmUp)) ? Instant.MAX : until.plus(warmUp);
+  }
+
+  /**
+   * Refuses to start another request once the caller's deadline and the warm-up after it have
+   * passed: a slow or endless registry cannot hold a fetch thread for longer.
+   */
+  private void inTime(ImageReference ref, Instant until) throws RegistryTimeoutException {
+    if (Instant.now().isAfter(stopAt(until))) {
+      throw new RegistryTimeoutException(
+          ref.registry(),
+          ref.repository(),
+          "stopped fetching "
+              + ref
+              + " from "
+              + ref.registry()
+              + ": the deadline passed "
+              + warmUp.toSeconds()
+              + " s ago; asking again continues from what is cached");
+    }
   }
 
   private CachedImage withUncompressed(
-      ImageReference ref, CachedImage cached, PullTarget target, Instant until) {
-    Map<String, CompletableFuture<LayerSize>> reads = new LinkedHashMap<>();
-    for (Descriptor layer : cached.layers().values()) {
-      reads.put(layer.digest(), supply(() -> uncompressedSize(ref, layer, target, until)));
-    }
+      ImageReference ref, CachedImage cached, PullTarget target, Instant until)
+      throws RegistryException {
+    List<Descriptor> layers = List.copyOf(cached.layers().values());
+    List<LayerSize> read = fanOut.map(layers, layer -> uncompressedSize(ref, layer, target, until));
     Map<String, UncompressedSize> sizes = new HashMap<>();
     boolean complete = true;
-    for (Map.Entry<String, CompletableFuture<LayerSize>> read : reads.entrySet()) {
-      LayerSize size = read.getValue().join();
-      size.size().ifPresent(s -> sizes.put(read.getKey(), s));
+    for (int i = 0; i < layers.size(); i++) {
+      LayerSize size = read.get(i);
+      String digest = layers.get(i).digest();
+      size.size().ifPresent(s -> sizes.put(digest, s));
       complete &= size.settled();
     }
     List<PlatformFacts> platforms = new ArrayList<>();
@@ -201,6 +388,11 @@ final class FactsFetcher {
 
   private LayerSize uncompressedSize(
       ImageReference ref, Descriptor layer, PullTarget target, Instant until) {
+    UncompressedSize verified = caches.verifiedLayerSizes.getIfPresent(layer.digest());
+    if (verified != null) {
+      caches.hit(Cache.LAYER_SIZES);
+      return new LayerSize(Optional.of(verified), true); // streamed, digest checked: true anywhere
+    }
     Optional<UncompressedSize> declared = UncompressedSizes.fromAnnotations(layer.annotations());
     if (declared.isPresent()) {
       return new LayerSize(declared, true);
@@ -210,10 +402,12 @@ final class FactsFetcher {
       return new LayerSize(
           Optional.of(UncompressedSize.exact(layer.size(), "uncompressed-layer")), true);
     }
-    Optional<UncompressedSize> known =
-        caches.lookup(caches.layerSizes, layer.digest(), Cache.LAYER_SIZES);
+    // A trailer or header is the serving registry's word: trusted for this repository only.
+    FactsCaches.LayerKey key =
+        new FactsCaches.LayerKey(ref.registry(), ref.repository(), layer.digest());
+    Optional<UncompressedSize> known = caches.lookup(caches.layerReads, key, Cache.LAYER_SIZES);
     if (known != null) {
-      return new LayerSize(known, true); // read before, or settled by streaming the layer
+      return new LayerSize(known, true);
     }
     if (compression == MediaTypes.Compression.UNKNOWN
         || MediaTypes.isForeignLayer(layer.mediaType())
@@ -221,6 +415,7 @@ final class FactsFetcher {
       return new LayerSize(Optional.empty(), true);
     }
     try {
+      inTime(ref, until);
       Optional<UncompressedSize> size;
       if (compression == MediaTypes.Compression.GZIP) {
         size =
@@ -237,39 +432,11 @@ final class FactsFetcher {
                     until)
                 .flatMap(UncompressedSizes::fromZstdHeader);
       }
-      caches.layerSizes.put(layer.digest(), size);
+      caches.layerReads.put(key, size);
       return new LayerSize(size, true);
     } catch (RegistryException e) {
       log.debug("uncompressed size of layer {} unknown: {}", layer.digest(), e.getMessage());
       return new LayerSize(Optional.empty(), !e.temporary());
-    }
-  }
-
-  /** Work that may throw a RegistryException, on the executor. */
-  private interface Step<T> {
-    T run() throws RegistryException;
-  }
-
-  private <T> CompletableFuture<T> supply(Step<T> step) {
-    return CompletableFuture.supplyAsync(
-        () -> {
-          try {
-            return step.run();
-          } catch (RegistryException e) {
-            throw new CompletionException(e);
-          }
-        },
-        executor);
-  }
-
-  private static <T> T join(CompletableFuture<T> future) throws RegistryException {
-    try {
-      return future.join();
-    } catch (CompletionException e) {
-      if (e.getCause() instanceof RegistryException registryException) {
-        throw registryException;
-      }
-      throw e;
     }
   }
 }

@@ -12,8 +12,18 @@ final class ManifestGet extends ManifestEndpoint<ManifestGet.Result> {
   /** The verified manifest: its digest, raw bytes and parsed form. */
   record Result(String digest, byte[] body, ManifestParser.Parsed manifest) {}
 
+  private final long declaredSize;
+
   ManifestGet(ImageReference ref) {
+    this(ref, -1);
+  }
+
+  /**
+   * @param declaredSize the size an index entry declares for it, -1 when unknown; no more is read
+   */
+  ManifestGet(ImageReference ref, long declaredSize) {
     super(ref);
+    this.declaredSize = declaredSize;
   }
 
   @Override
@@ -23,7 +33,9 @@ final class ManifestGet extends ManifestEndpoint<ManifestGet.Result> {
 
   @Override
   public Result read(Response response) throws IOException, RegistryException {
-    byte[] body = CappedBody.read(response.body(), CappedBody.MANIFEST_CAP);
+    byte[] body =
+        CappedBody.readDeclared(
+            response.body(), declaredSize, CappedBody.MANIFEST_CAP, ref, "the manifest");
     String header = response.header("Docker-Content-Digest");
     String expected = ref.digest() != null ? ref.digest() : Digests.isValid(header) ? header : null;
     String digest = expected != null ? expected : Digests.of(body, null);

@@ -8,9 +8,7 @@ import com.github.benmanes.caffeine.cache.Expiry;
 import java.io.IOException;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.Map;
 import java.util.Optional;
-import java.util.concurrent.ConcurrentHashMap;
 import okhttp3.Credentials;
 import okhttp3.FormBody;
 import okhttp3.HttpUrl;
@@ -32,6 +30,12 @@ final class RegistryAuth {
   private static final Duration DEFAULT_TOKEN_LIFETIME = Duration.ofSeconds(60);
   private static final Duration EXPIRY_MARGIN = Duration.ofSeconds(10);
 
+  /** Remembered challenges: Pods name any host; each is a header of up to a few KiB. */
+  static final long CHALLENGES_MAX_BYTES = 4L * 1024 * 1024;
+
+  /** Cached tokens: a token service answers up to 64 KiB; real JWTs are 1-4 KiB. */
+  static final long TOKENS_MAX_BYTES = 16L * 1024 * 1024;
+
   /** Sends one HTTP request for a registry (counted and guarded like every other). */
   interface Exchanger {
     Response execute(Request request, String registry) throws IOException;
@@ -42,35 +46,66 @@ final class RegistryAuth {
 
   private record Token(String value, Duration lifetime) {}
 
+  /**
+   * A registry's challenge and whether the connection it came over went to a private address (which
+   * decides whether its token realm may be private).
+   */
+  private record KnownChallenge(AuthChallenge challenge, boolean registryPrivate) {}
+
   private final RegistryClientConfig config;
-  private final AddressPolicy addresses;
   private final RegistryEventListener listener;
   private final Exchanger http;
-  private final Map<String, AuthChallenge> challenges = new ConcurrentHashMap<>();
+  private final Cache<String, KnownChallenge> challenges;
   private final Cache<TokenKey, Token> tokens;
 
-  RegistryAuth(
-      RegistryClientConfig config,
-      AddressPolicy addresses,
-      RegistryEventListener listener,
-      Exchanger http) {
+  RegistryAuth(RegistryClientConfig config, RegistryEventListener listener, Exchanger http) {
     this.config = config;
-    this.addresses = addresses;
     this.listener = listener;
     this.http = http;
+    this.challenges =
+        Caffeine.newBuilder()
+            .executor(Runnable::run)
+            .maximumWeight(CHALLENGES_MAX_BYTES)
+            .weigher(
+                (String registry, KnownChallenge known) ->
+                    RetainedBytes.weight(
+                        RetainedBytes.ENTRY
+                            + RetainedBytes.of(registry)
+                            + RetainedBytes.of(known.challenge().scheme())
+                            + RetainedBytes.of(known.challenge().params())))
+            .build();
     this.tokens =
         Caffeine.newBuilder()
-            .maximumSize(10_000)
+            .executor(Runnable::run)
+            .maximumWeight(TOKENS_MAX_BYTES)
+            .weigher((TokenKey key, Token token) -> RetainedBytes.weight(weigh(key, token)))
             .expireAfter(Expiry.creating((TokenKey key, Token token) -> token.lifetime()))
             .build();
   }
 
-  /** The Authorization header to send before any challenge, when the registry's is known. */
-  Optional<String> upFront(PullTarget target) throws RegistryException {
-    AuthChallenge challenge = challenges.get(target.registry());
-    if (challenge == null) {
+  private static long weigh(TokenKey key, Token token) {
+    return RetainedBytes.ENTRY
+        + 2 * RetainedBytes.OBJECT
+        + RetainedBytes.of(key.registry())
+        + RetainedBytes.of(key.realm())
+        + RetainedBytes.of(key.service())
+        + RetainedBytes.of(key.scope())
+        + RetainedBytes.of(key.who())
+        + RetainedBytes.of(token.value());
+  }
+
+  /**
+   * The Authorization header to send before any challenge, when the registry's is known.
+   *
+   * @param scope the exchange's address scope; told what the challenge's connection showed
+   */
+  Optional<String> upFront(PullTarget target, AddressPolicy.Scope scope) throws RegistryException {
+    KnownChallenge known = challenges.getIfPresent(target.registry());
+    if (known == null) {
       return Optional.empty();
     }
+    scope.assume(known.registryPrivate());
+    AuthChallenge challenge = known.challenge();
     if (challenge.isBasic()) {
       return basic(target);
     }
@@ -81,14 +116,15 @@ final class RegistryAuth {
       return Optional.of("Bearer " + cached.value());
     }
     listener.cacheMiss(RegistryEventListener.Cache.TOKENS);
-    return Optional.of("Bearer " + fetchToken(target, challenge, key).value());
+    return Optional.of("Bearer " + fetchToken(target, challenge, key, scope).value());
   }
 
   /**
    * After a 401: the Authorization to retry with once, or empty when there is nothing better to
    * send than what was sent.
    */
-  Optional<String> answer(PullTarget target, Response unauthorized, String sent)
+  Optional<String> answer(
+      PullTarget target, Response unauthorized, String sent, AddressPolicy.Scope scope)
       throws RegistryException {
     Optional<AuthChallenge> offered =
         AuthChallenge.choose(unauthorized.headers("WWW-Authenticate"));
@@ -96,14 +132,17 @@ final class RegistryAuth {
       return Optional.empty();
     }
     AuthChallenge challenge = offered.get();
-    challenges.put(target.registry(), challenge);
+    // Unknown would mean no connection was checked: assume public, the stricter.
+    challenges.put(
+        target.registry(),
+        new KnownChallenge(challenge, Boolean.TRUE.equals(scope.registryPrivate())));
     if (challenge.isBasic()) {
       Optional<String> basic = basic(target);
       return basic.filter(header -> !header.equals(sent));
     }
     TokenKey key = keyFor(target, challenge);
     tokens.invalidate(key);
-    String header = "Bearer " + fetchToken(target, challenge, key).value();
+    String header = "Bearer " + fetchToken(target, challenge, key, scope).value();
     return header.equals(sent) ? Optional.empty() : Optional.of(header);
   }
 
@@ -124,7 +163,8 @@ final class RegistryAuth {
         target.principal());
   }
 
-  private Token fetchToken(PullTarget target, AuthChallenge challenge, TokenKey key)
+  private Token fetchToken(
+      PullTarget target, AuthChallenge challenge, TokenKey key, AddressPolicy.Scope scope)
       throws RegistryException {
     HttpUrl realm = HttpUrl.parse(challenge.realm());
     if (realm == null) {
@@ -141,12 +181,15 @@ final class RegistryAuth {
               + " is configured as an insecure registry",
           null);
     }
-    Request request = tokenRequest(target, challenge, realm);
+    // The realm's address is checked on the connection made, against the registry's (scope).
+    Request request =
+        tokenRequest(target, challenge, realm)
+            .newBuilder()
+            .tag(AddressPolicy.Scope.class, scope)
+            .build();
     String description =
         "token for " + target.pullScope() + " from " + RegistryErrors.redact(realm);
     try {
-      addresses.checkIndirect(
-          realm.host(), RegistryTransport.baseUrl(target.registry(), false).host());
       try (Response response = http.execute(request, target.registry())) {
         byte[] body = CappedBody.read(response.body(), CappedBody.SMALL_CAP);
         if (response.code() == 401 || response.code() == 403) {

@@ -6,15 +6,16 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.ScheduledThreadPoolExecutor;
+import java.util.concurrent.SynchronousQueue;
 import java.util.concurrent.ThreadFactory;
+import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.slf4j.Logger;
@@ -25,6 +26,12 @@ import org.slf4j.LoggerFactory;
  * instance per process: it holds the one HTTP client, the caches and the in-flight fetches.
  * Concurrent requests for the same image share one fetch; a caller whose deadline passes gets a
  * {@link RegistryTimeoutException} while the fetch goes on to warm the cache.
+ *
+ * <p>Threads are bounded whatever registries serve: {@code fetchThreads} fetch threads with a
+ * bounded queue (a full queue fails at once as temporarily unavailable, never blocks or grows), as
+ * many helper threads that an image's platforms and layers borrow when idle (never queued), one
+ * deadline timer, and okhttp's housekeeping; HTTP exchanges run on these threads (HTTP/1.1, no
+ * fast-fallback connect races), see {@link #maxThreads(RegistryClientConfig)}.
  */
 public final class RegistryClient implements ImageInspector, AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(RegistryClient.class);
@@ -35,7 +42,29 @@ public final class RegistryClient implements ImageInspector, AutoCloseable {
   private final RegistryTransport transport;
   private final FactsCaches caches;
   private final FactsFetcher fetcher;
-  private final ExecutorService executor;
+
+  /**
+   * Threads okhttp starts itself (shared by every okhttp client in the JVM): its task runner, the
+   * connection-pool closer and Okio's timeout watchdog. The caches do their upkeep on the threads
+   * that write them, not on the common pool.
+   */
+  static final int OKHTTP_THREADS = 3;
+
+  /**
+   * Threads streaming whole layers (the audit settling uncertain sizes): a stream takes seconds to
+   * minutes, so streams get their own few threads and never hold the fetch pool the webhook needs.
+   */
+  static final int STREAM_THREADS = 2;
+
+  /** Layer streams waiting for a thread; beyond it a stream fails at once as busy. */
+  static final int MAX_QUEUED_STREAMS = 256;
+
+  /** How long an idle fetch or helper thread lingers before it ends. */
+  private static final long IDLE_THREAD_SECONDS = 60;
+
+  private final ThreadPoolExecutor executor;
+  private final ThreadPoolExecutor helpers;
+  private final ThreadPoolExecutor streams;
   private final ScheduledThreadPoolExecutor timer;
   private final Map<FlightKey, CompletableFuture<ImageFacts>> inFlight = new ConcurrentHashMap<>();
 
@@ -46,12 +75,50 @@ public final class RegistryClient implements ImageInspector, AutoCloseable {
   public RegistryClient(RegistryClientConfig config, RegistryEventListener listener) {
     this.config = Objects.requireNonNull(config, "config");
     Objects.requireNonNull(listener, "listener");
-    this.executor = Executors.newCachedThreadPool(daemonThreads("tonnage-registry-"));
+    this.executor =
+        new ThreadPoolExecutor(
+            config.fetchThreads(),
+            config.fetchThreads(),
+            IDLE_THREAD_SECONDS,
+            TimeUnit.SECONDS,
+            new ArrayBlockingQueue<>(config.maxQueuedFetches()),
+            daemonThreads("tonnage-registry-"),
+            new ThreadPoolExecutor.AbortPolicy());
+    this.executor.allowCoreThreadTimeOut(true);
+    // No queue: a helper either starts at once on an idle thread or is not needed (FanOut).
+    this.helpers =
+        new ThreadPoolExecutor(
+            0,
+            config.fetchThreads(),
+            IDLE_THREAD_SECONDS,
+            TimeUnit.SECONDS,
+            new SynchronousQueue<>(),
+            daemonThreads("tonnage-registry-helper-"),
+            new ThreadPoolExecutor.AbortPolicy());
+    this.streams =
+        new ThreadPoolExecutor(
+            STREAM_THREADS,
+            STREAM_THREADS,
+            IDLE_THREAD_SECONDS,
+            TimeUnit.SECONDS,
+            new ArrayBlockingQueue<>(MAX_QUEUED_STREAMS),
+            daemonThreads("tonnage-registry-stream-"),
+            new ThreadPoolExecutor.AbortPolicy());
+    this.streams.allowCoreThreadTimeOut(true);
     this.timer = new ScheduledThreadPoolExecutor(1, daemonThreads("tonnage-registry-deadline-"));
     this.timer.setRemoveOnCancelPolicy(true);
     this.transport = new RegistryTransport(config, listener);
     this.caches = new FactsCaches(config, listener);
-    this.fetcher = new FactsFetcher(transport, caches, executor);
+    this.fetcher = new FactsFetcher(transport, caches, helpers, config.requestTimeout());
+  }
+
+  /**
+   * The most threads this engine runs at once, whatever registries serve: fetch threads, as many
+   * helpers, the layer-stream threads, the deadline timer and okhttp's own. Callers' threads only
+   * wait on futures.
+   */
+  public static int maxThreads(RegistryClientConfig config) {
+    return 2 * config.fetchThreads() + STREAM_THREADS + 1 + OKHTTP_THREADS;
   }
 
   public RegistryClientConfig config() {
@@ -102,8 +169,8 @@ public final class RegistryClient implements ImageInspector, AutoCloseable {
           } catch (NotFoundException | UnauthorizedException | ForbiddenException e) {
             caches.failures.put(FactsCaches.failureKey(ref, target), e);
             failure = e;
-          } catch (RegistryException | RuntimeException e) {
-            failure = e;
+          } catch (RegistryException | RuntimeException | Error e) {
+            failure = e; // every outcome completes the flight, or its callers wait in vain
           }
           // Leave the flight before completing it, so no later caller joins a finished one.
           inFlight.remove(key, mine);
@@ -117,7 +184,8 @@ public final class RegistryClient implements ImageInspector, AutoCloseable {
       executor.execute(fetch);
     } catch (RejectedExecutionException e) {
       inFlight.remove(key, mine);
-      mine.completeExceptionally(new IllegalStateException("the registry client is closed", e));
+      mine.completeExceptionally(
+          rejected(ref, e, config.fetchThreads(), config.maxQueuedFetches(), "fetches"));
     }
     return mine;
   }
@@ -174,14 +242,15 @@ public final class RegistryClient implements ImageInspector, AutoCloseable {
                     target, new LayerStream(image, descriptor, timeout), request.deadline());
             caches.settled(layer.digest(), exact);
             size.complete(exact);
-          } catch (RegistryException | RuntimeException e) {
+          } catch (RegistryException | RuntimeException | Error e) {
             size.completeExceptionally(e);
           }
         };
     try {
-      executor.execute(stream);
+      streams.execute(stream);
     } catch (RejectedExecutionException e) {
-      size.completeExceptionally(new IllegalStateException("the registry client is closed", e));
+      size.completeExceptionally(
+          rejected(image, e, STREAM_THREADS, MAX_QUEUED_STREAMS, "layer streams"));
     }
     return withDeadline(size, image, request.deadline());
   }
@@ -244,9 +313,33 @@ public final class RegistryClient implements ImageInspector, AutoCloseable {
     return result;
   }
 
+  /** A fetch the pool would not take: busy (temporary), or the client is closed. */
+  private Exception rejected(
+      ImageReference ref, RejectedExecutionException e, int running, int waiting, String what) {
+    if (executor.isShutdown()) {
+      return new IllegalStateException("the registry client is closed", e);
+    }
+    return new UnavailableException(
+        ref.registry(),
+        ref.repository(),
+        "registry engine busy: "
+            + running
+            + " "
+            + what
+            + " running and "
+            + waiting
+            + " waiting, so "
+            + ref
+            + " was not fetched; retry shortly",
+        true,
+        e);
+  }
+
   @Override
   public void close() {
     executor.shutdownNow();
+    helpers.shutdownNow();
+    streams.shutdownNow();
     timer.shutdownNow();
     transport.close();
   }

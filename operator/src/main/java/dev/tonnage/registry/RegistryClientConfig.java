@@ -25,8 +25,14 @@ import java.util.stream.Collectors;
  * @param factsCacheMaxBytes memory bound of the digest -> facts cache (estimated)
  * @param tagTtl how long a tag -> digest resolution is trusted before one HEAD re-checks it
  * @param negativeTtl how long not-found / unauthorized / forbidden answers are remembered
- * @param layerSizeCacheEntries entries of the layer digest -> uncompressed size cache
+ * @param layerSizeCacheEntries entries of the layer digest -> exact uncompressed size cache (sizes
+ *     measured by streaming a layer and verifying its digest)
  * @param maxConcurrentRequestsPerRegistry HTTP exchanges in flight per registry
+ * @param maxConcurrentRequests HTTP exchanges in flight over all registries
+ * @param fetchThreads threads fetching images (as many helper threads serve their platforms and
+ *     layers)
+ * @param maxQueuedFetches image fetches waiting for a thread; beyond it a fetch fails at once as
+ *     temporarily unavailable
  * @param retryPolicy retries of temporary failures
  * @param userAgent the User-Agent header
  */
@@ -42,8 +48,14 @@ public record RegistryClientConfig(
     Duration negativeTtl,
     long layerSizeCacheEntries,
     int maxConcurrentRequestsPerRegistry,
+    int maxConcurrentRequests,
+    int fetchThreads,
+    int maxQueuedFetches,
     RetryPolicy retryPolicy,
     String userAgent) {
+
+  /** Most fetch threads one may configure: the engine's thread bound is about twice this. */
+  public static final int MAX_FETCH_THREADS = 128;
 
   public RegistryClientConfig {
     Objects.requireNonNull(connectTimeout, "connectTimeout");
@@ -59,6 +71,16 @@ public record RegistryClientConfig(
     Objects.requireNonNull(userAgent, "userAgent");
     if (maxConcurrentRequestsPerRegistry < 1) {
       throw new IllegalArgumentException("maxConcurrentRequestsPerRegistry must be at least 1");
+    }
+    if (maxConcurrentRequests < 1) {
+      throw new IllegalArgumentException("maxConcurrentRequests must be at least 1");
+    }
+    if (fetchThreads < 1 || fetchThreads > MAX_FETCH_THREADS) {
+      throw new IllegalArgumentException(
+          "fetchThreads must be between 1 and " + MAX_FETCH_THREADS + ", not " + fetchThreads);
+    }
+    if (maxQueuedFetches < 1) {
+      throw new IllegalArgumentException("maxQueuedFetches must be at least 1");
     }
   }
 
@@ -84,6 +106,9 @@ public record RegistryClientConfig(
     b.negativeTtl = negativeTtl;
     b.layerSizeCacheEntries = layerSizeCacheEntries;
     b.maxConcurrentRequestsPerRegistry = maxConcurrentRequestsPerRegistry;
+    b.maxConcurrentRequests = maxConcurrentRequests;
+    b.fetchThreads = fetchThreads;
+    b.maxQueuedFetches = maxQueuedFetches;
     b.retryPolicy = retryPolicy;
     b.userAgent = userAgent;
     return b;
@@ -112,8 +137,16 @@ public record RegistryClientConfig(
     private long factsCacheMaxBytes = 64L * 1024 * 1024;
     private Duration tagTtl = Duration.ofMinutes(5);
     private Duration negativeTtl = Duration.ofSeconds(30);
-    private long layerSizeCacheEntries = 100_000;
+    // Digest keys of at most 135 characters: under ~10 MiB at this count.
+    private long layerSizeCacheEntries = 20_000;
     private int maxConcurrentRequestsPerRegistry = 8;
+    // A guard over all registries; with the default pools (32 + 32 threads) it is never the
+    // limit, it stays one if the pools grow.
+    private int maxConcurrentRequests = 64;
+    // Enough to measure 32 images at once, each with up to 8 steps in flight.
+    private int fetchThreads = 32;
+    // About a burst of a few hundred Pods naming new images; more fails fast, not slowly.
+    private int maxQueuedFetches = 1_000;
     private RetryPolicy retryPolicy = RetryPolicy.defaults();
     private String userAgent = "tonnage/0.1";
 
@@ -174,6 +207,21 @@ public record RegistryClientConfig(
       return this;
     }
 
+    public Builder maxConcurrentRequests(int value) {
+      maxConcurrentRequests = value;
+      return this;
+    }
+
+    public Builder fetchThreads(int value) {
+      fetchThreads = value;
+      return this;
+    }
+
+    public Builder maxQueuedFetches(int value) {
+      maxQueuedFetches = value;
+      return this;
+    }
+
     public Builder retryPolicy(RetryPolicy value) {
       retryPolicy = value;
       return this;
@@ -197,6 +245,9 @@ public record RegistryClientConfig(
           negativeTtl,
           layerSizeCacheEntries,
           maxConcurrentRequestsPerRegistry,
+          maxConcurrentRequests,
+          fetchThreads,
+          maxQueuedFetches,
           retryPolicy,
           userAgent);
     }

@@ -17,7 +17,7 @@ public interface RegistryEventListener {
     FACTS,
     /** tag -> manifest digest, within its TTL */
     TAGS,
-    /** layer digest -> uncompressed size */
+    /** layer -> uncompressed size (per repository, or streamed and digest-verified) */
     LAYER_SIZES,
     /** recent not-found / unauthorized / forbidden answers */
     NEGATIVE,

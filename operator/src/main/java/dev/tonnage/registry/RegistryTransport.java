@@ -1,11 +1,12 @@
 package dev.tonnage.registry;
 
+import com.github.benmanes.caffeine.cache.Cache;
+import com.github.benmanes.caffeine.cache.Caffeine;
 import java.io.IOException;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.Map;
+import java.util.List;
 import java.util.Optional;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
@@ -13,6 +14,7 @@ import okhttp3.Call;
 import okhttp3.ConnectionPool;
 import okhttp3.HttpUrl;
 import okhttp3.OkHttpClient;
+import okhttp3.Protocol;
 import okhttp3.Request;
 import okhttp3.Response;
 import org.slf4j.Logger;
@@ -21,24 +23,39 @@ import org.slf4j.LoggerFactory;
 /**
  * Sends {@link RegistryEndpoint} calls: picks the scheme, authenticates, follows redirects itself
  * (dropping Authorization when the host changes), retries temporary failures with backoff and
- * jitter within the caller's deadline, limits concurrency per registry, reports every exchange to
- * the {@link RegistryEventListener}, and turns failures into {@link RegistryException}s.
+ * jitter within the caller's deadline, limits concurrency per registry and over all registries,
+ * checks every address it connects to ({@link AddressPolicy}), reports every exchange to the {@link
+ * RegistryEventListener}, and turns failures into {@link RegistryException}s.
  */
 final class RegistryTransport implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(RegistryTransport.class);
   private static final int MAX_REDIRECTS = 5;
 
+  /**
+   * Registries whose concurrency permits are remembered: Pods name any host, so the map is bounded.
+   * At most {@code maxConcurrentRequests} hosts are busy at once, far fewer than this, so an
+   * evicted host is nearly always idle; when a busy one is evicted, its callers release the
+   * semaphore they hold and the host's next callers get a fresh one — that host may briefly have up
+   * to twice its permits in flight, while the global limit holds throughout.
+   */
+  static final int MAX_TRACKED_REGISTRIES = 1_024;
+
+  /** Idle keep-alive connections kept: enough for the busy registries, nothing more. */
+  private static final int MAX_IDLE_CONNECTIONS = 32;
+
   private final RegistryClientConfig config;
   private final RegistryEventListener listener;
-  private final AddressPolicy addresses;
   private final OkHttpClient http;
   private final RegistryAuth auth;
-  private final Map<String, Semaphore> permits = new ConcurrentHashMap<>();
+  private final Cache<String, Semaphore> permits =
+      Caffeine.newBuilder().executor(Runnable::run).maximumSize(MAX_TRACKED_REGISTRIES).build();
+  private final Semaphore allPermits;
 
   RegistryTransport(RegistryClientConfig config, RegistryEventListener listener) {
     this.config = config;
     this.listener = listener;
-    this.addresses =
+    this.allPermits = new Semaphore(config.maxConcurrentRequests());
+    AddressPolicy addresses =
         new AddressPolicy(
             config.allowPrivateAddresses(), config.allowLinkLocalAddresses(), okhttp3.Dns.SYSTEM);
     OkHttpClient.Builder builder =
@@ -48,15 +65,21 @@ final class RegistryTransport implements AutoCloseable {
             .connectTimeout(config.connectTimeout())
             .readTimeout(config.requestTimeout())
             .callTimeout(config.requestTimeout())
-            .connectionPool(new ConnectionPool(32, 5, TimeUnit.MINUTES))
+            .connectionPool(new ConnectionPool(MAX_IDLE_CONNECTIONS, 5, TimeUnit.MINUTES))
+            // Every exchange runs on the calling thread: HTTP/2 would add a reader thread per
+            // connection, fast fallback a thread per racing connect attempt (one per address a
+            // hostile DNS answer lists).
+            .protocols(List.of(Protocol.HTTP_1_1))
+            .fastFallback(false)
             .dns(addresses.dns())
-            .addInterceptor(addresses.literalGuard());
+            .addInterceptor(addresses.literalGuard())
+            .addNetworkInterceptor(addresses.connectedGuard());
     if (!config.caBundles().isEmpty()) {
       TrustBundle trust = TrustBundle.of(config.caBundles());
       builder.sslSocketFactory(trust.sslContext().getSocketFactory(), trust.trustManager());
     }
     this.http = builder.build();
-    this.auth = new RegistryAuth(config, addresses, listener, this::execute);
+    this.auth = new RegistryAuth(config, listener, this::execute);
   }
 
   /** {@code scheme://registry/}: HTTP only for registries configured insecure. */
@@ -119,35 +142,29 @@ final class RegistryTransport implements AutoCloseable {
       throws RegistryException {
     // Not fair: a chain that just finished a request may take the next permit at once, which
     // saves a thread hand-off per request under load; FIFO order among callers is not needed.
+    // The registry's permit first, so callers queued on one slow registry hold no global permit.
     Semaphore permit =
-        permits.computeIfAbsent(
+        permits.get(
             target.registry(), r -> new Semaphore(config.maxConcurrentRequestsPerRegistry()));
+    long waitUntil = System.nanoTime() + config.requestTimeout().toNanos();
+    acquire(permit, waitUntil, target, endpoint, "to " + target.registry());
     try {
-      if (!permit.tryAcquire(config.requestTimeout().toMillis(), TimeUnit.MILLISECONDS)) {
-        throw new UnavailableException(
-            target.registry(),
-            target.repository(),
-            "too many requests to " + target.registry() + " in flight; retry later",
-            true,
-            null);
-      }
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw new RegistryTimeoutException(
-          target.registry(),
-          target.repository(),
-          "interrupted waiting to fetch " + endpoint.description());
+      acquire(allPermits, waitUntil, target, endpoint, "to all registries");
+    } catch (RegistryException e) {
+      permit.release();
+      throw e;
     }
     Hop hop = new Hop(url);
+    AddressPolicy.Scope scope = new AddressPolicy.Scope(url, null);
     try {
-      String authorization = auth.upFront(target).orElse(null);
-      Response response = exchange(target, endpoint, hop, authorization);
+      String authorization = auth.upFront(target, scope).orElse(null);
+      Response response = exchange(target, endpoint, hop, authorization, scope);
       // Only the registry's own challenge is answered, never one from a redirect target.
       if (response.code() == 401 && sameOrigin(response.request().url(), url)) {
-        Optional<String> better = auth.answer(target, response, authorization);
+        Optional<String> better = auth.answer(target, response, authorization, scope);
         if (better.isPresent()) {
           response.close();
-          response = exchange(target, endpoint, hop.restart(url), better.get());
+          response = exchange(target, endpoint, hop.restart(url), better.get(), scope);
         }
       }
       try (Response done = response) {
@@ -160,7 +177,38 @@ final class RegistryTransport implements AutoCloseable {
     } catch (IOException e) {
       throw RegistryErrors.fromIOException(target, endpoint.description(), hop.url, e);
     } finally {
+      allPermits.release();
       permit.release();
+    }
+  }
+
+  private static void acquire(
+      Semaphore semaphore,
+      long untilNanos,
+      PullTarget target,
+      RegistryEndpoint<?> endpoint,
+      String where)
+      throws RegistryException {
+    try {
+      long wait = Math.max(0, untilNanos - System.nanoTime());
+      if (!semaphore.tryAcquire(wait, TimeUnit.NANOSECONDS)) {
+        throw new UnavailableException(
+            target.registry(),
+            target.repository(),
+            "too many requests "
+                + where
+                + " in flight to fetch "
+                + endpoint.description()
+                + "; retry later",
+            true,
+            null);
+      }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new RegistryTimeoutException(
+          target.registry(),
+          target.repository(),
+          "interrupted waiting to fetch " + endpoint.description());
     }
   }
 
@@ -180,13 +228,21 @@ final class RegistryTransport implements AutoCloseable {
 
   /** One request plus the redirects it leads to, followed by hand. */
   private Response exchange(
-      PullTarget target, RegistryEndpoint<?> endpoint, Hop at, String authorization)
+      PullTarget target,
+      RegistryEndpoint<?> endpoint,
+      Hop at,
+      String authorization,
+      AddressPolicy.Scope scope)
       throws IOException {
     HttpUrl url = at.url;
     HttpUrl current = url;
     String currentAuthorization = authorization;
     for (int redirects = 0; ; redirects++) {
-      Request.Builder request = new Request.Builder().url(current).method(endpoint.method(), null);
+      Request.Builder request =
+          new Request.Builder()
+              .url(current)
+              .method(endpoint.method(), null)
+              .tag(AddressPolicy.Scope.class, scope);
       if (!endpoint.accept().isEmpty()) {
         request.header("Accept", String.join(", ", endpoint.accept()));
       }
@@ -222,9 +278,9 @@ final class RegistryTransport implements AutoCloseable {
                 + RegistryErrors.redact(next));
       }
       if (!sameOrigin(current, next)) {
-        // Another host (blob storage, CDN) never sees the registry credentials.
+        // Another host (blob storage, CDN) never sees the registry credentials; where it may be
+        // reached is checked on the connection made (AddressPolicy.connectedGuard).
         currentAuthorization = null;
-        addresses.checkIndirect(next.host(), url.host());
       }
       current = next;
       at.url = next;

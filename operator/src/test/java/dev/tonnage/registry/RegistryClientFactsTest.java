@@ -180,12 +180,14 @@ class RegistryClientFactsTest extends RegistryTestBase {
   }
 
   @Test
-  void layerSizesAreCachedByDigestAcrossImages() throws Exception {
+  void trailerReadsAreCachedPerRepositoryNotAcrossRepositories() throws Exception {
     InspectRequest uncompressed = request().withUncompressed(true);
     client.inspectNow(ref("fixtures/multi:amd64"), uncompressed);
     client.inspectNow(ref("fixtures/multi:amd64"), uncompressed);
-    client.inspectNow(ref("fixtures/multi-docker:amd64"), uncompressed);
     assertThat(registry.count("GET", "/blobs/" + AMD64_LAYER)).isEqualTo(1);
+    // Another repository's trailer is that repository's word, read again for it.
+    client.inspectNow(ref("fixtures/multi-docker:amd64"), uncompressed);
+    assertThat(registry.count("GET", "/blobs/" + AMD64_LAYER)).isEqualTo(2);
   }
 
   @Test
