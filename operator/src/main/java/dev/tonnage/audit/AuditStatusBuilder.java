@@ -22,8 +22,6 @@ public final class AuditStatusBuilder {
   public static final String REASON_INVALID_SPEC = "InvalidSpec";
   public static final String REASON_REGISTRY_ERRORS = "RegistryErrors";
 
-  private static final int MAX_MESSAGE = 1024;
-
   private AuditStatusBuilder() {}
 
   /** The status after a finished audit. */
@@ -95,6 +93,32 @@ public final class AuditStatusBuilder {
   }
 
   /**
+   * The status of a spec edit that does not compile while generation {@code inForce} (the last that
+   * compiled) stays in force: Ready=False with the problems and that generation; the findings of
+   * the last audit are kept, as they describe the version in force.
+   */
+  public static AuditStatus invalidSpecKeeping(
+      String problems, long inForce, long generation, AuditStatus previous, Instant now) {
+    Condition ready =
+        ready(
+            previous,
+            generation,
+            "False",
+            REASON_INVALID_SPEC,
+            "generation "
+                + inForce
+                + " stays in force until the spec compiles again: "
+                + problems,
+            now);
+    return new AuditStatus(
+        generation,
+        withReady(previous, ready),
+        previous.lastAuditTime(),
+        previous.summary(),
+        previous.violations());
+  }
+
+  /**
    * The status after an unexpected failure: Ready=False with {@code reason}; the last audit's
    * findings stay, as they are still the latest known.
    */
@@ -129,7 +153,7 @@ public final class AuditStatusBuilder {
         .withType(READY)
         .withStatus(status)
         .withReason(reason)
-        .withMessage(truncate(message))
+        .withMessage(StatusLimits.fit(message, StatusLimits.MAX_MESSAGE_BYTES))
         .withObservedGeneration(generation)
         .withLastTransitionTime(since)
         .build();
@@ -145,10 +169,6 @@ public final class AuditStatusBuilder {
       }
     }
     return conditions;
-  }
-
-  private static String truncate(String message) {
-    return message.length() <= MAX_MESSAGE ? message : message.substring(0, MAX_MESSAGE - 1) + "…";
   }
 
   /** RFC 3339 in whole seconds, as Kubernetes writes its own timestamps. */
