@@ -100,7 +100,7 @@ public abstract class PolicyReconciler<P extends CustomResource<ImagePolicySpec,
       return write(
           policy,
           AuditStatusBuilder.invalidSpec(
-              "not in force until the spec compiles: " + problems,
+              problems + "; the policy is not in force until its spec compiles",
               generation,
               previous,
               runtime.clock().instant()));

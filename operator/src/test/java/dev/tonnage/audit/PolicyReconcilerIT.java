@@ -195,6 +195,30 @@ class PolicyReconcilerIT {
   }
 
   @Test
+  void anEditThatDoesNotCompileSaysWhichEarlierGenerationStaysInForce() {
+    client.resource(TestingPolicies.cluster("edited", "100Mi")).create();
+    awaitStatus("edited", s -> s.getSummary() != null);
+    ClusterImagePolicy current = client.resources(ClusterImagePolicy.class).withName("edited").get();
+    long good = current.getMetadata().getGeneration();
+
+    TestingPolicies.withBadGlob(current, "ghcr.io/***");
+    current.getMetadata().setGeneration(good + 1);
+    client.resource(current).update();
+
+    ImagePolicyStatus status =
+        awaitStatus(
+            "edited",
+            s -> s.getConditions() != null && "InvalidSpec".equals(s.getConditions().get(0).getReason()));
+    assertThat(status.getConditions().get(0).getStatus()).isEqualTo("False");
+    assertThat(status.getConditions().get(0).getMessage())
+        .startsWith("generation " + good + " stays in force until the spec compiles again: ")
+        .contains("spec.match.images[0]: ");
+    assertThat(status.getObservedGeneration()).isGreaterThan(good);
+    // The findings of the generation in force stay.
+    assertThat(status.getSummary()).isNotNull();
+  }
+
+  @Test
   void anImagePolicyAuditsOnlyItsOwnNamespace() {
     client.resource(TestingPolicies.namespaced("shop", "team", "200Mi")).create();
     ImagePolicy policy =
