@@ -145,8 +145,7 @@ final class AuditLease implements AutoCloseable {
     round.whenComplete(
         (ignored, error) -> {
           if (!closed) {
-            executor.schedule(
-                this::elect, timing.retryPeriod().toMillis(), TimeUnit.MILLISECONDS);
+            executor.schedule(this::elect, timing.retryPeriod().toMillis(), TimeUnit.MILLISECONDS);
           }
         });
   }
@@ -209,10 +208,10 @@ final class AuditLease implements AutoCloseable {
 
   /**
    * The Lease as the elector sees it, with failures turned into outcomes it handles quietly: an
-   * unreadable Lease looks held by someone else, so the elector waits; a refused create or take-over
-   * looks like a lost race; a refused renewal is kept from the elector (which would log it with a
-   * stack trace), and once no renewal succeeded for the renew deadline the Lease looks held by
-   * someone else, so the leader steps down before the Lease can expire.
+   * unreadable Lease looks held by someone else, so the elector waits; a refused create or
+   * take-over looks like a lost race; a refused renewal is kept from the elector (which would log
+   * it with a stack trace), and once no renewal succeeded for the renew deadline the Lease looks
+   * held by someone else, so the leader steps down before the Lease can expire.
    */
   private final class CountingLock implements Lock {
     private final Lock delegate;

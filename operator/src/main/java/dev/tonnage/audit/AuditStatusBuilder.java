@@ -105,10 +105,7 @@ public final class AuditStatusBuilder {
             generation,
             "False",
             REASON_INVALID_SPEC,
-            "generation "
-                + inForce
-                + " stays in force until the spec compiles again: "
-                + problems,
+            "generation " + inForce + " stays in force until the spec compiles again: " + problems,
             now);
     return new AuditStatus(
         generation,

@@ -167,7 +167,9 @@ public final class RegistryLabels {
     return true;
   }
 
-  /** Hosts that start with anything, contain {@code infix} after it, and end with {@code suffix}. */
+  /**
+   * Hosts that start with anything, contain {@code infix} after it, and end with {@code suffix}.
+   */
   private record Family(String label, String infix, String suffix) {
     boolean matches(String host) {
       if (!host.endsWith(suffix) || host.length() == suffix.length()) {

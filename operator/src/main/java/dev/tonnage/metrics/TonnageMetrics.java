@@ -191,7 +191,8 @@ public final class TonnageMetrics implements AutoCloseable {
             "1 while this replica holds the audit Lease (or audits without leader election), else 0");
     auditLeaseFailures =
         Counter.builder("tonnage.audit.lease.failures")
-            .description("Attempts to read, take or renew the audit Lease that the API server refused")
+            .description(
+                "Attempts to read, take or renew the audit Lease that the API server refused")
             .register(registry);
     admissionDuration =
         Timer.builder("tonnage.admission.duration")
@@ -343,8 +344,8 @@ public final class TonnageMetrics implements AutoCloseable {
   /**
    * Counts and times one registry HTTP request.
    *
-   * @param registry the registry host, e.g. {@code index.docker.io} or {@code ghcr.io}; labelled
-   *     as {@link RegistryLabels} says
+   * @param registry the registry host, e.g. {@code index.docker.io} or {@code ghcr.io}; labelled as
+   *     {@link RegistryLabels} says
    * @param status the HTTP status, or 0 when no response came (connect failure, timeout)
    */
   public void registryRequest(String registry, String method, int status, Duration duration) {

@@ -1,8 +1,8 @@
 package dev.tonnage.operator;
 
 import dev.tonnage.admission.PolicySource;
-import dev.tonnage.api.v1alpha1.ClusterImagePolicy;
 import dev.tonnage.api.v1alpha1.BaseImageRules;
+import dev.tonnage.api.v1alpha1.ClusterImagePolicy;
 import dev.tonnage.api.v1alpha1.ImagePolicy;
 import dev.tonnage.api.v1alpha1.ImagePolicySpec;
 import dev.tonnage.policy.CompiledPolicy;
@@ -18,8 +18,8 @@ import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
-import java.util.function.Function;
 import java.util.function.Consumer;
+import java.util.function.Function;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 

@@ -198,7 +198,8 @@ class PolicyReconcilerIT {
   void anEditThatDoesNotCompileSaysWhichEarlierGenerationStaysInForce() {
     client.resource(TestingPolicies.cluster("edited", "100Mi")).create();
     awaitStatus("edited", s -> s.getSummary() != null);
-    ClusterImagePolicy current = client.resources(ClusterImagePolicy.class).withName("edited").get();
+    ClusterImagePolicy current =
+        client.resources(ClusterImagePolicy.class).withName("edited").get();
     long good = current.getMetadata().getGeneration();
 
     TestingPolicies.withBadGlob(current, "ghcr.io/***");
@@ -208,7 +209,9 @@ class PolicyReconcilerIT {
     ImagePolicyStatus status =
         awaitStatus(
             "edited",
-            s -> s.getConditions() != null && "InvalidSpec".equals(s.getConditions().get(0).getReason()));
+            s ->
+                s.getConditions() != null
+                    && "InvalidSpec".equals(s.getConditions().get(0).getReason()));
     assertThat(status.getConditions().get(0).getStatus()).isEqualTo("False");
     assertThat(status.getConditions().get(0).getMessage())
         .startsWith("generation " + good + " stays in force until the spec compiles again: ")

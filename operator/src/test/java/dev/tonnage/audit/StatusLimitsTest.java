@@ -36,7 +36,8 @@ class StatusLimitsTest {
               .withObservedGeneration(1L)
               .build());
     }
-    AuditStatus status = new AuditStatus(1L, conditions, HOSTILE.substring(0, 20), null, violations);
+    AuditStatus status =
+        new AuditStatus(1L, conditions, HOSTILE.substring(0, 20), null, violations);
     ClusterImagePolicy policy = new ClusterImagePolicy();
     policy.getMetadata().setName("slim-images");
     policy.setStatus(status.toResourceStatus());
