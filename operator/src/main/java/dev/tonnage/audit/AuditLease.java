@@ -181,14 +181,13 @@ final class AuditLease implements AutoCloseable {
         return;
       }
       LOG.warn(
-          "cannot {} the audit Lease {}/{} ({} failed attempts since the last message): {};"
-              + " this replica does not audit until it holds the Lease, the webhook is not"
-              + " affected. Check that namespace {} exists and that the operator may get, create"
-              + " and update leases there.",
+          "cannot {} the audit Lease {}/{}{}: {}; this replica does not audit until it holds the"
+              + " Lease, the webhook is not affected. Check that namespace {} exists and that the"
+              + " operator may get, create and update leases there.",
           action,
           namespace,
           name,
-          failuresSinceLog,
+          lastFailureLog == null ? "" : " (" + failuresSinceLog + " failures in the last minute)",
           reason(e),
           namespace);
       lastFailureLog = now;
