@@ -126,6 +126,7 @@ public final class OperatorRuntime implements AutoCloseable {
     // Registries named by the configuration get their own metric label; others are "other".
     RegistryLabels registryLabels = metrics.registryLabels();
     config.registry().insecureRegistries().forEach(registryLabels::learn);
+    audit.registriesNamed().forEach(registryLabels::learn);
     if (operatorWide instanceof DockerConfigCredentials docker) {
       docker.registries().forEach(registryLabels::learn);
     }
