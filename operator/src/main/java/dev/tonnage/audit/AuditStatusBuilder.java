@@ -22,6 +22,9 @@ public final class AuditStatusBuilder {
   public static final String REASON_INVALID_SPEC = "InvalidSpec";
   public static final String REASON_REGISTRY_ERRORS = "RegistryErrors";
 
+  private static final String KEPT_PREFIX = "generation ";
+  private static final String KEPT_SUFFIX = " stays in force until the spec compiles again: ";
+
   private AuditStatusBuilder() {}
 
   /** The status after a finished audit. */
@@ -105,7 +108,7 @@ public final class AuditStatusBuilder {
             generation,
             "False",
             REASON_INVALID_SPEC,
-            "generation " + inForce + " stays in force until the spec compiles again: " + problems,
+            KEPT_PREFIX + inForce + KEPT_SUFFIX + problems,
             now);
     return new AuditStatus(
         generation,
@@ -113,6 +116,33 @@ public final class AuditStatusBuilder {
         previous.lastAuditTime(),
         previous.summary(),
         previous.violations());
+  }
+
+  /**
+   * The generation that a status written by {@link #invalidSpecKeeping} says stays in force, or
+   * null: lets a new leader keep saying so.
+   */
+  static Long keptGeneration(AuditStatus status) {
+    for (Condition c : status.conditions()) {
+      String message = c.getMessage();
+      if (!READY.equals(c.getType())
+          || !REASON_INVALID_SPEC.equals(c.getReason())
+          || message == null
+          || !message.startsWith(KEPT_PREFIX)) {
+        continue;
+      }
+      int end = KEPT_PREFIX.length();
+      // At most 18 digits: always a valid long.
+      while (end < message.length()
+          && end - KEPT_PREFIX.length() < 18
+          && Character.isDigit(message.charAt(end))) {
+        end++;
+      }
+      if (end > KEPT_PREFIX.length() && message.startsWith(KEPT_SUFFIX, end)) {
+        return Long.parseLong(message.substring(KEPT_PREFIX.length(), end));
+      }
+    }
+    return null;
   }
 
   /**

@@ -184,12 +184,17 @@ public abstract class PolicyReconciler<P extends CustomResource<ImagePolicySpec,
 
   /**
    * The earlier generation still in force, or null: the last one that compiled on this replica,
-   * else the one the previous status describes when an audit (not a spec error) wrote it.
+   * else the one the previous status names as kept, else the one it describes when an audit (not a
+   * spec error) wrote it.
    */
   private Long inForceGeneration(ResourceID id, AuditStatus previous, long generation) {
     Long compiled = compiledGeneration.get(id);
     if (compiled != null && compiled < generation) {
       return compiled;
+    }
+    Long kept = AuditStatusBuilder.keptGeneration(previous);
+    if (kept != null && kept < generation) {
+      return kept;
     }
     Long observed = previous.observedGeneration();
     boolean auditedThen =

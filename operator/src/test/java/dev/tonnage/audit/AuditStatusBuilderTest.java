@@ -140,6 +140,8 @@ class AuditStatusBuilderTest {
     assertThat(invalid.summary()).isEqualTo(audited.summary());
     assertThat(invalid.violations()).hasSize(1);
     assertThat(invalid.lastAuditTime()).isEqualTo(audited.lastAuditTime());
+    assertThat(AuditStatusBuilder.keptGeneration(invalid)).isEqualTo(3L);
+    assertThat(AuditStatusBuilder.keptGeneration(audited)).isNull();
   }
 
   @Test
