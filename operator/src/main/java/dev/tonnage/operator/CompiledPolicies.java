@@ -25,7 +25,7 @@ final class CompiledPolicies {
     /** The policy does not compile and no earlier generation did: nothing is in force. */
     record NotInForce(InvalidPolicyException error) implements Outcome {}
 
-    /** This generation was handled already (e.g. only the status changed). */
+    /** This generation or a later one was handled already (e.g. only the status changed). */
     record Unchanged() implements Outcome {}
   }
 
@@ -42,7 +42,8 @@ final class CompiledPolicies {
     byKey.compute(
         key,
         (k, previous) -> {
-          if (previous != null && generation > 0 && previous.lastSeenGeneration() == generation) {
+          // The same generation again (a status update) or an older one (a late event): known.
+          if (previous != null && generation > 0 && previous.lastSeenGeneration() >= generation) {
             outcome[0] = new Outcome.Unchanged();
             return previous;
           }
@@ -60,6 +61,12 @@ final class CompiledPolicies {
           }
         });
     return outcome[0];
+  }
+
+  /** Whether generation {@code generation} (or a later one) of {@code key} was handled. */
+  boolean handled(String key, long generation) {
+    Entry entry = byKey.get(key);
+    return entry != null && entry.lastSeenGeneration() >= generation;
   }
 
   /** The policy was deleted: it is no longer in force, whatever it was. */

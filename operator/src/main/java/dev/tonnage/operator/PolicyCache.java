@@ -6,6 +6,7 @@ import dev.tonnage.api.v1alpha1.ClusterImagePolicy;
 import dev.tonnage.api.v1alpha1.ImagePolicy;
 import dev.tonnage.api.v1alpha1.ImagePolicySpec;
 import dev.tonnage.policy.CompiledPolicy;
+import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.client.CustomResource;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.informers.ResourceEventHandler;
@@ -77,6 +78,15 @@ public final class PolicyCache implements PolicySource, AutoCloseable {
               cache.clusterInformer.start().toCompletableFuture(),
               cache.namespacedInformer.start().toCompletableFuture())
           .get(timeout.toMillis(), TimeUnit.MILLISECONDS);
+      // Handlers run asynchronously: wait until they compiled the first lists, so that the
+      // policies are in force when start returns (and readiness passes).
+      long deadline = System.nanoTime() + timeout.toNanos();
+      while (!cache.handledFirstLists()) {
+        if (System.nanoTime() > deadline) {
+          throw new TimeoutException();
+        }
+        Thread.sleep(10);
+      }
     } catch (TimeoutException e) {
       cache.close();
       throw new TimeoutException(
@@ -90,6 +100,22 @@ public final class PolicyCache implements PolicySource, AutoCloseable {
           "cannot watch tonnage.dev policies; are the CRDs installed (crds/)? " + e.getCause(), e);
     }
     return cache;
+  }
+
+  private boolean handledFirstLists() {
+    return clusterInformer.getStore().list().stream()
+            .allMatch(p -> cluster.handled(p.getMetadata().getName(), generationOf(p)))
+        && namespacedInformer.getStore().list().stream()
+            .allMatch(
+                p ->
+                    namespaced.handled(
+                        p.getMetadata().getNamespace() + "/" + p.getMetadata().getName(),
+                        generationOf(p)));
+  }
+
+  private static long generationOf(HasMetadata policy) {
+    Long generation = policy.getMetadata().getGeneration();
+    return generation == null ? 0 : generation;
   }
 
   public boolean synced() {
@@ -135,9 +161,9 @@ public final class PolicyCache implements PolicySource, AutoCloseable {
 
       private void put(T policy) {
         String name = key.apply(policy);
-        Long generation = policy.getMetadata().getGeneration();
+        long generation = generationOf(policy);
         CompiledPolicies.Outcome outcome =
-            into.update(name, generation == null ? 0 : generation, () -> compile.apply(policy));
+            into.update(name, generation, () -> compile.apply(policy));
         if (outcome instanceof CompiledPolicies.Outcome.Unchanged) {
           return;
         }

@@ -98,6 +98,15 @@ class CompiledPoliciesTest {
     assertThat(policies.inForce()).hasSize(1);
   }
 
+  @Test
+  void aLateEventOfAnOlderGenerationDoesNotReplaceANewerOne() {
+    policies.update("slim", 3, () -> compile("100Mi"));
+
+    assertThat(policies.update("slim", 2, () -> compile("lots")))
+        .isInstanceOf(CompiledPolicies.Outcome.Unchanged.class);
+    assertThat(policies.inForce()).hasSize(1);
+  }
+
   private static CompiledPolicy compile(String maxCompressedSize) {
     ImagePolicySpec spec = new ImagePolicySpec();
     spec.setAction(PolicyAction.ENFORCE);
