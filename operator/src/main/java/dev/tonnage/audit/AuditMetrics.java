@@ -33,6 +33,12 @@ public interface AuditMetrics {
   /** One audit finished. */
   void auditCompleted(PolicyRef policy, Duration duration, boolean complete);
 
+  /** Whether this replica audits now (holds the Lease, or runs without leader election). */
+  default void leader(boolean leading) {}
+
+  /** A call to read, take or renew the audit Lease failed. */
+  default void leaseFailed() {}
+
   /** Reports nothing. */
   AuditMetrics NONE =
       new AuditMetrics() {

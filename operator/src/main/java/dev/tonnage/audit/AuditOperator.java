@@ -2,18 +2,16 @@ package dev.tonnage.audit;
 
 import dev.tonnage.policy.ImageFactsSource;
 import io.fabric8.kubernetes.client.KubernetesClient;
-import io.fabric8.kubernetes.client.extended.leaderelection.LeaderCallbacks;
 import io.javaoperatorsdk.operator.Operator;
-import io.javaoperatorsdk.operator.api.config.LeaderElectionConfigurationBuilder;
 import io.javaoperatorsdk.operator.api.monitoring.Metrics;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.Objects;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
+import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * The audit half of {@code tonnage operator}: a JOSDK operator running the policy reconcilers on
@@ -22,18 +20,14 @@ import org.slf4j.LoggerFactory;
  */
 public final class AuditOperator implements AutoCloseable {
 
-  private static final Logger LOG = LoggerFactory.getLogger(AuditOperator.class);
-
   private final Operator operator;
   private final InformerClusterView cluster;
   private final ExecutorService fetchPool;
   private final AuditRuntime runtime;
-  private final String identity;
-  private volatile boolean closing;
-  private volatile boolean lostLease;
+  private final AuditLease lease;
+  private final AuditMetrics metrics;
 
   private AuditOperator(Builder b) {
-    this.identity = b.identity;
     this.cluster = new InformerClusterView(b.client, Duration.ofMinutes(2));
     AtomicInteger threads = new AtomicInteger();
     this.fetchPool =
@@ -60,7 +54,37 @@ public final class AuditOperator implements AutoCloseable {
                 new KubernetesWorkloadEvents(b.client, b.identity, b.clock),
                 new AuditMetricsLedger(b.metrics)),
             b.clock);
-    this.runtime = new AuditRuntime(auditor, cluster, b.settings, b.clock);
+    this.runtime =
+        new AuditRuntime(
+            auditor,
+            cluster,
+            b.settings,
+            b.clock,
+            new AtomicLong(),
+            new AtomicBoolean(b.leaseName == null));
+    this.metrics = b.metrics;
+    this.lease =
+        b.leaseName == null
+            ? null
+            : new AuditLease(
+                b.client,
+                b.leaseNamespace,
+                b.leaseName,
+                b.identity,
+                b.leaseTiming,
+                new AuditLease.Listener() {
+                  @Override
+                  public void leading(boolean leading) {
+                    runtime.leading().set(leading);
+                    metrics.leader(leading);
+                  }
+
+                  @Override
+                  public void failed() {
+                    metrics.leaseFailed();
+                  }
+                },
+                b.clock);
     this.operator =
         new Operator(
             o -> {
@@ -73,22 +97,6 @@ public final class AuditOperator implements AutoCloseable {
               if (b.josdkMetrics != null) {
                 o.withMetrics(b.josdkMetrics);
               }
-              if (b.leaseName != null) {
-                // JOSDK would System.exit on a lost Lease, also during a graceful shutdown and
-                // taking this replica's webhook down with it; instead auditing stops here and
-                // the wiring decides (e.g. fail liveness so the kubelet restarts the Pod).
-                o.withLeaderElectionConfiguration(
-                    LeaderElectionConfigurationBuilder.aLeaderElectionConfiguration(b.leaseName)
-                        .withLeaseNamespace(b.leaseNamespace)
-                        .withIdentity(b.identity)
-                        .withExitOnStopLeading(false)
-                        .withLeaderCallbacks(
-                            new LeaderCallbacks(
-                                () -> LOG.info("{} holds the audit Lease", b.identity),
-                                this::onLostLease,
-                                leader -> {}))
-                        .build());
-              }
             });
     operator.register(new ClusterImagePolicyReconciler(runtime));
     operator.register(new ImagePolicyReconciler(runtime));
@@ -98,26 +106,23 @@ public final class AuditOperator implements AutoCloseable {
     return new Builder(client);
   }
 
-  /** Starts the controllers; with leader election they reconcile only once this replica leads. */
+  /**
+   * Starts the controllers and, with leader election, enters the election: the reconcilers audit
+   * only while this replica holds the Lease, and it keeps competing for the Lease after losing it.
+   */
   public AuditOperator start() {
     operator.start();
+    if (lease == null) {
+      metrics.leader(true);
+    } else {
+      lease.start();
+    }
     return this;
   }
 
-  /**
-   * False once this replica lost the leader Lease while running: it audits no more until restarted.
-   * The wiring should turn that into a failed liveness probe.
-   */
-  public boolean lostLease() {
-    return lostLease;
-  }
-
-  private void onLostLease() {
-    if (!closing) {
-      LOG.warn("{} lost the audit Lease: auditing stops on this replica", identity);
-      lostLease = true;
-    }
-    runtime.leading().set(false);
+  /** Whether this replica audits now: it holds the Lease, or runs without leader election. */
+  public boolean leading() {
+    return runtime.leading().get();
   }
 
   /** Status patches made so far (for the benchmark and tests). */
@@ -127,7 +132,9 @@ public final class AuditOperator implements AutoCloseable {
 
   @Override
   public void close() {
-    closing = true;
+    if (lease != null) {
+      lease.close();
+    }
     operator.stop();
     cluster.close();
     fetchPool.shutdownNow();
@@ -142,6 +149,7 @@ public final class AuditOperator implements AutoCloseable {
     private Clock clock = Clock.systemUTC();
     private String leaseName;
     private String leaseNamespace;
+    private AuditLease.Timing leaseTiming = AuditLease.Timing.DEFAULT;
     private String identity = defaultIdentity();
     private boolean serverSideApply = true;
     private Metrics josdkMetrics;
@@ -194,6 +202,12 @@ public final class AuditOperator implements AutoCloseable {
     public Builder leaderElection(String name, String namespace) {
       this.leaseName = name;
       this.leaseNamespace = namespace;
+      return this;
+    }
+
+    /** Lease timing other than the client-go defaults (15 s lease, 10 s renew, 2 s retry). */
+    Builder leaseTiming(Duration leaseDuration, Duration renewDeadline, Duration retryPeriod) {
+      this.leaseTiming = new AuditLease.Timing(leaseDuration, renewDeadline, retryPeriod);
       return this;
     }
 

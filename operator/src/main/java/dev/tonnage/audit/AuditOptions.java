@@ -10,6 +10,7 @@ import io.fabric8.kubernetes.client.KubernetesClient;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.Optional;
+import java.util.Set;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import picocli.CommandLine.Option;
@@ -92,6 +93,18 @@ public final class AuditOptions {
       defaultValue = "${env:TONNAGE_LEASE_NAME:-tonnage-audit}",
       description = "The Lease in --namespace (env TONNAGE_LEASE_NAME; ${DEFAULT-VALUE}).")
   String leaseName;
+
+  /**
+   * The registries {@code --registry-rate-limits} names, e.g. for metric labels; empty when the
+   * flag is malformed (starting the audit reports that).
+   */
+  public Set<String> registriesNamed() {
+    try {
+      return RegistryBudget.parse(registryRateLimits).configuredRegistries();
+    } catch (IllegalArgumentException e) {
+      return Set.of();
+    }
+  }
 
   /** The settings these flags give; throws {@link IllegalArgumentException} naming a bad one. */
   public AuditSettings settings() {

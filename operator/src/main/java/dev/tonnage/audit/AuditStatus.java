@@ -23,9 +23,15 @@ public record AuditStatus(
     Summary summary,
     List<RecordedViolation> violations) {
 
+  /** Caps every field on the way in (see {@link StatusLimits}), whoever wrote the values. */
   public AuditStatus {
-    conditions = List.copyOf(conditions);
-    violations = List.copyOf(violations);
+    conditions =
+        conditions.stream().limit(StatusLimits.MAX_CONDITIONS).map(StatusLimits::capped).toList();
+    violations =
+        violations.stream()
+            .limit(AuditStatusBuilder.MAX_VIOLATIONS)
+            .map(StatusLimits::capped)
+            .toList();
   }
 
   /** Counts of one audit; {@code violations} counts all of them, also those not listed. */

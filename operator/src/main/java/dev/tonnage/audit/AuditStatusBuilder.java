@@ -22,7 +22,8 @@ public final class AuditStatusBuilder {
   public static final String REASON_INVALID_SPEC = "InvalidSpec";
   public static final String REASON_REGISTRY_ERRORS = "RegistryErrors";
 
-  private static final int MAX_MESSAGE = 1024;
+  private static final String KEPT_PREFIX = "generation ";
+  private static final String KEPT_SUFFIX = " stays in force until the spec compiles again: ";
 
   private AuditStatusBuilder() {}
 
@@ -95,6 +96,56 @@ public final class AuditStatusBuilder {
   }
 
   /**
+   * The status of a spec edit that does not compile while generation {@code inForce} (the last that
+   * compiled) stays in force: Ready=False with the problems and that generation; the findings of
+   * the last audit are kept, as they describe the version in force.
+   */
+  public static AuditStatus invalidSpecKeeping(
+      String problems, long inForce, long generation, AuditStatus previous, Instant now) {
+    Condition ready =
+        ready(
+            previous,
+            generation,
+            "False",
+            REASON_INVALID_SPEC,
+            KEPT_PREFIX + inForce + KEPT_SUFFIX + problems,
+            now);
+    return new AuditStatus(
+        generation,
+        withReady(previous, ready),
+        previous.lastAuditTime(),
+        previous.summary(),
+        previous.violations());
+  }
+
+  /**
+   * The generation that a status written by {@link #invalidSpecKeeping} says stays in force, or
+   * null: lets a new leader keep saying so.
+   */
+  static Long keptGeneration(AuditStatus status) {
+    for (Condition c : status.conditions()) {
+      String message = c.getMessage();
+      if (!READY.equals(c.getType())
+          || !REASON_INVALID_SPEC.equals(c.getReason())
+          || message == null
+          || !message.startsWith(KEPT_PREFIX)) {
+        continue;
+      }
+      int end = KEPT_PREFIX.length();
+      // At most 18 digits: always a valid long.
+      while (end < message.length()
+          && end - KEPT_PREFIX.length() < 18
+          && Character.isDigit(message.charAt(end))) {
+        end++;
+      }
+      if (end > KEPT_PREFIX.length() && message.startsWith(KEPT_SUFFIX, end)) {
+        return Long.parseLong(message.substring(KEPT_PREFIX.length(), end));
+      }
+    }
+    return null;
+  }
+
+  /**
    * The status after an unexpected failure: Ready=False with {@code reason}; the last audit's
    * findings stay, as they are still the latest known.
    */
@@ -129,7 +180,7 @@ public final class AuditStatusBuilder {
         .withType(READY)
         .withStatus(status)
         .withReason(reason)
-        .withMessage(truncate(message))
+        .withMessage(StatusLimits.fit(message, StatusLimits.MAX_MESSAGE_BYTES))
         .withObservedGeneration(generation)
         .withLastTransitionTime(since)
         .build();
@@ -145,10 +196,6 @@ public final class AuditStatusBuilder {
       }
     }
     return conditions;
-  }
-
-  private static String truncate(String message) {
-    return message.length() <= MAX_MESSAGE ? message : message.substring(0, MAX_MESSAGE - 1) + "…";
   }
 
   /** RFC 3339 in whole seconds, as Kubernetes writes its own timestamps. */

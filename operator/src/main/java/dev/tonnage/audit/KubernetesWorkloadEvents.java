@@ -17,7 +17,6 @@ public final class KubernetesWorkloadEvents implements WorkloadEvents {
 
   static final String COMPONENT = "tonnage-audit";
   private static final Logger LOG = LoggerFactory.getLogger(KubernetesWorkloadEvents.class);
-  private static final int MAX_MESSAGE = 1024;
 
   private final KubernetesClient client;
   private final String instance;
@@ -44,8 +43,8 @@ public final class KubernetesWorkloadEvents implements WorkloadEvents {
             .withInvolvedObject(workload.toObjectReference())
             .withType("Warning")
             .withReason(reason.name())
-            .withMessage(
-                message.length() <= MAX_MESSAGE ? message : message.substring(0, MAX_MESSAGE))
+            // Cut by serialized bytes, never inside a surrogate pair (which would not serialize).
+            .withMessage(StatusLimits.fit(message, StatusLimits.MAX_MESSAGE_BYTES))
             .withNewSource(COMPONENT, null)
             .withReportingComponent(COMPONENT)
             .withReportingInstance(instance)

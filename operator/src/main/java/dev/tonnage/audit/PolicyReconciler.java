@@ -43,10 +43,15 @@ public abstract class PolicyReconciler<P extends CustomResource<ImagePolicySpec,
   /** The Ready reason when an audit failed unexpectedly (it is retried). */
   public static final String REASON_AUDIT_FAILED = "AuditFailed";
 
+  /** How soon a replica without the Lease looks at a policy again: about one Lease duration. */
+  static final Duration LEADERSHIP_RECHECK = Duration.ofSeconds(15);
+
   private static final Logger LOG = LoggerFactory.getLogger(PolicyReconciler.class);
 
   private final AuditRuntime runtime;
   private final Map<ResourceID, PolicyRef> audited = new ConcurrentHashMap<>();
+  // The last generation of each policy that compiled here: the one the webhook keeps in force.
+  private final Map<ResourceID, Long> compiledGeneration = new ConcurrentHashMap<>();
 
   protected PolicyReconciler(AuditRuntime runtime) {
     this.runtime = runtime;
@@ -67,8 +72,9 @@ public abstract class PolicyReconciler<P extends CustomResource<ImagePolicySpec,
   @Override
   public UpdateControl<P> reconcile(P policy, Context<P> context) {
     if (!runtime.leading().get()) {
-      // Lost the Lease: another replica audits now; writing here would race it.
-      return UpdateControl.noUpdate();
+      // Another replica holds the Lease and audits; writing here would race it. Look again
+      // later: once this replica holds the Lease, the policy is audited here.
+      return UpdateControl.<P>noUpdate().rescheduleAfter(LEADERSHIP_RECHECK);
     }
     ResourceID id = ResourceID.fromResource(policy);
     PolicyRef ref = refOf(policy);
@@ -78,14 +84,28 @@ public abstract class PolicyReconciler<P extends CustomResource<ImagePolicySpec,
     try {
       compiled = compile(policy);
     } catch (InvalidPolicyException e) {
-      LOG.info("{} has an invalid spec: {}", ref, e.getMessage());
+      String problems = String.join("; ", e.problems());
+      Long inForce = inForceGeneration(id, previous, generation);
+      if (inForce != null) {
+        // Fail-closed: the webhook keeps the last version that compiled, and so do its findings.
+        LOG.info("{} generation {} has an invalid spec: {}", ref, generation, problems);
+        return write(
+            policy,
+            AuditStatusBuilder.invalidSpecKeeping(
+                problems, inForce, generation, previous, runtime.clock().instant()));
+      }
+      LOG.info("{} has an invalid spec and is not in force: {}", ref, problems);
       audited.remove(id);
       runtime.auditor().forget(ref);
       return write(
           policy,
           AuditStatusBuilder.invalidSpec(
-              String.join("; ", e.problems()), generation, previous, runtime.clock().instant()));
+              problems + "; the policy is not in force until its spec compiles",
+              generation,
+              previous,
+              runtime.clock().instant()));
     }
+    compiledGeneration.put(id, generation);
     audited.put(id, ref);
     AuditOutcome outcome =
         runtime.auditor().audit(compiled, policy.getSpec().getLimits(), auditedNamespace(policy));
@@ -156,9 +176,36 @@ public abstract class PolicyReconciler<P extends CustomResource<ImagePolicySpec,
   void forgetDeleted(IndexerResourceCache<P> policies) {
     for (Map.Entry<ResourceID, PolicyRef> e : audited.entrySet()) {
       if (policies.get(e.getKey()).isEmpty() && audited.remove(e.getKey(), e.getValue())) {
+        compiledGeneration.remove(e.getKey());
         runtime.auditor().forget(e.getValue());
       }
     }
+  }
+
+  /**
+   * The earlier generation still in force, or null: the last one that compiled on this replica,
+   * else the one the previous status names as kept, else the one it describes when an audit (not a
+   * spec error) wrote it.
+   */
+  private Long inForceGeneration(ResourceID id, AuditStatus previous, long generation) {
+    Long compiled = compiledGeneration.get(id);
+    if (compiled != null && compiled < generation) {
+      return compiled;
+    }
+    Long kept = AuditStatusBuilder.keptGeneration(previous);
+    if (kept != null && kept < generation) {
+      return kept;
+    }
+    Long observed = previous.observedGeneration();
+    boolean auditedThen =
+        previous.conditions().stream()
+            .anyMatch(
+                c ->
+                    AuditStatusBuilder.READY.equals(c.getType())
+                        && !AuditStatusBuilder.REASON_INVALID_SPEC.equals(c.getReason()));
+    return observed != null && observed > 0 && observed < generation && auditedThen
+        ? observed
+        : null;
   }
 
   private UpdateControl<P> write(P policy, AuditStatus status) {

@@ -3,6 +3,7 @@ package dev.tonnage.audit;
 import java.util.HashMap;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.LongSupplier;
 
@@ -17,11 +18,18 @@ public final class RegistryBudget {
   /** The default budget: image fetches per second and registry. */
   public static final double DEFAULT_RATE = 5;
 
+  /**
+   * Most registries with a bucket of their own. Pods name the registries: past this, hosts without
+   * a configured rate share one bucket at the default rate (slower for them, never unbounded).
+   */
+  static final int MAX_BUCKETS = 1024;
+
   private final Map<String, Double> rates;
   private final double defaultRate;
   private final LongSupplier nanoTime;
   private final TokenBucket.Sleeper sleeper;
   private final Map<String, TokenBucket> buckets = new ConcurrentHashMap<>();
+  private final TokenBucket overflow;
 
   /** The same rate for every registry. */
   public RegistryBudget(double fetchesPerSecond) {
@@ -39,7 +47,7 @@ public final class RegistryBudget {
     this.sleeper = sleeper;
     // Validates every rate now rather than at the first fetch.
     rates.values().forEach(this::bucket);
-    bucket(defaultRate);
+    this.overflow = bucket(defaultRate);
   }
 
   /**
@@ -79,7 +87,28 @@ public final class RegistryBudget {
 
   /** Waits until {@code registry}'s budget allows one more image fetch. */
   public void acquire(String registry) throws InterruptedException {
-    buckets.computeIfAbsent(registry, r -> bucket(rates.getOrDefault(r, defaultRate))).acquire();
+    bucketOf(registry).acquire();
+  }
+
+  private TokenBucket bucketOf(String registry) {
+    TokenBucket existing = buckets.get(registry);
+    if (existing != null) {
+      return existing;
+    }
+    if (buckets.size() >= MAX_BUCKETS && !rates.containsKey(registry)) {
+      return overflow;
+    }
+    return buckets.computeIfAbsent(registry, r -> bucket(rates.getOrDefault(r, defaultRate)));
+  }
+
+  /** How many registries have a bucket of their own, for tests. */
+  int bucketCount() {
+    return buckets.size();
+  }
+
+  /** The registries that have a rate of their own. */
+  public Set<String> configuredRegistries() {
+    return rates.keySet();
   }
 
   /** The rate {@code registry} gets. */

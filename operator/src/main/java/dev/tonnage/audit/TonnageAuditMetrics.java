@@ -70,6 +70,16 @@ public final class TonnageAuditMetrics implements AuditMetrics {
     return policy.namespace() == null ? policy.name() : policy.namespace() + "/" + policy.name();
   }
 
+  @Override
+  public void leader(boolean leading) {
+    metrics.setAuditLeader(leading);
+  }
+
+  @Override
+  public void leaseFailed() {
+    metrics.auditLeaseFailed();
+  }
+
   /** Any finished audit counts: unmeasurable images have their own alert (registry errors). */
   @Override
   public void auditCompleted(PolicyRef policy, Duration duration, boolean complete) {

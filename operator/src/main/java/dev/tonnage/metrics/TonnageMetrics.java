@@ -44,6 +44,22 @@ public final class TonnageMetrics implements AutoCloseable {
   private static final Duration[] REGISTRY_BUCKETS =
       seconds(0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30);
   private static final Set<String> OPERATIONS = Set.of("CREATE", "UPDATE", "DELETE", "CONNECT");
+  private static final Set<String> HTTP_METHODS = Set.of("GET", "HEAD", "POST", "PUT");
+
+  /**
+   * Longest {@code image} label value: a normalized {@code registry/repository:tag} of a real image
+   * fits easily; a longer one (a reference built to bloat the scrape) is dropped and counted.
+   */
+  public static final int MAX_IMAGE_LABEL = 256;
+
+  /** Longest {@code platform} label value: {@code os/architecture/variant} is a few dozen chars. */
+  public static final int MAX_PLATFORM_LABEL = 64;
+
+  /**
+   * Longest {@code namespace} or {@code policy} label value: a policy label is {@code
+   * namespace/name}, 63 + 1 + 253 characters at most in Kubernetes.
+   */
+  public static final int MAX_OBJECT_LABEL = 320;
 
   // JOSDK registers its meters without HELP text, which Prometheus' linter rejects.
   private static final MeterFilter DESCRIBE_JOSDK_METERS =
@@ -83,6 +99,9 @@ public final class TonnageMetrics implements AutoCloseable {
   private final GaugeFamily rateLimitLimit;
   private final GaugeFamily auditLastSuccess;
   private final GaugeFamily auditIntervalSeconds;
+  private final GaugeFamily auditLeader;
+  private final Counter auditLeaseFailures;
+  private final RegistryLabels registryLabels = new RegistryLabels();
 
   private final Timer admissionDuration;
   private JvmGcMetrics gcMetrics;
@@ -127,7 +146,9 @@ public final class TonnageMetrics implements AutoCloseable {
             "Number of layers of the image on this platform");
     droppedSeries =
         Counter.builder("tonnage.metrics.series.dropped")
-            .description("Image series not exported because the image cap was reached")
+            .description(
+                "Series not exported because a cap was reached: the image cap, a label value"
+                    + " over its length cap, or a metric's series cap")
             .register(registry);
     namespaceImageBytes =
         new GaugeFamily(
@@ -162,6 +183,17 @@ public final class TonnageMetrics implements AutoCloseable {
     auditIntervalSeconds =
         new GaugeFamily(
             registry, "tonnage.audit.interval", "seconds", "Configured period of the re-audit");
+    auditLeader =
+        new GaugeFamily(
+            registry,
+            "tonnage.audit.leader",
+            null,
+            "1 while this replica holds the audit Lease (or audits without leader election), else 0");
+    auditLeaseFailures =
+        Counter.builder("tonnage.audit.lease.failures")
+            .description(
+                "Attempts to read, take or renew the audit Lease that the API server refused")
+            .register(registry);
     admissionDuration =
         Timer.builder("tonnage.admission.duration")
             .description("Time to answer one AdmissionReview")
@@ -195,7 +227,12 @@ public final class TonnageMetrics implements AutoCloseable {
               + layerCount);
     }
     String label = imageLabel(image);
-    Tags tags = Tags.of("image", label, "platform", Objects.requireNonNull(platform, "platform"));
+    Objects.requireNonNull(platform, "platform");
+    if (label.length() > MAX_IMAGE_LABEL || platform.length() > MAX_PLATFORM_LABEL) {
+      droppedSeries.increment(uncompressedOrNull == null ? 2 : 3);
+      return false;
+    }
+    Tags tags = Tags.of("image", label, "platform", platform);
     synchronized (platformsByImage) {
       if (!platformsByImage.containsKey(label) && platformsByImage.size() >= maxImages) {
         droppedSeries.increment(uncompressedOrNull == null ? 2 : 3);
@@ -239,7 +276,10 @@ public final class TonnageMetrics implements AutoCloseable {
 
   /** Sets the namespace's total image weight, as the audit computed it. */
   public void setNamespaceImageBytes(String namespace, long bytes) {
-    namespaceImageBytes.set(Tags.of("namespace", namespace), bytes);
+    if (namespace.length() > MAX_OBJECT_LABEL
+        || !namespaceImageBytes.set(Tags.of("namespace", namespace), bytes)) {
+      droppedSeries.increment();
+    }
   }
 
   /** Removes the series of a namespace that is gone or runs no measured image. */
@@ -254,7 +294,11 @@ public final class TonnageMetrics implements AutoCloseable {
    *     two kinds never share a series
    */
   public void setViolations(String policy, String namespace, int count) {
-    policyViolations.set(Tags.of("namespace", namespace, "policy", policy), count);
+    if (policy.length() > MAX_OBJECT_LABEL
+        || namespace.length() > MAX_OBJECT_LABEL
+        || !policyViolations.set(Tags.of("namespace", namespace, "policy", policy), count)) {
+      droppedSeries.increment();
+    }
   }
 
   /**
@@ -300,24 +344,28 @@ public final class TonnageMetrics implements AutoCloseable {
   /**
    * Counts and times one registry HTTP request.
    *
-   * @param registry the registry host, e.g. {@code index.docker.io} or {@code ghcr.io}
+   * @param registry the registry host, e.g. {@code index.docker.io} or {@code ghcr.io}; labelled as
+   *     {@link RegistryLabels} says
    * @param status the HTTP status, or 0 when no response came (connect failure, timeout)
    */
   public void registryRequest(String registry, String method, int status, Duration duration) {
+    String label = registryLabels.label(registry);
+    String verb = method == null ? "" : method.toUpperCase(Locale.ROOT);
     Counter.builder("tonnage.registry.requests")
         .description("HTTP requests sent to registries, by registry, method and status (0: none)")
         .tags(
             "registry",
-            registry,
+            label,
             "method",
-            method.toUpperCase(Locale.ROOT),
+            HTTP_METHODS.contains(verb) ? verb : "OTHER",
             "status",
-            Integer.toString(status))
+            // okhttp accepts any three-digit status: 0 and 100-999 bound the values.
+            Integer.toString(status < 100 || status > 999 ? 0 : status))
         .register(this.registry)
         .increment();
     Timer.builder("tonnage.registry.request.duration")
         .description("Time from sending a registry request to its complete response")
-        .tags("registry", registry)
+        .tags("registry", label)
         .serviceLevelObjectives(REGISTRY_BUCKETS)
         .register(this.registry)
         .record(duration);
@@ -329,7 +377,8 @@ public final class TonnageMetrics implements AutoCloseable {
    * @param limit requests per window, or 0 or less when the registry did not say
    */
   public void registryRateLimit(String registry, long limit, long remaining) {
-    Tags tags = Tags.of("registry", registry);
+    // Hosts that share a label (other, a cloud family) overwrite each other: the last one seen.
+    Tags tags = Tags.of("registry", registryLabels.label(registry));
     rateLimitRemaining.set(tags, remaining);
     if (limit > 0) {
       rateLimitLimit.set(tags, limit);
@@ -341,6 +390,24 @@ public final class TonnageMetrics implements AutoCloseable {
   /** Marks the end of a successful audit pass. */
   public void auditCompleted(Instant at) {
     auditLastSuccess.set(Tags.empty(), epochSeconds(at));
+  }
+
+  /** Whether this replica audits now: it holds the audit Lease, or runs without election. */
+  public void setAuditLeader(boolean leader) {
+    auditLeader.set(Tags.empty(), leader ? 1 : 0);
+  }
+
+  /** One attempt to read, take or renew the audit Lease failed. */
+  public void auditLeaseFailed() {
+    auditLeaseFailures.increment();
+  }
+
+  /**
+   * The registries that get their own {@code registry} label: the wiring teaches it the hosts named
+   * in flags, operator-wide credentials and policies.
+   */
+  public RegistryLabels registryLabels() {
+    return registryLabels;
   }
 
   /** Publishes the configured re-audit period, which the staleness alert multiplies. */

@@ -14,6 +14,7 @@ import dev.tonnage.audit.AuditOptions;
 import dev.tonnage.metrics.Health;
 import dev.tonnage.metrics.MetricsServer;
 import dev.tonnage.metrics.ReadinessCheck;
+import dev.tonnage.metrics.RegistryLabels;
 import dev.tonnage.metrics.TonnageMetrics;
 import dev.tonnage.registry.DockerConfigCredentials;
 import dev.tonnage.registry.RegistryClient;
@@ -122,7 +123,15 @@ public final class OperatorRuntime implements AutoCloseable {
         keep(new RegistryClient(registryConfig(config.registry()), registryListener(metrics)));
     RegistryCredentials operatorWide = operatorCredentials(config.registry());
     RegistryCredentialsResolver credentials = new RegistryCredentialsResolver(caches, operatorWide);
-    PolicyCache policies = keep(PolicyCache.start(client, CACHE_SYNC_TIMEOUT));
+    // Registries named by the configuration get their own metric label; others are "other".
+    RegistryLabels registryLabels = metrics.registryLabels();
+    config.registry().insecureRegistries().forEach(registryLabels::learn);
+    audit.registriesNamed().forEach(registryLabels::learn);
+    if (operatorWide instanceof DockerConfigCredentials docker) {
+      docker.registries().forEach(registryLabels::learn);
+    }
+    PolicyCache policies =
+        keep(PolicyCache.start(client, CACHE_SYNC_TIMEOUT, registryLabels::learnFromPattern));
     health.addReadinessCheck(ReadinessCheck.of("policy-caches", policies::synced));
     health.addReadinessCheck(ReadinessCheck.of("cluster-caches", caches::synced));
 

@@ -1,10 +1,13 @@
 package dev.tonnage.operator;
 
 import dev.tonnage.admission.PolicySource;
+import dev.tonnage.api.v1alpha1.BaseImageRules;
 import dev.tonnage.api.v1alpha1.ClusterImagePolicy;
 import dev.tonnage.api.v1alpha1.ImagePolicy;
+import dev.tonnage.api.v1alpha1.ImagePolicySpec;
 import dev.tonnage.policy.CompiledPolicy;
-import dev.tonnage.policy.InvalidPolicyException;
+import io.fabric8.kubernetes.api.model.HasMetadata;
+import io.fabric8.kubernetes.client.CustomResource;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.informers.ResourceEventHandler;
 import io.fabric8.kubernetes.client.informers.SharedIndexInformer;
@@ -14,17 +17,18 @@ import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.function.Consumer;
 import java.util.function.Function;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
  * The policies in force, compiled once per change from informers on ClusterImagePolicy and
- * ImagePolicy; reviews read an immutable snapshot. A policy that does not compile is left out and
- * logged (its status says why, from the audit).
+ * ImagePolicy; reviews read an immutable snapshot. Fail-closed: an edit that does not compile
+ * leaves the last version that compiled in force (logged; the audit's status says why); a policy
+ * that never compiled is not in force.
  */
 public final class PolicyCache implements PolicySource, AutoCloseable {
 
@@ -34,14 +38,16 @@ public final class PolicyCache implements PolicySource, AutoCloseable {
 
   private final SharedIndexInformer<ClusterImagePolicy> clusterInformer;
   private final SharedIndexInformer<ImagePolicy> namespacedInformer;
-  private final Map<String, CompiledPolicy> cluster = new ConcurrentHashMap<>();
-  private final Map<String, CompiledPolicy> namespaced = new ConcurrentHashMap<>();
+  private final CompiledPolicies cluster = new CompiledPolicies();
+  private final CompiledPolicies namespaced = new CompiledPolicies();
+  private final Consumer<String> patternSeen;
   private volatile Snapshot snapshot = new Snapshot(List.of(), Map.of());
 
   private record Snapshot(
       List<CompiledPolicy> cluster, Map<String, List<CompiledPolicy>> byNamespace) {}
 
-  private PolicyCache(KubernetesClient client) {
+  private PolicyCache(KubernetesClient client, Consumer<String> patternSeen) {
+    this.patternSeen = patternSeen;
     clusterInformer = client.resources(ClusterImagePolicy.class).runnableInformer(0);
     namespacedInformer = client.resources(ImagePolicy.class).inAnyNamespace().runnableInformer(0);
     clusterInformer.addEventHandler(
@@ -56,12 +62,31 @@ public final class PolicyCache implements PolicySource, AutoCloseable {
   /** Starts the informers and waits for their first lists. */
   public static PolicyCache start(KubernetesClient client, Duration timeout)
       throws TimeoutException {
-    PolicyCache cache = new PolicyCache(client);
+    return start(client, timeout, pattern -> {});
+  }
+
+  /**
+   * As {@link #start(KubernetesClient, Duration)}, telling {@code patternSeen} every image pattern
+   * the policies in force name (match, exclude and base images), e.g. to learn their registries.
+   */
+  public static PolicyCache start(
+      KubernetesClient client, Duration timeout, Consumer<String> patternSeen)
+      throws TimeoutException {
+    PolicyCache cache = new PolicyCache(client, patternSeen);
     try {
       CompletableFuture.allOf(
               cache.clusterInformer.start().toCompletableFuture(),
               cache.namespacedInformer.start().toCompletableFuture())
           .get(timeout.toMillis(), TimeUnit.MILLISECONDS);
+      // Handlers run asynchronously: wait until they compiled the first lists, so that the
+      // policies are in force when start returns (and readiness passes).
+      long deadline = System.nanoTime() + timeout.toNanos();
+      while (!cache.handledFirstLists()) {
+        if (System.nanoTime() > deadline) {
+          throw new TimeoutException();
+        }
+        Thread.sleep(10);
+      }
     } catch (TimeoutException e) {
       cache.close();
       throw new TimeoutException(
@@ -75,6 +100,22 @@ public final class PolicyCache implements PolicySource, AutoCloseable {
           "cannot watch tonnage.dev policies; are the CRDs installed (crds/)? " + e.getCause(), e);
     }
     return cache;
+  }
+
+  private boolean handledFirstLists() {
+    return clusterInformer.getStore().list().stream()
+            .allMatch(p -> cluster.handled(p.getMetadata().getName(), generationOf(p)))
+        && namespacedInformer.getStore().list().stream()
+            .allMatch(
+                p ->
+                    namespaced.handled(
+                        p.getMetadata().getNamespace() + "/" + p.getMetadata().getName(),
+                        generationOf(p)));
+  }
+
+  private static long generationOf(HasMetadata policy) {
+    Long generation = policy.getMetadata().getGeneration();
+    return generation == null ? 0 : generation;
   }
 
   public boolean synced() {
@@ -99,10 +140,8 @@ public final class PolicyCache implements PolicySource, AutoCloseable {
     namespacedInformer.close();
   }
 
-  private <T> ResourceEventHandler<T> handler(
-      Map<String, CompiledPolicy> into,
-      Function<T, String> key,
-      Function<T, CompiledPolicy> compile) {
+  private <T extends CustomResource<ImagePolicySpec, ?>> ResourceEventHandler<T> handler(
+      CompiledPolicies into, Function<T, String> key, Function<T, CompiledPolicy> compile) {
     return new ResourceEventHandler<>() {
       @Override
       public void onAdd(T policy) {
@@ -121,21 +160,58 @@ public final class PolicyCache implements PolicySource, AutoCloseable {
       }
 
       private void put(T policy) {
-        try {
-          into.put(key.apply(policy), compile.apply(policy));
-        } catch (InvalidPolicyException e) {
-          into.remove(key.apply(policy));
-          LOG.warn("policy {} is not in force: {}", key.apply(policy), e.getMessage());
+        String name = key.apply(policy);
+        long generation = generationOf(policy);
+        CompiledPolicies.Outcome outcome =
+            into.update(name, generation, () -> compile.apply(policy));
+        if (outcome instanceof CompiledPolicies.Outcome.Unchanged) {
+          return;
+        }
+        if (outcome instanceof CompiledPolicies.Outcome.Compiled) {
+          announcePatterns(policy.getSpec());
+        } else if (outcome instanceof CompiledPolicies.Outcome.KeptPrevious kept) {
+          LOG.warn(
+              "policy {} generation {} does not compile, generation {} stays in force: {}",
+              name,
+              generation,
+              kept.inForceGeneration(),
+              String.join("; ", kept.error().problems()));
+        } else if (outcome instanceof CompiledPolicies.Outcome.NotInForce rejected) {
+          LOG.warn(
+              "policy {} is not in force: {}",
+              name,
+              String.join("; ", rejected.error().problems()));
         }
         rebuild();
       }
     };
   }
 
+  private void announcePatterns(ImagePolicySpec spec) {
+    if (spec == null) {
+      return;
+    }
+    if (spec.getMatch() != null && spec.getMatch().getImages() != null) {
+      spec.getMatch().getImages().forEach(patternSeen);
+    }
+    if (spec.getExclude() != null && spec.getExclude().getImages() != null) {
+      spec.getExclude().getImages().forEach(patternSeen);
+    }
+    BaseImageRules bases = spec.getBaseImages();
+    if (bases != null) {
+      if (bases.getAllowed() != null) {
+        bases.getAllowed().forEach(patternSeen);
+      }
+      if (bases.getDenied() != null) {
+        bases.getDenied().forEach(patternSeen);
+      }
+    }
+  }
+
   private synchronized void rebuild() {
-    List<CompiledPolicy> clusterPolicies = cluster.values().stream().sorted(ORDER).toList();
+    List<CompiledPolicy> clusterPolicies = cluster.inForce().stream().sorted(ORDER).toList();
     Map<String, List<CompiledPolicy>> byNamespace = new java.util.HashMap<>();
-    namespaced.values().stream()
+    namespaced.inForce().stream()
         .sorted(ORDER)
         .forEach(
             p -> byNamespace.computeIfAbsent(p.ref().namespace(), n -> new ArrayList<>()).add(p));

@@ -122,6 +122,29 @@ class AuditStatusBuilderTest {
   }
 
   @Test
+  void anInvalidEditOfACompiledPolicyNamesTheGenerationInForceAndKeepsItsFindings() {
+    AuditStatus audited =
+        AuditStatusBuilder.audited(outcome(List.of(size("a", 2)), 0), 3, AuditStatus.EMPTY, T0);
+    AuditStatus invalid =
+        AuditStatusBuilder.invalidSpecKeeping(
+            "spec.limits.maxCompressedSize: \"lots\" is not a quantity", 3, 4, audited, T1);
+    Condition ready = invalid.conditions().get(0);
+    assertThat(ready.getStatus()).isEqualTo("False");
+    assertThat(ready.getReason()).isEqualTo("InvalidSpec");
+    assertThat(ready.getObservedGeneration()).isEqualTo(4L);
+    assertThat(ready.getMessage())
+        .isEqualTo(
+            "generation 3 stays in force until the spec compiles again:"
+                + " spec.limits.maxCompressedSize: \"lots\" is not a quantity");
+    assertThat(invalid.observedGeneration()).isEqualTo(4L);
+    assertThat(invalid.summary()).isEqualTo(audited.summary());
+    assertThat(invalid.violations()).hasSize(1);
+    assertThat(invalid.lastAuditTime()).isEqualTo(audited.lastAuditTime());
+    assertThat(AuditStatusBuilder.keptGeneration(invalid)).isEqualTo(3L);
+    assertThat(AuditStatusBuilder.keptGeneration(audited)).isNull();
+  }
+
+  @Test
   void conditionsOwnedByOthersAreKept() {
     Condition other =
         new ConditionBuilder()

@@ -32,6 +32,18 @@ class RegistryBudgetTest {
   }
 
   @Test
+  void pastTheBucketCapUnknownRegistriesShareOneBucketWhileConfiguredOnesKeepTheirs()
+      throws InterruptedException {
+    RegistryBudget budget = budget(Map.of("ghcr.io", 100.0), 1000);
+    for (int i = 0; i < RegistryBudget.MAX_BUCKETS + 500; i++) {
+      budget.acquire("r" + i + ".attacker.example");
+    }
+    budget.acquire("ghcr.io");
+
+    assertThat(budget.bucketCount()).isEqualTo(RegistryBudget.MAX_BUCKETS + 1);
+  }
+
+  @Test
   void eachRegistryHasItsOwnBucket() throws InterruptedException {
     RegistryBudget budget = budget(Map.of(), 0.5);
     budget.acquire("ghcr.io");

@@ -29,6 +29,8 @@ final class PopulatedRegistry {
     metrics.registryRequest("index.docker.io", "HEAD", 0, Duration.ofSeconds(10));
     metrics.registryRateLimit("index.docker.io", 100, 42);
     metrics.auditCompleted(Instant.now());
+    metrics.setAuditLeader(true);
+    metrics.auditLeaseFailed();
     Cache<String, String> cache = Caffeine.newBuilder().maximumSize(10).recordStats().build();
     metrics.bindCache("image-facts", cache);
     cache.put("a", "b");

@@ -76,7 +76,8 @@ class TonnageMetricsTest {
             entry("tonnage_namespace_image_bytes", "gauge"),
             entry("tonnage_metrics_series_dropped_total", "counter"),
             entry("tonnage_audit_last_success_timestamp_seconds", "gauge"),
-            entry("tonnage_audit_interval_seconds", "gauge"));
+            entry("tonnage_audit_interval_seconds", "gauge"),
+            entry("tonnage_audit_lease_failures_total", "counter"));
   }
 
   @Test
@@ -283,6 +284,88 @@ class TonnageMetricsTest {
                 "le",
                 "30.0"))
         .isEqualTo(3.0);
+  }
+
+  @Test
+  void threeHundredUnknownRegistryHostsShareTheOtherLabel() {
+    metrics.registryLabels().learn("registry.example.com:5000");
+    for (int i = 0; i < 300; i++) {
+      String host = "r" + i + ".attacker.example";
+      metrics.registryRequest(host, "GET", 200, Duration.ofMillis(1));
+      metrics.registryRateLimit(host, 100, i);
+    }
+    metrics.registryRequest("registry.example.com:5000", "GET", 200, Duration.ofMillis(1));
+    metrics.registryRequest("ghcr.io", "GET", 200, Duration.ofMillis(1));
+
+    Exposition exposition = scrape();
+    assertThat(exposition.series("tonnage_registry_requests_total"))
+        .extracting(s -> s.labels().get("registry"))
+        .containsExactlyInAnyOrder("other", "registry.example.com:5000", "ghcr.io");
+    assertThat(
+            exposition.value(
+                "tonnage_registry_requests_total",
+                "registry",
+                "other",
+                "method",
+                "GET",
+                "status",
+                "200"))
+        .isEqualTo(300.0);
+    assertThat(exposition.series("tonnage_registry_ratelimit_remaining"))
+        .extracting(s -> s.labels().get("registry"))
+        .containsExactly("other");
+  }
+
+  @Test
+  void methodsAndStatusesOutsideHttpAreFoldedIntoBoundedValues() {
+    metrics.registryRequest("ghcr.io", "PROPFIND", 200, Duration.ofMillis(1));
+    metrics.registryRequest("ghcr.io", "GET", 12345, Duration.ofMillis(1));
+
+    assertThat(scrape().series("tonnage_registry_requests_total"))
+        .extracting(s -> s.labels().get("method") + " " + s.labels().get("status"))
+        .containsExactlyInAnyOrder("OTHER 200", "GET 0");
+  }
+
+  @Test
+  void overLongImagePlatformNamespaceAndPolicyLabelsAreDroppedAndCounted() {
+    String longImage = "registry.example.com/" + "a".repeat(TonnageMetrics.MAX_IMAGE_LABEL) + ":1";
+    assertThat(metrics.recordImage(longImage, AMD64, 1, null, 1)).isFalse();
+    assertThat(metrics.recordImage(NGINX, "linux/" + "x".repeat(64), 1, null, 1)).isFalse();
+    metrics.setNamespaceImageBytes("n".repeat(TonnageMetrics.MAX_OBJECT_LABEL + 1), 1);
+    metrics.setViolations("p".repeat(TonnageMetrics.MAX_OBJECT_LABEL + 1), "team-a", 1);
+
+    Exposition exposition = scrape();
+    assertThat(exposition.series("tonnage_image_compressed_size_bytes")).isEmpty();
+    assertThat(exposition.series("tonnage_namespace_image_bytes")).isEmpty();
+    assertThat(exposition.series("tonnage_policy_violations")).isEmpty();
+    assertThat(exposition.value("tonnage_metrics_series_dropped_total")).isEqualTo(6.0);
+    assertThat(metrics.imageCount()).isZero();
+  }
+
+  @Test
+  void aGaugeFamilyRefusesNewSeriesPastItsCapButKeepsUpdatingKnownOnes() {
+    GaugeFamily family = new GaugeFamily(registry, "test.family", null, "capped", 2);
+    assertThat(family.set(io.micrometer.core.instrument.Tags.of("k", "a"), 1)).isTrue();
+    assertThat(family.set(io.micrometer.core.instrument.Tags.of("k", "b"), 1)).isTrue();
+    assertThat(family.set(io.micrometer.core.instrument.Tags.of("k", "c"), 1)).isFalse();
+    assertThat(family.set(io.micrometer.core.instrument.Tags.of("k", "a"), 5)).isTrue();
+    family.remove(io.micrometer.core.instrument.Tags.of("k", "b"));
+    assertThat(family.set(io.micrometer.core.instrument.Tags.of("k", "c"), 1)).isTrue();
+
+    assertThat(scrape().series("test_family")).hasSize(2);
+    assertThat(scrape().value("test_family", "k", "a")).isEqualTo(5.0);
+  }
+
+  @Test
+  void auditLeaderIsAZeroOrOneGaugeAndLeaseFailuresAreCounted() {
+    metrics.setAuditLeader(true);
+    metrics.setAuditLeader(false);
+    metrics.auditLeaseFailed();
+    metrics.auditLeaseFailed();
+
+    Exposition exposition = scrape();
+    assertThat(exposition.value("tonnage_audit_leader")).isEqualTo(0.0);
+    assertThat(exposition.value("tonnage_audit_lease_failures_total")).isEqualTo(2.0);
   }
 
   @Test

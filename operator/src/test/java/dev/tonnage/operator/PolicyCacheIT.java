@@ -39,6 +39,28 @@ class PolicyCacheIT {
     }
   }
 
+  @Test
+  void anEditThatDoesNotCompileKeepsTheLastGoodVersionInForceUntilTheDeletion() throws Exception {
+    client.resource(namespaced("team-c", "kept", "100Mi")).create();
+    client.resource(namespaced("team-c", "marker", "100Mi")).create();
+    try (PolicyCache cache = PolicyCache.start(client, Duration.ofSeconds(10))) {
+      assertThat(names(cache, "team-c")).contains("ImagePolicy team-c/kept");
+
+      client.resource(namespaced("team-c", "kept", "lots")).update();
+      // An event that follows the edit: once it is seen, the edit was handled too.
+      client.resources(ImagePolicy.class).inNamespace("team-c").withName("marker").delete();
+      Awaitility.await()
+          .atMost(Duration.ofSeconds(10))
+          .until(() -> !names(cache, "team-c").contains("ImagePolicy team-c/marker"));
+      assertThat(names(cache, "team-c")).contains("ImagePolicy team-c/kept");
+
+      client.resources(ImagePolicy.class).inNamespace("team-c").withName("kept").delete();
+      Awaitility.await()
+          .atMost(Duration.ofSeconds(10))
+          .until(() -> !names(cache, "team-c").contains("ImagePolicy team-c/kept"));
+    }
+  }
+
   private static java.util.List<String> names(PolicyCache cache, String namespace) {
     return cache.policiesFor(namespace).stream()
         .map(CompiledPolicy::ref)
