@@ -4,6 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.tonnage.facts.FactsService;
+import dev.tonnage.facts.FakeImageInspector;
 import dev.tonnage.policy.CompiledPolicy;
 import dev.tonnage.policy.PolicyDocuments;
 import dev.tonnage.registry.ImageFacts;
@@ -38,9 +40,8 @@ class PolicyAdmissionDeciderTest {
     PolicyAdmissionDecider decider =
         new PolicyAdmissionDecider(
             namespace -> policies,
-            inspector,
-            new RegistryCredentialsResolver(pullSecrets, RegistryCredentials.anonymous()),
-            Clock.systemUTC());
+            new FactsService(inspector, Clock.systemUTC()),
+            new RegistryCredentialsResolver(pullSecrets, RegistryCredentials.anonymous()));
     return decider
         .decide(
             new ReviewSubject(request, workload, Map.of("env", "prod"), Instant.now().plus(budget)))

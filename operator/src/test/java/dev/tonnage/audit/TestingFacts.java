@@ -1,14 +1,19 @@
 package dev.tonnage.audit;
 
+import dev.tonnage.facts.FactsService;
 import dev.tonnage.registry.ImageFacts;
+import dev.tonnage.registry.ImageInspector;
 import dev.tonnage.registry.ImageReference;
 import dev.tonnage.registry.LayerFacts;
 import dev.tonnage.registry.Platform;
 import dev.tonnage.registry.PlatformFacts;
+import dev.tonnage.registry.RegistryCredentials;
 import dev.tonnage.registry.UncompressedSize;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
+import java.time.Clock;
+import java.time.Duration;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
@@ -17,6 +22,14 @@ import java.util.Map;
 final class TestingFacts {
 
   private TestingFacts() {}
+
+  /**
+   * Facts from {@code inspector} through the facts path, anonymously, each within {@code timeout}.
+   */
+  static ImageMeasurer.Source source(ImageInspector inspector, Duration timeout) {
+    return new ImageMeasurer.Source(
+        new FactsService(inspector, Clock.systemUTC()), RegistryCredentials.anonymous(), timeout);
+  }
 
   static ImageFacts ofSize(ImageReference ref, long compressedSize) {
     String digest = digestOf(ref.toString());
