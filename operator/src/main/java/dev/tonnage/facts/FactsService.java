@@ -77,8 +77,7 @@ public final class FactsService {
           need.reference(),
           pending.size() < maxImages
               ? measure(need, credentials, start, deadline)
-              : CompletableFuture.completedFuture(
-                  UnavailableReasons.tooManyImages(need.reference(), maxImages)));
+              : CompletableFuture.completedFuture(UnavailableReasons.tooManyImages(maxImages)));
     }
     return CompletableFuture.allOf(pending.values().toArray(CompletableFuture<?>[]::new))
         .handle((done, error) -> collect(pending));

@@ -98,16 +98,11 @@ public final class UnavailableReasons {
         TIMEOUT, "no answer from " + image.registry() + " within " + readable(budget));
   }
 
-  /** {@code image} was past the cap of {@code max} distinct images per request. */
-  public static FactsOutcome.Unavailable tooManyImages(ImageReference image, int max) {
+  /** An image past the cap of {@code max} distinct images per request. */
+  public static FactsOutcome.Unavailable tooManyImages(int max) {
     return new FactsOutcome.Unavailable(
         TOO_MANY_IMAGES,
-        image
-            + " was not measured: more than "
-            + max
-            + " distinct images were asked for at once, and at most "
-            + max
-            + " are measured per request");
+        "more than " + max + " distinct images in one request; at most " + max + " are measured");
   }
 
   private static Throwable unwrap(Throwable error) {

@@ -14,6 +14,7 @@ import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -56,6 +57,26 @@ class ImageMeasurerTest {
     nanos.addAndGet(ImageMeasurer.REUSE.plusSeconds(1).toNanos());
     measurer.measureAll(needs("a:1"));
     assertThat(source.total.get()).isEqualTo(3);
+  }
+
+  @Test
+  void factsHeavierThanTheReuseCacheAreFetchedAgainRatherThanKept() {
+    // One history line shared by 2,000 layers: little real heap, an estimate past the bound.
+    String history = "RUN " + "x".repeat(16 * 1024);
+    AtomicInteger fetches = new AtomicInteger();
+    ImageInspector heavy =
+        (ref, request) -> {
+          fetches.incrementAndGet();
+          return CompletableFuture.completedFuture(TestingFacts.withHistory(ref, history, 2_000));
+        };
+    ImageMeasurer measurer =
+        new ImageMeasurer(TestingFacts.source(heavy, Duration.ofSeconds(5)), generous, pool);
+    assertThat(
+            TestingFacts.withHistory(ImageReference.parse("a:1"), history, 2_000).estimatedBytes())
+        .isGreaterThan(ImageMeasurer.REUSE_MAX_BYTES);
+    measurer.measureAll(needs("a:1"));
+    measurer.measureAll(needs("a:1"));
+    assertThat(fetches.get()).isEqualTo(2);
   }
 
   @Test

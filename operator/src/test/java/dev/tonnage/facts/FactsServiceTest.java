@@ -77,7 +77,8 @@ class FactsServiceTest {
             FactsOutcome.Unavailable.class,
             u -> {
               assertThat(u.reason()).isEqualTo("TooManyImages");
-              assertThat(u.message()).contains(JOB, "at most 2 are measured");
+              assertThat(u.message())
+                  .isEqualTo("more than 2 distinct images in one request; at most 2 are measured");
             });
     assertThat(inspector.calls).extracting(c -> c.reference()).containsExactly(ref(APP), ref(WEB));
   }
