@@ -1,47 +1,34 @@
 package dev.tonnage.admission;
 
+import dev.tonnage.facts.FactsService;
 import dev.tonnage.policy.CompiledPolicy;
 import dev.tonnage.policy.Evaluation;
 import dev.tonnage.policy.FactsOutcome;
 import dev.tonnage.policy.InspectionNeed;
 import dev.tonnage.policy.PolicyEvaluator;
 import dev.tonnage.policy.WorkloadContext;
-import dev.tonnage.registry.ImageFacts;
-import dev.tonnage.registry.ImageInspector;
 import dev.tonnage.registry.ImageReference;
-import dev.tonnage.registry.InspectRequest;
-import dev.tonnage.registry.RegistryCredentials;
-import java.time.Clock;
-import java.time.Duration;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.TimeUnit;
 
 /**
- * Decides with the one {@link PolicyEvaluator} and facts from the registry engine: asks the
- * evaluator which images need facts, inspects them in parallel with the Pod's credentials until the
+ * Decides with the one {@link PolicyEvaluator} and facts from the one {@link FactsService}: asks
+ * the evaluator which images need facts, has them measured with the Pod's credentials until the
  * review's deadline, and evaluates with what arrived (what did not is unavailable, and the
- * policies' onRegistryError decides). Fetches still running at the deadline are left to finish and
- * warm the cache.
+ * policies' onRegistryError decides). No thread waits for the facts.
  */
 public final class PolicyAdmissionDecider implements AdmissionDecider {
 
   private final PolicySource policies;
-  private final ImageInspector inspector;
+  private final FactsService facts;
   private final RegistryCredentialsResolver credentials;
-  private final Clock clock;
 
   public PolicyAdmissionDecider(
-      PolicySource policies,
-      ImageInspector inspector,
-      RegistryCredentialsResolver credentials,
-      Clock clock) {
+      PolicySource policies, FactsService facts, RegistryCredentialsResolver credentials) {
     this.policies = policies;
-    this.inspector = inspector;
+    this.facts = facts;
     this.credentials = credentials;
-    this.clock = clock;
   }
 
   @Override
@@ -52,50 +39,15 @@ public final class PolicyAdmissionDecider implements AdmissionDecider {
     }
     WorkloadContext context = context(subject);
     List<InspectionNeed> needs = PolicyEvaluator.imagesToInspect(inForce, context);
-    Map<ImageReference, CompletableFuture<ImageFacts>> fetches = new LinkedHashMap<>();
-    if (!needs.isEmpty()) {
-      RegistryCredentials podCredentials = credentials.forPod(subject.workload());
-      for (InspectionNeed need : needs) {
-        fetches.put(
-            need.reference(),
-            inspector.inspect(
-                need.reference(),
-                new InspectRequest(
-                    podCredentials,
-                    subject.deadline(),
-                    need.uncompressedSize(),
-                    need.baseImageCandidates())));
-      }
-    }
-    long remaining = Math.max(0, Duration.between(clock.instant(), subject.deadline()).toMillis());
-    return CompletableFuture.allOf(fetches.values().toArray(new CompletableFuture<?>[0]))
-        .handle((done, error) -> (Void) null)
-        .completeOnTimeout(null, remaining, TimeUnit.MILLISECONDS)
-        .thenApply(
-            ignored -> {
-              Map<ImageReference, FactsOutcome> outcomes = outcomes(fetches);
-              Evaluation evaluation = PolicyEvaluator.evaluate(inForce, context, outcomes::get);
-              return DecisionReport.of(evaluation, outcomes);
-            });
-  }
-
-  private static Map<ImageReference, FactsOutcome> outcomes(
-      Map<ImageReference, CompletableFuture<ImageFacts>> fetches) {
-    Map<ImageReference, FactsOutcome> outcomes = new LinkedHashMap<>();
-    fetches.forEach(
-        (ref, fetch) -> {
-          if (!fetch.isDone()) {
-            outcomes.put(
-                ref,
-                new FactsOutcome.Unavailable(
-                    "Timeout", "no answer from " + ref.registry() + " within the review budget"));
-          } else if (fetch.isCompletedExceptionally()) {
-            outcomes.put(ref, fetch.handle((f, e) -> FactsOutcome.failed(e)).join());
-          } else {
-            outcomes.put(ref, FactsOutcome.found(fetch.join()));
-          }
+    CompletableFuture<Map<ImageReference, FactsOutcome>> measured =
+        needs.isEmpty()
+            ? CompletableFuture.completedFuture(Map.of())
+            : facts.facts(needs, credentials.forPod(subject.workload()), subject.deadline());
+    return measured.thenApply(
+        outcomes -> {
+          Evaluation evaluation = PolicyEvaluator.evaluate(inForce, context, outcomes::get);
+          return DecisionReport.of(evaluation, outcomes);
         });
-    return outcomes;
   }
 
   private static WorkloadContext context(ReviewSubject subject) {

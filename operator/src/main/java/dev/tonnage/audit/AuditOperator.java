@@ -1,6 +1,7 @@
 package dev.tonnage.audit;
 
-import dev.tonnage.policy.ImageFactsSource;
+import dev.tonnage.facts.FactsService;
+import dev.tonnage.registry.RegistryCredentials;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.javaoperatorsdk.operator.Operator;
 import io.javaoperatorsdk.operator.api.monitoring.Metrics;
@@ -40,10 +41,9 @@ public final class AuditOperator implements AutoCloseable {
             });
     ImageMeasurer measurer =
         new ImageMeasurer(
-            b.facts,
+            new ImageMeasurer.Source(b.facts, b.credentials, b.settings.fetchTimeout()),
             RegistryBudget.parse(b.settings.registryRateLimits()),
             fetchPool,
-            b.settings.fetchTimeout(),
             b.streaming);
     PolicyAuditor auditor =
         new PolicyAuditor(
@@ -140,10 +140,11 @@ public final class AuditOperator implements AutoCloseable {
     fetchPool.shutdownNow();
   }
 
-  /** Collects the audit's collaborators; only the client and the facts source are required. */
+  /** Collects the audit's collaborators; only the client and the facts service are required. */
   public static final class Builder {
     private final KubernetesClient client;
-    private ImageFactsSource facts;
+    private FactsService facts;
+    private RegistryCredentials credentials = RegistryCredentials.anonymous();
     private AuditMetrics metrics = AuditMetrics.NONE;
     private AuditSettings settings = AuditSettings.defaults();
     private Clock clock = Clock.systemUTC();
@@ -159,8 +160,10 @@ public final class AuditOperator implements AutoCloseable {
       this.client = Objects.requireNonNull(client, "client");
     }
 
-    public Builder facts(ImageFactsSource source) {
-      this.facts = source;
+    /** Measures images through {@code service} with {@code registryCredentials}. */
+    public Builder facts(FactsService service, RegistryCredentials registryCredentials) {
+      this.facts = service;
+      this.credentials = registryCredentials;
       return this;
     }
 
@@ -227,7 +230,7 @@ public final class AuditOperator implements AutoCloseable {
     }
 
     public AuditOperator build() {
-      Objects.requireNonNull(facts, "facts: the audit needs an image facts source");
+      Objects.requireNonNull(facts, "facts: the audit needs the facts service");
       return new AuditOperator(this);
     }
 

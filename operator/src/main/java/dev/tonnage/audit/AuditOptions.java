@@ -1,8 +1,8 @@
 package dev.tonnage.audit;
 
+import dev.tonnage.facts.FactsService;
 import dev.tonnage.metrics.TonnageMetrics;
 import dev.tonnage.operator.DurationConverter;
-import dev.tonnage.policy.ImageFactsSource;
 import dev.tonnage.registry.InspectRequest;
 import dev.tonnage.registry.RegistryClient;
 import dev.tonnage.registry.RegistryCredentials;
@@ -134,16 +134,9 @@ public final class AuditOptions {
       return Optional.empty();
     }
     AuditSettings settings = settings();
-    ImageFactsSource facts =
-        need ->
-            registry.inspect(
-                need.reference(),
-                InspectRequest.of(credentials, settings.fetchTimeout())
-                    .withUncompressed(need.uncompressedSize())
-                    .withCandidateBases(need.baseImageCandidates()));
     AuditOperator.Builder builder =
         AuditOperator.builder(client)
-            .facts(facts)
+            .facts(new FactsService(registry, Clock.systemUTC()), credentials)
             .settings(settings)
             .metrics(new TonnageAuditMetrics(metrics, settings.interval(), Clock.systemUTC()))
             .josdkMetrics(metrics.josdkMetrics())

@@ -3,14 +3,16 @@ package dev.tonnage.audit;
 import com.github.benmanes.caffeine.cache.Cache;
 import com.github.benmanes.caffeine.cache.Caffeine;
 import com.github.benmanes.caffeine.cache.Ticker;
+import dev.tonnage.facts.FactsService;
+import dev.tonnage.facts.UnavailableReasons;
 import dev.tonnage.policy.FactsOutcome;
-import dev.tonnage.policy.ImageFactsSource;
 import dev.tonnage.policy.InspectionNeed;
 import dev.tonnage.registry.ImageFacts;
 import dev.tonnage.registry.ImageReference;
 import dev.tonnage.registry.LayerFacts;
 import dev.tonnage.registry.Platform;
 import dev.tonnage.registry.PlatformFacts;
+import dev.tonnage.registry.RegistryCredentials;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collection;
@@ -21,25 +23,35 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
 
 /**
- * Measures the distinct images of one audit, each once, on the audit's own small thread pool and
- * within the per-registry budget. The pool's size is the audit's fetch concurrency: kept below the
- * admission path's so that admission is never starved.
+ * Measures the distinct images of one audit, each once, through the one {@link FactsService}, on
+ * the audit's own fixed-size thread pool and within the per-registry budget. A pool thread waits
+ * for its registry's budget and then for the facts: the pool's size is the audit's fetch
+ * concurrency, kept below the admission path's so that admission is never starved.
  *
  * <p>Facts measured in the last {@link #REUSE} are reused without a fetch or a budget token, so
  * several policies audited together (at start-up, after a rollout) share one round of fetches
- * instead of each waiting out the budget for images the others just measured.
+ * instead of each waiting out the budget for images the others just measured. The reuse cache holds
+ * at most {@link #REUSE_MAX_BYTES} of facts (estimated); what it evicts is fetched again.
  */
 public final class ImageMeasurer {
 
   /** How long measured facts serve other audits before the registry engine is asked again. */
   static final Duration REUSE = Duration.ofMinutes(2);
 
-  private final ImageFactsSource source;
+  /**
+   * Estimated bytes of facts the reuse cache holds: about a thousand images of a few dozen layers;
+   * mostly the objects the registry engine's cache holds too, so this bounds what the audit alone
+   * keeps alive, whatever histories and labels the images carry.
+   */
+  static final long REUSE_MAX_BYTES = 32L * 1024 * 1024;
+
+  private final FactsService facts;
+  private final RegistryCredentials credentials;
   private final RegistryBudget budget;
   private final ExecutorService executor;
   private final Duration timeout;
@@ -57,36 +69,40 @@ public final class ImageMeasurer {
     public static final Streaming OFF = new Streaming(null, 0, Duration.ZERO);
   }
 
-  public ImageMeasurer(
-      ImageFactsSource source, RegistryBudget budget, ExecutorService executor, Duration timeout) {
-    this(source, budget, executor, timeout, Streaming.OFF);
+  /**
+   * Where facts come from: {@code facts} with {@code credentials}, each image within {@code
+   * timeout} once its registry's budget allowed the fetch.
+   */
+  public record Source(FactsService facts, RegistryCredentials credentials, Duration timeout) {}
+
+  public ImageMeasurer(Source source, RegistryBudget budget, ExecutorService executor) {
+    this(source, budget, executor, Streaming.OFF);
   }
 
   public ImageMeasurer(
-      ImageFactsSource source,
-      RegistryBudget budget,
-      ExecutorService executor,
-      Duration timeout,
-      Streaming streaming) {
-    this(source, budget, executor, timeout, streaming, Ticker.systemTicker());
+      Source source, RegistryBudget budget, ExecutorService executor, Streaming streaming) {
+    this(source, budget, executor, streaming, Ticker.systemTicker());
   }
 
   ImageMeasurer(
-      ImageFactsSource source,
+      Source source,
       RegistryBudget budget,
       ExecutorService executor,
-      Duration timeout,
       Streaming streaming,
       Ticker ticker) {
-    this.source = source;
+    this.facts = source.facts();
+    this.credentials = source.credentials();
+    this.timeout = source.timeout();
     this.budget = budget;
     this.executor = executor;
-    this.timeout = timeout;
     this.streaming = streaming;
     this.recent =
         Caffeine.newBuilder()
             .expireAfterWrite(REUSE)
-            .maximumSize(20_000)
+            .maximumWeight(REUSE_MAX_BYTES)
+            .weigher(
+                (InspectionNeed need, ImageFacts value) ->
+                    (int) Math.min(Integer.MAX_VALUE, value.estimatedBytes()))
             .ticker(ticker)
             .executor(Runnable::run)
             .build();
@@ -97,7 +113,7 @@ public final class ImageMeasurer {
    * image are merged (uncompressed sizes if any asks, every base image candidate).
    */
   public Map<ImageReference, FactsOutcome> measureAll(Collection<InspectionNeed> needs) {
-    List<InspectionNeed> distinct = merge(needs);
+    List<InspectionNeed> distinct = FactsService.merge(needs);
     List<CompletableFuture<FactsOutcome>> futures = new ArrayList<>(distinct.size());
     for (InspectionNeed need : distinct) {
       futures.add(CompletableFuture.supplyAsync(() -> measure(need), executor));
@@ -178,35 +194,17 @@ public final class ImageMeasurer {
     ImageReference ref = need.reference();
     try {
       budget.acquire(ref.registry());
-      ImageFacts facts = source.inspect(need).get(timeout.toMillis(), TimeUnit.MILLISECONDS);
-      recent.put(need, facts);
-      return FactsOutcome.found(facts);
+      FactsOutcome outcome = facts.facts(need, credentials, timeout).get();
+      if (outcome instanceof FactsOutcome.Found found) {
+        recent.put(need, found.facts());
+      }
+      return outcome;
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       return new FactsOutcome.Unavailable(
-          "Interrupted", "the audit was stopped before " + ref + " was measured");
-    } catch (TimeoutException e) {
-      return new FactsOutcome.Unavailable(
-          "Timeout",
-          "no facts for " + ref + " within " + timeout.toSeconds() + " s; the registry is slow");
-    } catch (Exception e) {
-      return FactsOutcome.failed(e);
+          UnavailableReasons.INTERNAL, "the audit was stopped before " + ref + " was measured");
+    } catch (ExecutionException e) { // the facts path never fails; kept total all the same
+      return UnavailableReasons.of(ref, e);
     }
-  }
-
-  private static List<InspectionNeed> merge(Collection<InspectionNeed> needs) {
-    Map<ImageReference, InspectionNeed> byImage = new LinkedHashMap<>();
-    for (InspectionNeed need : needs) {
-      byImage.merge(
-          need.reference(),
-          need,
-          (a, b) -> {
-            Set<ImageReference> bases = new LinkedHashSet<>(a.baseImageCandidates());
-            bases.addAll(b.baseImageCandidates());
-            return new InspectionNeed(
-                a.reference(), a.uncompressedSize() || b.uncompressedSize(), List.copyOf(bases));
-          });
-    }
-    return new ArrayList<>(byImage.values());
   }
 }

@@ -1,36 +1,33 @@
 package dev.tonnage.cli;
 
+import dev.tonnage.facts.FactsService;
 import dev.tonnage.policy.CompiledPolicy;
 import dev.tonnage.policy.Evaluation;
 import dev.tonnage.policy.FactsOutcome;
-import dev.tonnage.policy.ImageFactsSource;
 import dev.tonnage.policy.InspectionNeed;
 import dev.tonnage.policy.InvalidPolicyException;
 import dev.tonnage.policy.PlatformConstraints;
 import dev.tonnage.policy.PolicyDocuments;
 import dev.tonnage.policy.PolicyEvaluator;
 import dev.tonnage.policy.WorkloadContext;
-import dev.tonnage.registry.ImageFacts;
+import dev.tonnage.registry.ImageInspector;
 import dev.tonnage.registry.ImageReference;
-import dev.tonnage.registry.InspectRequest;
 import dev.tonnage.registry.InvalidReferenceException;
 import dev.tonnage.registry.Platform;
 import dev.tonnage.registry.RegistryClient;
+import dev.tonnage.registry.RegistryCredentials;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.charset.MalformedInputException;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
+import java.time.Clock;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
-import java.util.concurrent.CancellationException;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CompletionException;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
@@ -108,19 +105,19 @@ public final class CheckCommand implements Callable<Integer> {
       description = "Image references, e.g. nginx:1.27")
   List<String> images;
 
-  private final ImageFactsSource source;
+  private final ImageInspector inspector;
 
   /**
    * WIRING: the constructor picocli uses: facts come from a {@link RegistryClient} configured by
    * the registry options (credentials from docker config.json, {@code --timeout} for the run).
    */
   public CheckCommand() {
-    this.source = null;
+    this.inspector = null;
   }
 
-  /** A check that reads image facts from {@code source} (tests, embedders). */
-  public CheckCommand(ImageFactsSource source) {
-    this.source = source;
+  /** A check that measures images with {@code inspector}, anonymously (tests, embedders). */
+  public CheckCommand(ImageInspector inspector) {
+    this.inspector = inspector;
   }
 
   @Override
@@ -135,47 +132,42 @@ public final class CheckCommand implements Callable<Integer> {
       err.flush();
       return CheckReport.EXIT_ERROR;
     }
-    if (source != null) {
-      return check(source, policies, refs, constraints);
-    }
-    CliLogging.toStderr(verbose);
-    InspectRequest request =
-        new InspectRequest(
-            registryOptions.credentials(parent.environment(), parent.home()),
-            Instant.now().plus(registryOptions.timeout()),
-            false,
-            List.of());
-    try (RegistryClient client = new RegistryClient(registryOptions.clientConfig())) {
-      ImageFactsSource registry =
-          need ->
-              client.inspect(
-                  need.reference(),
-                  request
-                      .withUncompressed(need.uncompressedSize())
-                      .withCandidateBases(need.baseImageCandidates()));
-      return check(registry, policies, refs, constraints);
-    }
-  }
-
-  private int check(
-      ImageFactsSource facts,
-      List<CompiledPolicy> policies,
-      List<ImageReference> refs,
-      PlatformConstraints constraints) {
     List<WorkloadContext> contexts = new ArrayList<>();
-    Map<ImageReference, CompletableFuture<ImageFacts>> fetches = new HashMap<>();
+    List<InspectionNeed> needs = new ArrayList<>();
     for (String image : images) {
       WorkloadContext context = WorkloadContext.forImage(image, constraints);
       contexts.add(context);
-      for (InspectionNeed need : PolicyEvaluator.imagesToInspect(policies, context)) {
-        fetches.computeIfAbsent(need.reference(), r -> fetch(facts, need));
+      needs.addAll(PolicyEvaluator.imagesToInspect(policies, context));
+    }
+    Instant deadline = Instant.now().plus(registryOptions.timeout());
+    Map<ImageReference, FactsOutcome> outcomes;
+    if (inspector != null) {
+      outcomes = facts(inspector).facts(needs, RegistryCredentials.anonymous(), deadline).join();
+    } else {
+      CliLogging.toStderr(verbose);
+      RegistryCredentials credentials =
+          registryOptions.credentials(parent.environment(), parent.home());
+      try (RegistryClient client = new RegistryClient(registryOptions.clientConfig())) {
+        outcomes = facts(client).facts(needs, credentials, deadline).join();
       }
     }
+    return report(policies, refs, contexts, outcomes);
+  }
+
+  /** The facts path of a CLI run: as many images as one run may name. */
+  static FactsService facts(ImageInspector inspector) {
+    return new FactsService(inspector, Clock.systemUTC(), FactsService.MAX_IMAGES_PER_RUN);
+  }
+
+  private int report(
+      List<CompiledPolicy> policies,
+      List<ImageReference> refs,
+      List<WorkloadContext> contexts,
+      Map<ImageReference, FactsOutcome> outcomes) {
     List<CheckReport.ImageResult> results = new ArrayList<>();
     for (int i = 0; i < images.size(); i++) {
       ImageReference ref = refs.get(i);
-      CompletableFuture<ImageFacts> fetch = fetches.get(ref);
-      FactsOutcome outcome = fetch == null ? null : outcome(fetch);
+      FactsOutcome outcome = outcomes.get(ref);
       Evaluation evaluation =
           PolicyEvaluator.evaluate(policies, contexts.get(i), r -> r.equals(ref) ? outcome : null);
       results.add(
@@ -191,22 +183,6 @@ public final class CheckCommand implements Callable<Integer> {
     out.print(output == OutputFormat.JSON ? report.json() : report.text());
     out.flush();
     return report.exitCode();
-  }
-
-  private static CompletableFuture<ImageFacts> fetch(ImageFactsSource facts, InspectionNeed need) {
-    try {
-      return facts.inspect(need);
-    } catch (RuntimeException e) {
-      return CompletableFuture.failedFuture(e);
-    }
-  }
-
-  private static FactsOutcome outcome(CompletableFuture<ImageFacts> fetch) {
-    try {
-      return new FactsOutcome.Found(fetch.join());
-    } catch (CompletionException | CancellationException e) {
-      return FactsOutcome.failed(e);
-    }
   }
 
   private PlatformConstraints constraints(List<String> problems) {

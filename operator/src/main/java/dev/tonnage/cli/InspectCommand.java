@@ -1,20 +1,19 @@
 package dev.tonnage.cli;
 
+import dev.tonnage.policy.FactsOutcome;
+import dev.tonnage.policy.InspectionNeed;
 import dev.tonnage.registry.ImageFacts;
 import dev.tonnage.registry.ImageReference;
-import dev.tonnage.registry.InspectRequest;
 import dev.tonnage.registry.Platform;
 import dev.tonnage.registry.PlatformFacts;
 import dev.tonnage.registry.RegistryClient;
 import dev.tonnage.registry.RegistryCredentials;
-import dev.tonnage.registry.RegistryException;
 import java.io.PrintWriter;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.Callable;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CompletionException;
 import java.util.stream.Collectors;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -90,39 +89,32 @@ final class InspectCommand implements Callable<Integer> {
     }
     RegistryCredentials credentials =
         registryOptions.credentials(parent.environment(), parent.home());
-    InspectRequest request =
-        new InspectRequest(
-            credentials, Instant.now().plus(registryOptions.timeout()), uncompressed, List.of());
+    List<InspectionNeed> needs = new ArrayList<>();
+    for (ImageReference ref : refs) {
+      needs.add(new InspectionNeed(ref, uncompressed, List.of()));
+    }
+    Instant deadline = Instant.now().plus(registryOptions.timeout());
+    Map<ImageReference, FactsOutcome> outcomes;
+    try (RegistryClient client = new RegistryClient(registryOptions.clientConfig())) {
+      outcomes = CheckCommand.facts(client).facts(needs, credentials, deadline).join();
+    }
     PrintWriter out = spec.commandLine().getOut();
     PrintWriter err = spec.commandLine().getErr();
     List<ImageFacts> shown = new ArrayList<>();
     boolean failed = false;
-    try (RegistryClient client = new RegistryClient(registryOptions.clientConfig())) {
-      List<CompletableFuture<ImageFacts>> pending = new ArrayList<>();
-      for (ImageReference ref : refs) {
-        pending.add(client.inspect(ref, request));
-      }
-      for (int i = 0; i < refs.size(); i++) {
-        try {
-          ImageFacts facts = select(pending.get(i).join(), wanted);
-          shown.add(facts);
-          if (output == OutputFormat.TEXT) {
-            if (shown.size() > 1) {
-              out.println();
-            }
-            out.print(FactsText.render(facts, facts.platforms(), uncompressed));
+    for (ImageReference ref : refs) {
+      try {
+        ImageFacts facts = select(outcomes.get(ref), wanted);
+        shown.add(facts);
+        if (output == OutputFormat.TEXT) {
+          if (shown.size() > 1) {
+            out.println();
           }
-        } catch (CompletionException e) {
-          Throwable cause = e.getCause() == null ? e : e.getCause();
-          if (!(cause instanceof RegistryException)) {
-            throw e;
-          }
-          err.println("tonnage: " + TonnageCommand.oneLine(cause));
-          failed = true;
-        } catch (PlatformMissingException e) {
-          err.println("tonnage: " + e.getMessage());
-          failed = true;
+          out.print(FactsText.render(facts, facts.platforms(), uncompressed));
         }
+      } catch (NotShownException e) {
+        err.println("tonnage: " + TonnageCommand.oneLine(e));
+        failed = true;
       }
     }
     if (output == OutputFormat.JSON && !shown.isEmpty()) {
@@ -132,22 +124,25 @@ final class InspectCommand implements Callable<Integer> {
     return failed ? TonnageCommand.EXIT_ERROR : 0;
   }
 
-  /** The asked-for platform does not exist in an image. */
-  private static final class PlatformMissingException extends Exception {
-    PlatformMissingException(String message) {
+  /** The facts of an image could not be had, or lack the asked-for platform. */
+  private static final class NotShownException extends Exception {
+    NotShownException(String message) {
       super(message);
     }
   }
 
-  private static ImageFacts select(ImageFacts facts, Platform wanted)
-      throws PlatformMissingException {
+  private static ImageFacts select(FactsOutcome outcome, Platform wanted) throws NotShownException {
+    if (outcome instanceof FactsOutcome.Unavailable missing) {
+      throw new NotShownException(missing.message());
+    }
+    ImageFacts facts = ((FactsOutcome.Found) outcome).facts();
     if (wanted == null) {
       return facts;
     }
     List<PlatformFacts> matching =
         facts.platforms().stream().filter(p -> p.platform().equals(wanted)).toList();
     if (matching.isEmpty()) {
-      throw new PlatformMissingException(
+      throw new NotShownException(
           facts.reference()
               + " has no platform "
               + wanted

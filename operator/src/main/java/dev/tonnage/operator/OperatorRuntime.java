@@ -11,6 +11,7 @@ import dev.tonnage.admission.RegistryCredentialsResolver;
 import dev.tonnage.admission.WebhookConfigurations;
 import dev.tonnage.admission.WebhookRegistration;
 import dev.tonnage.audit.AuditOptions;
+import dev.tonnage.facts.FactsService;
 import dev.tonnage.metrics.Health;
 import dev.tonnage.metrics.MetricsServer;
 import dev.tonnage.metrics.ReadinessCheck;
@@ -143,7 +144,8 @@ public final class OperatorRuntime implements AutoCloseable {
     AdmissionReviewer reviewer =
         new AdmissionReviewer(
             new AdmissionSettings(config.reviewBudget(), config.failurePolicy(), Clock.systemUTC()),
-            new PolicyAdmissionDecider(policies, registryClient, credentials, Clock.systemUTC()),
+            new PolicyAdmissionDecider(
+                policies, new FactsService(registryClient, Clock.systemUTC()), credentials),
             new AdmissionExemptions(config.allExemptNamespaces(), caches),
             caches,
             new AdmissionReviewer.Observers(events, admissionMetrics));

@@ -1,6 +1,7 @@
 package dev.tonnage.registry;
 
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 
 /**
@@ -17,6 +18,31 @@ public record ImageFacts(
 
   public ImageFacts {
     platforms = List.copyOf(platforms);
+  }
+
+  /**
+   * A rough estimate of the heap these facts hold (strings at two bytes a character, a fixed cost
+   * per object), for caches bounded by weight.
+   */
+  public long estimatedBytes() {
+    long bytes = 256 + chars(digest) + chars(mediaType) + chars(reference.toString());
+    for (PlatformFacts platform : platforms) {
+      bytes += 512 + chars(platform.manifestDigest()) + chars(platform.configDigest());
+      if (platform.baseImage() != null) {
+        bytes += 64 + chars(platform.baseImage().name()) + chars(platform.baseImage().digest());
+      }
+      for (LayerFacts layer : platform.layers()) {
+        bytes += 256 + chars(layer.digest()) + chars(layer.mediaType()) + chars(layer.createdBy());
+      }
+      for (Map.Entry<String, String> label : platform.labels().entrySet()) {
+        bytes += 64 + chars(label.getKey()) + chars(label.getValue());
+      }
+    }
+    return bytes;
+  }
+
+  private static long chars(String text) {
+    return text == null ? 0 : 40 + 2L * text.length();
   }
 
   public Optional<PlatformFacts> platform(Platform wanted) {

@@ -4,6 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.tonnage.facts.FactsService;
+import dev.tonnage.facts.FakeImageInspector;
 import dev.tonnage.policy.CompiledPolicy;
 import dev.tonnage.policy.PolicyDocuments;
 import dev.tonnage.registry.ImageFacts;
@@ -30,7 +32,10 @@ class PolicyAdmissionDeciderTest {
   private final List<CompiledPolicy> policies = new ArrayList<>();
   private PullSecrets pullSecrets = PullSecrets.NONE;
 
-  private ReviewDecision decide(String fixture, Duration budget) throws Exception {
+  private int maxImages = FactsService.MAX_IMAGES_PER_REVIEW;
+
+  private CompletableFuture<ReviewDecision> start(String fixture, Duration budget)
+      throws Exception {
     AdmissionReviewCodec codec = new AdmissionReviewCodec();
     AdmissionRequest request = codec.read(Fixtures.read(fixture).getBytes(StandardCharsets.UTF_8));
     Workload workload =
@@ -38,13 +43,14 @@ class PolicyAdmissionDeciderTest {
     PolicyAdmissionDecider decider =
         new PolicyAdmissionDecider(
             namespace -> policies,
-            inspector,
-            new RegistryCredentialsResolver(pullSecrets, RegistryCredentials.anonymous()),
-            Clock.systemUTC());
-    return decider
-        .decide(
-            new ReviewSubject(request, workload, Map.of("env", "prod"), Instant.now().plus(budget)))
-        .get(budget.toMillis() + 2000, TimeUnit.MILLISECONDS);
+            new FactsService(inspector, Clock.systemUTC(), maxImages),
+            new RegistryCredentialsResolver(pullSecrets, RegistryCredentials.anonymous()));
+    return decider.decide(
+        new ReviewSubject(request, workload, Map.of("env", "prod"), Instant.now().plus(budget)));
+  }
+
+  private ReviewDecision decide(String fixture, Duration budget) throws Exception {
+    return start(fixture, budget).get(budget.toMillis() + 2000, TimeUnit.MILLISECONDS);
   }
 
   private ReviewDecision decide(String fixture) throws Exception {
@@ -210,6 +216,41 @@ class PolicyAdmissionDeciderTest {
     assertThat(took).isBetween(Duration.ofMillis(250), Duration.ofMillis(1500));
     assertThat(decision.warnings()).singleElement().asString().contains("Timeout");
     assertThat(slow.isCancelled()).isFalse();
+  }
+
+  @Test
+  void noThreadWaitsForFactsTheDecisionFollowsWhenTheyArrive() throws Exception {
+    policy(
+        "slim",
+        "  action: Enforce\n  match: {images: ['**']}\n  limits: {maxCompressedSize: 500Mi}\n");
+    CompletableFuture<ImageFacts> pending = new CompletableFuture<>();
+    inspector.answer(BIG, pending);
+    CompletableFuture<ReviewDecision> decision =
+        start("deployment-create.json", Duration.ofSeconds(5));
+    assertThat(decision).isNotDone();
+    pending.complete(FakeImageInspector.facts(BIG, 812 * MIB));
+    assertThat(decision.get(1, TimeUnit.SECONDS).denied()).isTrue();
+  }
+
+  @Test
+  void imagesPastTheReviewCapAreUnavailableAndOnRegistryErrorDecides() throws Exception {
+    maxImages = 1;
+    policy(
+        "closed",
+        "  action: Enforce\n  onRegistryError: Deny\n  match: {images: ['**']}\n  limits: {maxLayers: 5}\n");
+    inspector
+        .image("registry.example/acme/web:1.0", MIB)
+        .image("nginx:1.25", MIB)
+        .image("registry.example/acme/migrate:1.2", MIB);
+    ReviewDecision decision = decide("pod-create.json");
+    assertThat(inspector.calls).hasSize(1);
+    assertThat(decision.denied()).isTrue();
+    assertThat(decision.denials())
+        .singleElement()
+        .asString()
+        .contains("nginx:1.25 could not be read (TooManyImages: more than 1 distinct images")
+        .contains("web:1.0 could not be read (TooManyImages:")
+        .doesNotContain("migrate:1.2 could not be read");
   }
 
   @Test

@@ -1,7 +1,7 @@
 package dev.tonnage.audit;
 
 import dev.tonnage.api.v1alpha1.ClusterImagePolicy;
-import dev.tonnage.policy.ImageFactsSource;
+import dev.tonnage.registry.ImageInspector;
 import io.fabric8.kubernetes.api.model.OwnerReferenceBuilder;
 import io.fabric8.kubernetes.api.model.PodBuilder;
 import io.fabric8.kubernetes.api.model.apps.ReplicaSetBuilder;
@@ -45,10 +45,10 @@ public final class AuditBenchmark {
       registry.size(image(i), (i % 20) * 50 * MIB);
     }
     var delay = CompletableFuture.delayedExecutor(latencyMs, TimeUnit.MILLISECONDS);
-    ImageFactsSource slowRegistry =
-        ref ->
+    ImageInspector slowRegistry =
+        (ref, request) ->
             CompletableFuture.supplyAsync(() -> null, delay)
-                .thenCompose(x -> registry.inspect(ref));
+                .thenCompose(x -> registry.inspect(ref, request));
 
     ExecutorService pool = Executors.newFixedThreadPool(concurrency);
     AuditSettings settings = AuditSettings.defaults().withRegistryRateLimits("*=" + budget);
@@ -58,10 +58,9 @@ public final class AuditBenchmark {
             new PolicyAuditor(
                 cluster,
                 new ImageMeasurer(
-                    slowRegistry,
+                    TestingFacts.source(slowRegistry, settings.fetchTimeout()),
                     RegistryBudget.parse(settings.registryRateLimits()),
-                    pool,
-                    settings.fetchTimeout()),
+                    pool),
                 new PolicyAuditor.AuditRecorders(
                     new EventDeduplicator(settings.interval(), settings.maxEventKeys()),
                     events,

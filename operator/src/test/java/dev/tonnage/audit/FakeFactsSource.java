@@ -1,9 +1,10 @@
 package dev.tonnage.audit;
 
-import dev.tonnage.policy.ImageFactsSource;
-import dev.tonnage.policy.InspectionNeed;
 import dev.tonnage.registry.ImageFacts;
+import dev.tonnage.registry.ImageInspector;
 import dev.tonnage.registry.ImageReference;
+import dev.tonnage.registry.InspectRequest;
+import dev.tonnage.registry.NotFoundException;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
@@ -11,9 +12,9 @@ import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * Answers facts from a size table, counting every fetch per image; images named in {@code failures}
- * fail with the given message, as the registry engine's typed exceptions do.
+ * fail as not found with the given message.
  */
-final class FakeFactsSource implements ImageFactsSource {
+final class FakeFactsSource implements ImageInspector {
 
   private final Map<String, Long> sizes = new ConcurrentHashMap<>();
   private final Map<String, String> failures = new ConcurrentHashMap<>();
@@ -36,14 +37,14 @@ final class FakeFactsSource implements ImageFactsSource {
   }
 
   @Override
-  public CompletableFuture<ImageFacts> inspect(InspectionNeed need) {
-    ImageReference reference = need.reference();
+  public CompletableFuture<ImageFacts> inspect(ImageReference reference, InspectRequest request) {
     String key = reference.toString();
     total.incrementAndGet();
     fetches.computeIfAbsent(key, k -> new AtomicInteger()).incrementAndGet();
     String failure = failures.get(key);
     if (failure != null) {
-      return CompletableFuture.failedFuture(new IllegalStateException(failure));
+      return CompletableFuture.failedFuture(
+          new NotFoundException(reference.registry(), reference.repository(), failure));
     }
     return CompletableFuture.completedFuture(
         TestingFacts.ofSize(reference, sizes.getOrDefault(key, defaultSize)));

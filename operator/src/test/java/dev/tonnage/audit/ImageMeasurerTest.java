@@ -3,16 +3,18 @@ package dev.tonnage.audit;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.tonnage.policy.FactsOutcome;
-import dev.tonnage.policy.ImageFactsSource;
 import dev.tonnage.policy.InspectionNeed;
 import dev.tonnage.registry.ImageFacts;
+import dev.tonnage.registry.ImageInspector;
 import dev.tonnage.registry.ImageReference;
+import dev.tonnage.registry.InspectRequest;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -30,7 +32,8 @@ class ImageMeasurerTest {
   @Test
   void eachDistinctImageIsFetchedOnceHoweverOftenItIsListed() {
     FakeFactsSource source = new FakeFactsSource(100);
-    ImageMeasurer measurer = new ImageMeasurer(source, generous, pool, Duration.ofSeconds(5));
+    ImageMeasurer measurer =
+        new ImageMeasurer(TestingFacts.source(source, Duration.ofSeconds(5)), generous, pool);
     Map<ImageReference, FactsOutcome> result =
         measurer.measureAll(needs("a:1", "b:1", "a:1", "docker.io/a:1"));
     assertThat(result).hasSize(2);
@@ -43,7 +46,11 @@ class ImageMeasurerTest {
     AtomicLong nanos = new AtomicLong();
     ImageMeasurer measurer =
         new ImageMeasurer(
-            source, generous, pool, Duration.ofSeconds(5), ImageMeasurer.Streaming.OFF, nanos::get);
+            TestingFacts.source(source, Duration.ofSeconds(5)),
+            generous,
+            pool,
+            ImageMeasurer.Streaming.OFF,
+            nanos::get);
     measurer.measureAll(needs("a:1", "b:1"));
     measurer.measureAll(needs("a:1"));
     assertThat(source.total.get()).isEqualTo(2);
@@ -53,57 +60,86 @@ class ImageMeasurerTest {
   }
 
   @Test
+  void factsHeavierThanTheReuseCacheAreFetchedAgainRatherThanKept() {
+    // One history line shared by 2,000 layers: little real heap, an estimate past the bound.
+    String history = "RUN " + "x".repeat(16 * 1024);
+    AtomicInteger fetches = new AtomicInteger();
+    ImageInspector heavy =
+        (ref, request) -> {
+          fetches.incrementAndGet();
+          return CompletableFuture.completedFuture(TestingFacts.withHistory(ref, history, 2_000));
+        };
+    ImageMeasurer measurer =
+        new ImageMeasurer(TestingFacts.source(heavy, Duration.ofSeconds(5)), generous, pool);
+    assertThat(
+            TestingFacts.withHistory(ImageReference.parse("a:1"), history, 2_000).estimatedBytes())
+        .isGreaterThan(ImageMeasurer.REUSE_MAX_BYTES);
+    measurer.measureAll(needs("a:1"));
+    measurer.measureAll(needs("a:1"));
+    assertThat(fetches.get()).isEqualTo(2);
+  }
+
+  @Test
   void failuresAreNotReusedSoTheNextAuditTriesAgain() {
     FakeFactsSource source = new FakeFactsSource(100).fail("gone:1", "not found");
-    ImageMeasurer measurer = new ImageMeasurer(source, generous, pool, Duration.ofSeconds(5));
+    ImageMeasurer measurer =
+        new ImageMeasurer(TestingFacts.source(source, Duration.ofSeconds(5)), generous, pool);
     measurer.measureAll(needs("gone:1"));
     measurer.measureAll(needs("gone:1"));
     assertThat(source.total.get()).isEqualTo(2);
   }
 
   @Test
-  void aFailedFetchBecomesUnavailableWithTheEnginesMessage() {
+  void aFailedFetchBecomesUnavailableWithTheReasonAndTheEnginesMessage() {
     FakeFactsSource source =
         new FakeFactsSource(100)
             .fail("ghcr.io/acme/gone:1", "ghcr.io/acme/gone: manifest 1 not found");
-    ImageMeasurer measurer = new ImageMeasurer(source, generous, pool, Duration.ofSeconds(5));
+    ImageMeasurer measurer =
+        new ImageMeasurer(TestingFacts.source(source, Duration.ofSeconds(5)), generous, pool);
     assertThat(measurer.measureAll(needs("ghcr.io/acme/gone:1")).values())
         .containsExactly(
-            new FactsOutcome.Unavailable(
-                "IllegalState", "ghcr.io/acme/gone: manifest 1 not found"));
+            new FactsOutcome.Unavailable("NotFound", "ghcr.io/acme/gone: manifest 1 not found"));
   }
 
   @Test
   void aFetchPastTheTimeoutIsUnavailableAndSaysSo() {
-    ImageFactsSource never = need -> new CompletableFuture<ImageFacts>();
-    ImageMeasurer measurer = new ImageMeasurer(never, generous, pool, Duration.ofMillis(50));
+    ImageInspector never = (ref, request) -> new CompletableFuture<ImageFacts>();
+    ImageMeasurer measurer =
+        new ImageMeasurer(TestingFacts.source(never, Duration.ofMillis(50)), generous, pool);
     FactsOutcome m = measurer.measureAll(needs("slow.example/app:1")).values().iterator().next();
     assertThat(m)
         .isInstanceOfSatisfying(
             FactsOutcome.Unavailable.class,
             u -> {
               assertThat(u.reason()).isEqualTo("Timeout");
-              assertThat(u.message()).contains("slow.example/app:1").contains("within 0 s");
+              assertThat(u.message()).isEqualTo("no answer from slow.example within 50 ms");
             });
   }
 
   @Test
   void needsForOneImageAreMergedIntoOneFetchThatAsksForEverything() {
-    List<InspectionNeed> seen = new java.util.ArrayList<>();
+    List<InspectRequest> seen = new java.util.ArrayList<>();
     FakeFactsSource facts = new FakeFactsSource(100);
-    ImageFactsSource recording =
-        need -> {
-          seen.add(need);
-          return facts.inspect(need);
+    ImageInspector recording =
+        (ref, request) -> {
+          seen.add(request);
+          return facts.inspect(ref, request);
         };
-    ImageMeasurer measurer = new ImageMeasurer(recording, generous, pool, Duration.ofSeconds(5));
+    ImageMeasurer measurer =
+        new ImageMeasurer(TestingFacts.source(recording, Duration.ofSeconds(5)), generous, pool);
     ImageReference base = ImageReference.parse("gcr.io/distroless/static:nonroot");
     measurer.measureAll(
         List.of(
             new InspectionNeed(ImageReference.parse("a:1"), false, List.of()),
             new InspectionNeed(ImageReference.parse("a:1"), true, List.of(base))));
     assertThat(seen)
-        .containsExactly(new InspectionNeed(ImageReference.parse("a:1"), true, List.of(base)));
+        .singleElement()
+        .satisfies(
+            request -> {
+              assertThat(request.uncompressed()).isTrue();
+              assertThat(request.candidateBases()).containsExactly(base);
+            });
+    assertThat(facts.total.get()).isEqualTo(1);
   }
 
   private static List<InspectionNeed> needs(String... images) {

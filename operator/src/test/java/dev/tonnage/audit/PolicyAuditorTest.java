@@ -4,8 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.tonnage.api.v1alpha1.ClusterImagePolicy;
 import dev.tonnage.policy.CompiledPolicy;
-import dev.tonnage.policy.ImageFactsSource;
 import dev.tonnage.policy.Rule;
+import dev.tonnage.registry.ImageInspector;
 import dev.tonnage.registry.ImageReference;
 import dev.tonnage.registry.UncompressedSize;
 import io.fabric8.kubernetes.api.model.PodBuilder;
@@ -43,7 +43,8 @@ class PolicyAuditorTest {
   private final PolicyAuditor auditor =
       new PolicyAuditor(
           cluster,
-          new ImageMeasurer(registry, new RegistryBudget(1000), pool, Duration.ofSeconds(5)),
+          new ImageMeasurer(
+              TestingFacts.source(registry, Duration.ofSeconds(5)), new RegistryBudget(1000), pool),
           new PolicyAuditor.AuditRecorders(
               new EventDeduplicator(Duration.ofMinutes(10), 1000),
               events,
@@ -144,11 +145,10 @@ class PolicyAuditorTest {
     UncompressedSize exact = UncompressedSize.exact(4 * gib + gib / 2, "stream");
     AtomicBoolean streamed = new AtomicBoolean();
     List<String> settledLayers = new ArrayList<>();
-    ImageFactsSource registry =
-        need ->
+    ImageInspector registry =
+        (ref, request) ->
             CompletableFuture.completedFuture(
-                TestingFacts.withUncompressed(
-                    need.reference(), 10 * MIB, streamed.get() ? exact : bounded));
+                TestingFacts.withUncompressed(ref, 10 * MIB, streamed.get() ? exact : bounded));
     LayerSettler settler =
         (image, layer) -> {
           settledLayers.add(image + " " + layer.digest());
@@ -174,10 +174,9 @@ class PolicyAuditorTest {
         new PolicyAuditor(
             one,
             new ImageMeasurer(
-                registry,
+                TestingFacts.source(registry, Duration.ofSeconds(5)),
                 new RegistryBudget(1000),
                 pool,
-                Duration.ofSeconds(5),
                 new ImageMeasurer.Streaming(settler, gib, Duration.ofSeconds(5))),
             new PolicyAuditor.AuditRecorders(
                 new EventDeduplicator(Duration.ofMinutes(10), 1000),
@@ -208,15 +207,17 @@ class PolicyAuditorTest {
     long gib = 1024 * MIB;
     UncompressedSize bounded =
         new UncompressedSize(4 * gib + gib / 2, gib / 2, 8 * gib + gib / 2, false, "gzip-trailer");
-    ImageFactsSource boundedRegistry =
-        need ->
+    ImageInspector boundedRegistry =
+        (ref, request) ->
             CompletableFuture.completedFuture(
-                TestingFacts.withUncompressed(need.reference(), 10 * MIB, bounded));
+                TestingFacts.withUncompressed(ref, 10 * MIB, bounded));
     PolicyAuditor plain =
         new PolicyAuditor(
             TestingCluster.fromResource("/audit/cluster.yaml"),
             new ImageMeasurer(
-                boundedRegistry, new RegistryBudget(1000), pool, Duration.ofSeconds(5)),
+                TestingFacts.source(boundedRegistry, Duration.ofSeconds(5)),
+                new RegistryBudget(1000),
+                pool),
             new PolicyAuditor.AuditRecorders(
                 new EventDeduplicator(Duration.ofMinutes(10), 1000),
                 events,

@@ -6,6 +6,8 @@ import static org.awaitility.Awaitility.await;
 import dev.tonnage.api.v1alpha1.ClusterImagePolicy;
 import dev.tonnage.api.v1alpha1.ImagePolicy;
 import dev.tonnage.api.v1alpha1.ImagePolicyStatus;
+import dev.tonnage.facts.FactsService;
+import dev.tonnage.registry.RegistryCredentials;
 import io.fabric8.kubernetes.api.model.Event;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.KubernetesList;
@@ -21,6 +23,7 @@ import io.fabric8.mockwebserver.MockWebServer;
 import io.fabric8.mockwebserver.ServerRequest;
 import io.fabric8.mockwebserver.ServerResponse;
 import java.io.InputStream;
+import java.time.Clock;
 import java.time.Duration;
 import java.util.HashMap;
 import java.util.List;
@@ -77,7 +80,7 @@ class PolicyReconcilerIT {
     }
     operator =
         AuditOperator.builder(client)
-            .facts(registry)
+            .facts(new FactsService(registry, Clock.systemUTC()), RegistryCredentials.anonymous())
             .metrics(metrics)
             .settings(AuditSettings.defaults().withDebounce(Duration.ofMillis(300)))
             .serverSideApply(false)
@@ -269,7 +272,7 @@ class PolicyReconcilerIT {
 
   private AuditOperator replica(String identity) {
     return AuditOperator.builder(client)
-        .facts(registry)
+        .facts(new FactsService(registry, Clock.systemUTC()), RegistryCredentials.anonymous())
         .settings(AuditSettings.defaults().withDebounce(Duration.ofMillis(300)))
         .serverSideApply(false)
         .identity(identity)

@@ -5,9 +5,12 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.tonnage.policy.ImageFactsSource;
 import dev.tonnage.policy.InspectionNeed;
 import dev.tonnage.registry.ImageFacts;
+import dev.tonnage.registry.ImageInspector;
+import dev.tonnage.registry.ImageReference;
+import dev.tonnage.registry.InspectRequest;
+import dev.tonnage.registry.NotFoundException;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.PrintWriter;
@@ -18,7 +21,6 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.NoSuchElementException;
 import java.util.concurrent.CompletableFuture;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -158,7 +160,7 @@ class CheckCommandTest {
     JsonNode root = JSON.readTree(out.toString());
     assertThat(root.path("result").asText()).isEqualTo("error");
     assertThat(root.path("images").get(0).path("error").path("reason").asText())
-        .isEqualTo("NoSuchElement");
+        .isEqualTo("NotFound");
     assertThat(root.path("images").get(0).path("verdicts").get(0).path("result").asText())
         .isEqualTo("error");
   }
@@ -253,7 +255,7 @@ class CheckCommandTest {
   }
 
   /** Answers with the facts fixtures under src/test/resources/policy/facts. */
-  private static final class FakeRegistry implements ImageFactsSource {
+  private static final class FakeRegistry implements ImageInspector {
     private final Map<String, ImageFacts> facts = new HashMap<>();
     final List<InspectionNeed> asked = new ArrayList<>();
 
@@ -275,12 +277,12 @@ class CheckCommandTest {
     }
 
     @Override
-    public CompletableFuture<ImageFacts> inspect(InspectionNeed need) {
-      asked.add(need);
-      ImageFacts found = facts.get(need.reference().toString());
+    public CompletableFuture<ImageFacts> inspect(ImageReference ref, InspectRequest request) {
+      asked.add(new InspectionNeed(ref, request.uncompressed(), request.candidateBases()));
+      ImageFacts found = facts.get(ref.toString());
       return found == null
           ? CompletableFuture.failedFuture(
-              new NoSuchElementException(need.reference() + ": manifest unknown"))
+              new NotFoundException(ref.registry(), ref.repository(), ref + ": manifest unknown"))
           : CompletableFuture.completedFuture(found);
     }
   }

@@ -4,6 +4,7 @@ import dev.tonnage.admission.AdmissionDecider;
 import dev.tonnage.admission.PolicyAdmissionDecider;
 import dev.tonnage.admission.PullSecrets;
 import dev.tonnage.admission.RegistryCredentialsResolver;
+import dev.tonnage.facts.FactsService;
 import dev.tonnage.policy.CompiledPolicy;
 import dev.tonnage.policy.PolicyDocuments;
 import dev.tonnage.registry.RegistryClient;
@@ -79,9 +80,8 @@ final class BenchmarkRegistry implements AutoCloseable {
   AdmissionDecider decider() {
     return new PolicyAdmissionDecider(
         namespace -> policies,
-        client,
-        new RegistryCredentialsResolver(PullSecrets.NONE, RegistryCredentials.anonymous()),
-        Clock.systemUTC());
+        new FactsService(client, Clock.systemUTC()),
+        new RegistryCredentialsResolver(PullSecrets.NONE, RegistryCredentials.anonymous()));
   }
 
   /** A recorded review with its images moved from registry.example to this registry. */

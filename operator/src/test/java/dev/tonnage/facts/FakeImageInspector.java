@@ -1,10 +1,11 @@
-package dev.tonnage.admission;
+package dev.tonnage.facts;
 
 import dev.tonnage.registry.ImageFacts;
 import dev.tonnage.registry.ImageInspector;
 import dev.tonnage.registry.ImageReference;
 import dev.tonnage.registry.InspectRequest;
 import dev.tonnage.registry.LayerFacts;
+import dev.tonnage.registry.NotFoundException;
 import dev.tonnage.registry.Platform;
 import dev.tonnage.registry.PlatformFacts;
 import dev.tonnage.registry.UncompressedSize;
@@ -15,26 +16,34 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 
-/** An inspector answering from a table; remembers every call. */
-final class FakeImageInspector implements ImageInspector {
+/**
+ * An inspector answering from a table (an image it does not know is {@link NotFoundException});
+ * remembers every call.
+ */
+public final class FakeImageInspector implements ImageInspector {
 
-  record Call(ImageReference reference, InspectRequest request) {}
+  public record Call(ImageReference reference, InspectRequest request) {}
 
-  final List<Call> calls = new CopyOnWriteArrayList<>();
+  public final List<Call> calls = new CopyOnWriteArrayList<>();
   private final Map<ImageReference, CompletableFuture<ImageFacts>> answers =
       new ConcurrentHashMap<>();
 
-  FakeImageInspector answer(String image, CompletableFuture<ImageFacts> facts) {
+  public FakeImageInspector answer(String image, CompletableFuture<ImageFacts> facts) {
     answers.put(ImageReference.parse(image), facts);
     return this;
   }
 
   /** One linux/amd64 image whose single layer has {@code layerSize} compressed bytes. */
-  FakeImageInspector image(String image, long layerSize) {
+  public FakeImageInspector image(String image, long layerSize) {
     return answer(image, CompletableFuture.completedFuture(facts(image, layerSize)));
   }
 
-  static ImageFacts facts(String image, long layerSize) {
+  /** {@code image} fails with {@code error}. */
+  public FakeImageInspector fail(String image, Throwable error) {
+    return answer(image, CompletableFuture.failedFuture(error));
+  }
+
+  public static ImageFacts facts(String image, long layerSize) {
     ImageReference ref = ImageReference.parse(image);
     String digest = "sha256:" + String.format("%064x", Math.abs((long) image.hashCode()));
     List<LayerFacts> layers = new ArrayList<>();
@@ -67,6 +76,7 @@ final class FakeImageInspector implements ImageInspector {
     CompletableFuture<ImageFacts> answer = answers.get(ref);
     return answer != null
         ? answer
-        : CompletableFuture.failedFuture(new IllegalStateException("no fake answer for " + ref));
+        : CompletableFuture.failedFuture(
+            new NotFoundException(ref.registry(), ref.repository(), ref + ": manifest unknown"));
   }
 }
