@@ -19,9 +19,15 @@ public final class WebhookRegistration {
   static final String FIELD_MANAGER = "tonnage-operator";
 
   private final KubernetesClient client;
+  private final WebhookConfigurations.Names names;
 
-  public WebhookRegistration(KubernetesClient client) {
+  /**
+   * @param client the API server
+   * @param names the two configurations this operator owns or keeps the caBundle of
+   */
+  public WebhookRegistration(KubernetesClient client, WebhookConfigurations.Names names) {
     this.client = client;
+    this.names = names;
   }
 
   /** Applies both configurations for {@code target}. */
@@ -30,7 +36,7 @@ public final class WebhookRegistration {
         .admissionRegistration()
         .v1()
         .mutatingWebhookConfigurations()
-        .resource(WebhookConfigurations.mutating(target))
+        .resource(WebhookConfigurations.mutating(names.mutating(), target))
         .fieldManager(FIELD_MANAGER)
         .forceConflicts()
         .serverSideApply();
@@ -38,14 +44,14 @@ public final class WebhookRegistration {
         .admissionRegistration()
         .v1()
         .validatingWebhookConfigurations()
-        .resource(WebhookConfigurations.validating(target))
+        .resource(WebhookConfigurations.validating(names.validating(), target))
         .fieldManager(FIELD_MANAGER)
         .forceConflicts()
         .serverSideApply();
     LOG.info(
         "registered webhooks {} and {} at {} (failurePolicy {})",
-        WebhookConfigurations.VALIDATING_NAME,
-        WebhookConfigurations.MUTATING_NAME,
+        names.validating(),
+        names.mutating(),
         target.baseUrl(),
         target.failurePolicy().kubernetesName());
   }
@@ -63,7 +69,7 @@ public final class WebhookRegistration {
             .admissionRegistration()
             .v1()
             .validatingWebhookConfigurations()
-            .withName(WebhookConfigurations.VALIDATING_NAME);
+            .withName(names.validating());
     if (validating.get() != null) {
       validating.edit(
           c -> {
@@ -74,11 +80,7 @@ public final class WebhookRegistration {
           });
     }
     var mutating =
-        client
-            .admissionRegistration()
-            .v1()
-            .mutatingWebhookConfigurations()
-            .withName(WebhookConfigurations.MUTATING_NAME);
+        client.admissionRegistration().v1().mutatingWebhookConfigurations().withName(names.mutating());
     if (mutating.get() != null) {
       mutating.edit(
           c -> {
@@ -90,7 +92,7 @@ public final class WebhookRegistration {
     }
     LOG.info(
         "set the caBundle of webhook configurations {} and {}",
-        WebhookConfigurations.VALIDATING_NAME,
-        WebhookConfigurations.MUTATING_NAME);
+        names.validating(),
+        names.mutating());
   }
 }

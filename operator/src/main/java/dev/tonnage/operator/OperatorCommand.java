@@ -2,6 +2,7 @@ package dev.tonnage.operator;
 
 import dev.tonnage.admission.AdmissionSettings;
 import dev.tonnage.admission.FailurePolicy;
+import dev.tonnage.admission.WebhookConfigurations;
 import dev.tonnage.audit.AuditOptions;
 import java.net.URI;
 import java.nio.file.Files;
@@ -90,8 +91,9 @@ public final class OperatorCommand implements Callable<Integer> {
       description =
           "Generate a CA and serving certificate, keep them in the Secret --cert-secret of"
               + " --namespace, and put the CA into the webhook configurations: those it registers"
-              + " with --register-webhooks, else the existing tonnage-validating and"
-              + " tonnage-mutating ones (env TONNAGE_SELF_SIGNED).")
+              + " with --register-webhooks, else the existing ones named by"
+              + " --validating-webhook-configuration and --mutating-webhook-configuration (env"
+              + " TONNAGE_SELF_SIGNED).")
   boolean selfSigned;
 
   @Option(
@@ -149,9 +151,36 @@ public final class OperatorCommand implements Callable<Integer> {
       defaultValue = "${env:TONNAGE_REGISTER_WEBHOOKS}",
       paramLabel = "URL",
       description =
-          "Create or update the tonnage-validating and tonnage-mutating webhook configurations"
-              + " to call this https URL (env TONNAGE_REGISTER_WEBHOOKS).")
+          "Create or update the webhook configurations named by"
+              + " --validating-webhook-configuration and --mutating-webhook-configuration to call"
+              + " this https URL (env TONNAGE_REGISTER_WEBHOOKS).")
   URI registerWebhooks;
+
+  @Option(
+      names = "--validating-webhook-configuration",
+      defaultValue =
+          "${env:TONNAGE_VALIDATING_WEBHOOK_CONFIGURATION:-"
+              + WebhookConfigurations.VALIDATING_NAME
+              + "}",
+      paramLabel = "NAME",
+      description =
+          "The ValidatingWebhookConfiguration --register-webhooks creates, or whose caBundle"
+              + " --self-signed keeps in step (env TONNAGE_VALIDATING_WEBHOOK_CONFIGURATION;"
+              + " ${DEFAULT-VALUE}).")
+  String validatingWebhookConfiguration;
+
+  @Option(
+      names = "--mutating-webhook-configuration",
+      defaultValue =
+          "${env:TONNAGE_MUTATING_WEBHOOK_CONFIGURATION:-"
+              + WebhookConfigurations.MUTATING_NAME
+              + "}",
+      paramLabel = "NAME",
+      description =
+          "The MutatingWebhookConfiguration --register-webhooks creates, or whose caBundle"
+              + " --self-signed keeps in step (env TONNAGE_MUTATING_WEBHOOK_CONFIGURATION;"
+              + " ${DEFAULT-VALUE}).")
+  String mutatingWebhookConfiguration;
 
   @Option(
       names = "--webhook-service",
@@ -196,6 +225,26 @@ public final class OperatorCommand implements Callable<Integer> {
               + " pull secret), with operator-wide"
               + " registry credentials (env TONNAGE_DOCKER_CONFIG).")
   Path dockerConfig;
+
+  @Option(
+      names = "--read-pull-secrets",
+      defaultValue = "${env:TONNAGE_READ_PULL_SECRETS:-cluster}",
+      paramLabel = "cluster|namespaced|none",
+      description =
+          "Where Pods' imagePullSecrets and their ServiceAccounts' are read: in every namespace,"
+              + " only in those of --pull-secret-namespace, or nowhere (--docker-config only);"
+              + " match the operator's RBAC (env TONNAGE_READ_PULL_SECRETS; ${DEFAULT-VALUE}).")
+  OperatorConfig.PullSecretScope readPullSecrets;
+
+  @Option(
+      names = "--pull-secret-namespace",
+      split = ",",
+      defaultValue = "${env:TONNAGE_PULL_SECRET_NAMESPACES:-}",
+      paramLabel = "NAMESPACE",
+      description =
+          "A namespace whose pull secrets are read with --read-pull-secrets namespaced"
+              + " (repeatable or comma-separated; env TONNAGE_PULL_SECRET_NAMESPACES).")
+  List<String> pullSecretNamespaces = new ArrayList<>();
 
   @Option(
       names = "--insecure-registry",
@@ -295,6 +344,9 @@ public final class OperatorCommand implements Callable<Integer> {
       }
       tls = new OperatorConfig.Tls(tlsCert, tlsKey, caBundle, false, certSecret, tlsReloadInterval);
     }
+    WebhookConfigurations.Names names =
+        new WebhookConfigurations.Names(
+            validatingWebhookConfiguration.trim(), mutatingWebhookConfiguration.trim());
     OperatorConfig.Registration registration = null;
     if (registerWebhooks != null) {
       if (!"https".equals(registerWebhooks.getScheme()) || registerWebhooks.getHost() == null) {
@@ -303,10 +355,10 @@ public final class OperatorCommand implements Callable<Integer> {
                 + " got "
                 + registerWebhooks);
       }
-      registration = new OperatorConfig.Registration(registerWebhooks, webhookService);
+      registration = new OperatorConfig.Registration(registerWebhooks, webhookService, names);
     } else if (selfSigned) {
       // In a cluster the chart creates the configurations; the operator keeps their caBundle.
-      registration = new OperatorConfig.Registration(null, webhookService);
+      registration = new OperatorConfig.Registration(null, webhookService, names);
     }
     return new OperatorConfig(
         webhookAddress,
@@ -325,7 +377,8 @@ public final class OperatorCommand implements Callable<Integer> {
             nonBlank(insecureRegistries),
             nonBlank(caFiles).stream().map(Path::of).toList(),
             registryTimeout,
-            tagTtl));
+            tagTtl),
+        new OperatorConfig.PullSecretAccess(readPullSecrets, nonBlank(pullSecretNamespaces)));
   }
 
   private static List<String> nonBlank(List<String> values) {

@@ -1,10 +1,13 @@
 package dev.tonnage.operator;
 
 import dev.tonnage.admission.FailurePolicy;
+import dev.tonnage.admission.WebhookConfigurations;
 import java.net.URI;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Locale;
 import java.util.Set;
 import java.util.TreeSet;
 
@@ -24,6 +27,7 @@ import java.util.TreeSet;
  * @param failurePolicy the webhooks' failurePolicy, also applied to Tonnage's own internal errors
  * @param exemptNamespaces namespaces never blocked besides kube-system and {@code namespace}
  * @param registry how registries are reached
+ * @param pullSecrets where Pods' pull secrets (and their ServiceAccounts) are read
  */
 public record OperatorConfig(
     String webhookAddress,
@@ -37,7 +41,8 @@ public record OperatorConfig(
     Duration reviewBudget,
     FailurePolicy failurePolicy,
     Set<String> exemptNamespaces,
-    Registry registry) {
+    Registry registry,
+    PullSecretAccess pullSecrets) {
 
   /** The namespace of the control plane, never blocked. */
   public static final String KUBE_SYSTEM = "kube-system";
@@ -93,8 +98,9 @@ public record OperatorConfig(
    *     created by someone else (the Helm chart) and the operator only keeps their caBundle in step
    *     with its self-signed certificate
    * @param serviceName the Service in front of the webhook, for the self-signed certificate's names
+   * @param names the two configurations created, or whose caBundle is kept in step
    */
-  public record Registration(URI url, String serviceName) {
+  public record Registration(URI url, String serviceName, WebhookConfigurations.Names names) {
 
     /** True when the operator creates the configurations itself (--register-webhooks). */
     public boolean createsConfigurations() {
@@ -141,6 +147,87 @@ public record OperatorConfig(
       }
       if (tagTtl == null || tagTtl.isNegative()) {
         throw new IllegalArgumentException("--tag-ttl must not be negative; got " + tagTtl);
+      }
+    }
+  }
+
+  /** Where the operator reads Secrets: {@code --read-pull-secrets}. */
+  public enum PullSecretScope {
+    /** Secrets (and ServiceAccounts) of every namespace, in one cluster-wide cache. */
+    CLUSTER,
+    /** Only those of the namespaces in {@code --pull-secret-namespace}. */
+    NAMESPACED,
+    /** None: Pods are measured with the operator-wide {@code --docker-config} only. */
+    NONE
+  }
+
+  /**
+   * Where Pods' pull secrets are read, as the chart's RBAC allows it.
+   *
+   * @param scope cluster-wide, in the listed namespaces, or nowhere
+   * @param namespaces the namespaces of {@link PullSecretScope#NAMESPACED}; empty otherwise
+   */
+  public record PullSecretAccess(PullSecretScope scope, List<String> namespaces) {
+
+    /**
+     * Each listed namespace is one more watch the operator keeps open on the API server; past
+     * this many, reading cluster-wide is the cheaper choice.
+     */
+    public static final int MAX_NAMESPACES = 100;
+
+    /** Longest namespace name Kubernetes accepts (a DNS label). */
+    static final int MAX_NAMESPACE_LENGTH = 63;
+
+    public PullSecretAccess {
+      if (scope == null) {
+        throw new IllegalArgumentException(
+            "--read-pull-secrets must be cluster, namespaced or none");
+      }
+      namespaces = List.copyOf(new LinkedHashSet<>(namespaces));
+      if (scope == PullSecretScope.NAMESPACED && namespaces.isEmpty()) {
+        throw new IllegalArgumentException(
+            "--read-pull-secrets namespaced needs the namespaces to read: give"
+                + " --pull-secret-namespace (env TONNAGE_PULL_SECRET_NAMESPACES), or use cluster"
+                + " or none");
+      }
+      if (scope != PullSecretScope.NAMESPACED && !namespaces.isEmpty()) {
+        throw new IllegalArgumentException(
+            "--pull-secret-namespace (env TONNAGE_PULL_SECRET_NAMESPACES) applies only to"
+                + " --read-pull-secrets namespaced, not "
+                + scope.name().toLowerCase(Locale.ROOT)
+                + ": leave it out or read namespaced");
+      }
+      if (namespaces.size() > MAX_NAMESPACES) {
+        throw new IllegalArgumentException(
+            "--pull-secret-namespace lists "
+                + namespaces.size()
+                + " namespaces, more than "
+                + MAX_NAMESPACES
+                + " (one watch each): use --read-pull-secrets cluster");
+      }
+      for (String namespace : namespaces) {
+        requireNamespaceName(namespace);
+      }
+    }
+
+    /** Lower-case letters, digits and '-', starting and ending alphanumeric, at most 63. */
+    private static void requireNamespaceName(String namespace) {
+      boolean valid = !namespace.isEmpty() && namespace.length() <= MAX_NAMESPACE_LENGTH;
+      for (int i = 0; valid && i < namespace.length(); i++) {
+        char c = namespace.charAt(i);
+        boolean alphanumeric = (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9');
+        valid = alphanumeric || (c == '-' && i > 0 && i < namespace.length() - 1);
+      }
+      if (!valid) {
+        throw new IllegalArgumentException(
+            "--pull-secret-namespace must name namespaces (lower-case letters, digits and '-', at"
+                + " most "
+                + MAX_NAMESPACE_LENGTH
+                + " characters); got '"
+                + (namespace.length() > MAX_NAMESPACE_LENGTH
+                    ? namespace.substring(0, MAX_NAMESPACE_LENGTH) + "..."
+                    : namespace)
+                + "'");
       }
     }
   }

@@ -117,7 +117,8 @@ public final class OperatorRuntime implements AutoCloseable {
       caBundle.set(caBundleOf(config, certificate.current()));
     }
 
-    ClusterCaches caches = keep(ClusterCaches.start(client, CACHE_SYNC_TIMEOUT));
+    ClusterCaches caches =
+        keep(ClusterCaches.start(client, config.pullSecrets(), CACHE_SYNC_TIMEOUT));
     RegistryClient registryClient =
         keep(new RegistryClient(registryConfig(config.registry()), registryListener(metrics)));
     RegistryCredentials operatorWide = operatorCredentials(config.registry());
@@ -148,7 +149,8 @@ public final class OperatorRuntime implements AutoCloseable {
     health.addReadinessCheck(ReadinessCheck.of("webhook", server::isReady));
 
     if (config.registration() != null) {
-      WebhookRegistration registration = new WebhookRegistration(client);
+      WebhookRegistration registration =
+          new WebhookRegistration(client, config.registration().names());
       Runnable publish =
           config.registration().createsConfigurations()
               ? () -> registration.register(target(config, caBundle.get()))

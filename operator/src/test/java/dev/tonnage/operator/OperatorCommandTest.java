@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.tonnage.admission.FailurePolicy;
+import dev.tonnage.admission.WebhookConfigurations;
 import java.nio.file.Path;
 import java.time.Duration;
 import org.junit.jupiter.api.Test;
@@ -119,5 +120,93 @@ class OperatorCommandTest {
   void refusesAPlainHttpRegistrationUrl() {
     assertThatThrownBy(() -> parse("--self-signed", "--register-webhooks", "http://h:1"))
         .hasMessageContaining("https URL");
+  }
+
+  @Test
+  void pullSecretsAreReadClusterWideByDefault() {
+    OperatorConfig config = parse("--self-signed");
+    assertThat(config.pullSecrets().scope()).isEqualTo(OperatorConfig.PullSecretScope.CLUSTER);
+    assertThat(config.pullSecrets().namespaces()).isEmpty();
+  }
+
+  @Test
+  void namespacedPullSecretsTakeRepeatedOrCommaSeparatedNamespaces() {
+    OperatorConfig config =
+        parse(
+            "--self-signed",
+            "--read-pull-secrets",
+            "namespaced",
+            "--pull-secret-namespace",
+            "team-a,team-b",
+            "--pull-secret-namespace",
+            "team-c");
+    assertThat(config.pullSecrets().scope()).isEqualTo(OperatorConfig.PullSecretScope.NAMESPACED);
+    assertThat(config.pullSecrets().namespaces()).containsExactly("team-a", "team-b", "team-c");
+  }
+
+  @Test
+  void namespacedWithoutNamespacesNamesBothFlags() {
+    assertThatThrownBy(() -> parse("--self-signed", "--read-pull-secrets", "namespaced"))
+        .hasMessageContaining("--read-pull-secrets namespaced")
+        .hasMessageContaining("--pull-secret-namespace");
+  }
+
+  @Test
+  void namespacesWithClusterOrNoneAreRefusedRatherThanIgnored() {
+    assertThatThrownBy(() -> parse("--self-signed", "--pull-secret-namespace", "team-a"))
+        .hasMessageContaining("applies only to --read-pull-secrets namespaced, not cluster");
+    assertThatThrownBy(
+            () ->
+                parse(
+                    "--self-signed",
+                    "--read-pull-secrets",
+                    "none",
+                    "--pull-secret-namespace",
+                    "team-a"))
+        .hasMessageContaining("not none");
+  }
+
+  @Test
+  void pullSecretNamespacesMustBeNamespaceNamesAndAreCapped() {
+    assertThatThrownBy(
+            () ->
+                parse(
+                    "--self-signed",
+                    "--read-pull-secrets",
+                    "namespaced",
+                    "--pull-secret-namespace",
+                    "Team_A"))
+        .hasMessageContaining("'Team_A'");
+    String many =
+        String.join(
+            ",",
+            java.util.stream.IntStream.rangeClosed(
+                    0, OperatorConfig.PullSecretAccess.MAX_NAMESPACES)
+                .mapToObj(i -> "ns-" + i)
+                .toList());
+    assertThatThrownBy(
+            () ->
+                parse(
+                    "--self-signed",
+                    "--read-pull-secrets",
+                    "namespaced",
+                    "--pull-secret-namespace",
+                    many))
+        .hasMessageContaining("more than 100");
+  }
+
+  @Test
+  void webhookConfigurationNamesDefaultToTheChartsDefaultsAndCanBeSet() {
+    assertThat(parse("--self-signed").registration().names())
+        .isEqualTo(WebhookConfigurations.Names.DEFAULT);
+    OperatorConfig config =
+        parse(
+            "--self-signed",
+            "--validating-webhook-configuration",
+            "shop-validating",
+            "--mutating-webhook-configuration",
+            "shop-mutating");
+    assertThat(config.registration().names())
+        .isEqualTo(new WebhookConfigurations.Names("shop-validating", "shop-mutating"));
   }
 }
