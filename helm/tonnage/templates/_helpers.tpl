@@ -55,11 +55,11 @@ app.kubernetes.io/part-of: tonnage
 {{- end }}
 
 {{/*
-Webhook objects. The operator finds the two configurations by these names
-(TONNAGE_VALIDATING_WEBHOOK_CONFIGURATION / TONNAGE_MUTATING_WEBHOOK_CONFIGURATION) to keep their
-caBundle in step. They follow the chart name, not the release: tonnage-validating and
-tonnage-mutating, the operator's own defaults, whatever the release is called (webhook
-configurations are cluster-wide: one Tonnage per cluster).
+Webhook objects. The operator finds the two configurations by these names, passed as
+TONNAGE_VALIDATING_WEBHOOK_CONFIGURATION / TONNAGE_MUTATING_WEBHOOK_CONFIGURATION, to keep their
+caBundle in step. They follow the chart name (nameOverride), not the release: by default
+tonnage-validating and tonnage-mutating, the operator's own defaults (webhook configurations are
+cluster-wide: one Tonnage per cluster).
 */}}
 {{- define "tonnage.serviceName" -}}
 {{- include "tonnage.fullname" . }}
@@ -259,9 +259,9 @@ unknown flag would stop it, so one chart fits operator versions that differ in t
 {{- end }}
 - name: TONNAGE_READ_PULL_SECRETS
   value: {{ .Values.imagePullSecrets.read | quote }}
-{{- with .Values.imagePullSecrets.namespaces }}
+{{- if eq .Values.imagePullSecrets.read "namespaced" }}
 - name: TONNAGE_PULL_SECRET_NAMESPACES
-  value: {{ join "," . | quote }}
+  value: {{ join "," .Values.imagePullSecrets.namespaces | quote }}
 {{- end }}
 - name: JAVA_TOOL_OPTIONS
   value: {{ .Values.operator.javaOptions | quote }}

@@ -30,7 +30,9 @@ import java.util.TreeSet;
  */
 public final class WebhookConfigurations {
 
-  /** The default name of the validating configuration ({@code --validating-webhook-configuration}). */
+  /**
+   * The default name of the validating configuration ({@code --validating-webhook-configuration}).
+   */
   public static final String VALIDATING_NAME = "tonnage-validating";
 
   /** The default name of the mutating configuration ({@code --mutating-webhook-configuration}). */
@@ -47,8 +49,8 @@ public final class WebhookConfigurations {
   private WebhookConfigurations() {}
 
   /**
-   * The names of the two configurations: the chart derives them from its name, so the operator
-   * must be told them to find the chart's objects.
+   * The names of the two configurations: the chart derives them from its name, so the operator must
+   * be told them to find the chart's objects.
    *
    * @param validating the ValidatingWebhookConfiguration's name
    * @param mutating the MutatingWebhookConfiguration's name

@@ -80,7 +80,11 @@ public final class WebhookRegistration {
           });
     }
     var mutating =
-        client.admissionRegistration().v1().mutatingWebhookConfigurations().withName(names.mutating());
+        client
+            .admissionRegistration()
+            .v1()
+            .mutatingWebhookConfigurations()
+            .withName(names.mutating());
     if (mutating.get() != null) {
       mutating.edit(
           c -> {

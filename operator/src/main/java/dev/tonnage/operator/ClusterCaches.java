@@ -245,8 +245,7 @@ public final class ClusterCaches implements NamespaceLabels, PullSecrets, AutoCl
    * @param remedy what to change when the API server refuses the list
    * @param list lists the resource with the given options
    */
-  record Source(
-      String resource, String where, String remedy, Consumer<ListOptions> list) {
+  record Source(String resource, String where, String remedy, Consumer<ListOptions> list) {
 
     /** Lists one object; throws a one-line {@link IllegalStateException} when refused. */
     void check() {

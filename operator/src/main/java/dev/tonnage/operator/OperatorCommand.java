@@ -10,10 +10,15 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
+import java.util.TreeMap;
 import java.util.concurrent.Callable;
+import org.slf4j.LoggerFactory;
+import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.OptionSpec;
 import picocli.CommandLine.Option;
 
 /**
@@ -306,9 +311,15 @@ public final class OperatorCommand implements Callable<Integer> {
               + " TONNAGE_TAG_TTL; ${DEFAULT-VALUE}).")
   Duration tagTtl;
 
+  /** Prefix of the environment variables the operator's flags read. */
+  public static final String ENV_PREFIX = "TONNAGE_";
+
+  private static final String ENV_DEFAULT_START = "${env:";
+
   @Override
   public Integer call() throws Exception {
     OperatorLogging.configure(logFormat, verbose ? "DEBUG" : logLevel);
+    warnAboutUnreadEnvironment(System.getenv().keySet());
     OperatorConfig config = config();
     OperatorRuntime runtime = OperatorRuntime.start(config, audit);
     Runtime.getRuntime().addShutdownHook(new Thread(runtime::close, "tonnage-shutdown"));
@@ -379,6 +390,42 @@ public final class OperatorCommand implements Callable<Integer> {
             registryTimeout,
             tagTtl),
         new OperatorConfig.PullSecretAccess(readPullSecrets, nonBlank(pullSecretNamespaces)));
+  }
+
+  /**
+   * The {@code TONNAGE_*} environment variables the operator reads, each with the flag that reads
+   * it: taken from the flags' defaults ({@code ${env:TONNAGE_...}}), so it cannot drift from them.
+   */
+  public static Map<String, String> environmentVariables() {
+    Map<String, String> variables = new TreeMap<>();
+    for (OptionSpec option : new CommandLine(new OperatorCommand()).getCommandSpec().options()) {
+      String raw = option.defaultValueString(false);
+      if (raw != null && raw.startsWith(ENV_DEFAULT_START)) {
+        int end = raw.indexOf(':', ENV_DEFAULT_START.length());
+        if (end < 0) {
+          end = raw.indexOf('}');
+        }
+        variables.put(raw.substring(ENV_DEFAULT_START.length(), end), option.longestName());
+      }
+    }
+    return variables;
+  }
+
+  /** A misspelt or outdated TONNAGE_* variable would otherwise be ignored without a word. */
+  private static void warnAboutUnreadEnvironment(Set<String> environment) {
+    Set<String> read = environmentVariables().keySet();
+    List<String> unread =
+        environment.stream()
+            .filter(name -> name.startsWith(ENV_PREFIX) && !read.contains(name))
+            .sorted()
+            .toList();
+    if (!unread.isEmpty()) {
+      LoggerFactory.getLogger(OperatorCommand.class)
+          .warn(
+              "ignoring environment variables tonnage operator does not read: {} (see tonnage"
+                  + " operator --help)",
+              unread);
+    }
   }
 
   private static List<String> nonBlank(List<String> values) {

@@ -170,8 +170,8 @@ public record OperatorConfig(
   public record PullSecretAccess(PullSecretScope scope, List<String> namespaces) {
 
     /**
-     * Each listed namespace is one more watch the operator keeps open on the API server; past
-     * this many, reading cluster-wide is the cheaper choice.
+     * Each listed namespace is one more watch the operator keeps open on the API server; past this
+     * many, reading cluster-wide is the cheaper choice.
      */
     public static final int MAX_NAMESPACES = 100;
 

@@ -21,8 +21,14 @@ class WebhookConfigurationsTest {
 
   @Test
   void validatingWebhookCallsValidateWithTheCaBundleAndTheSettingsOfTheIssue() {
-    ValidatingWebhook webhook = WebhookConfigurations.validating(WebhookConfigurations.VALIDATING_NAME, TARGET).getWebhooks().get(0);
-    assertThat(WebhookConfigurations.validating(WebhookConfigurations.VALIDATING_NAME, TARGET).getMetadata().getName())
+    ValidatingWebhook webhook =
+        WebhookConfigurations.validating(WebhookConfigurations.VALIDATING_NAME, TARGET)
+            .getWebhooks()
+            .get(0);
+    assertThat(
+            WebhookConfigurations.validating(WebhookConfigurations.VALIDATING_NAME, TARGET)
+                .getMetadata()
+                .getName())
         .isEqualTo("tonnage-validating");
     assertThat(webhook.getName()).isEqualTo("validate.tonnage.dev");
     assertThat(webhook.getClientConfig().getUrl()).isEqualTo("https://127.0.0.1:8443/validate");
@@ -42,7 +48,10 @@ class WebhookConfigurationsTest {
   @Test
   void rulesCoverEveryAdmittedKindAndTheEphemeralContainersSubresource() {
     List<RuleWithOperations> rules =
-        WebhookConfigurations.validating(WebhookConfigurations.VALIDATING_NAME, TARGET).getWebhooks().get(0).getRules();
+        WebhookConfigurations.validating(WebhookConfigurations.VALIDATING_NAME, TARGET)
+            .getWebhooks()
+            .get(0)
+            .getRules();
     assertThat(rules)
         .flatExtracting(RuleWithOperations::getResources)
         .containsExactlyInAnyOrder(
@@ -93,7 +102,10 @@ class WebhookConfigurationsTest {
 
   @Test
   void selectorsLeaveOutExemptNamespacesAndOptedOutObjects() {
-    ValidatingWebhook webhook = WebhookConfigurations.validating(WebhookConfigurations.VALIDATING_NAME, TARGET).getWebhooks().get(0);
+    ValidatingWebhook webhook =
+        WebhookConfigurations.validating(WebhookConfigurations.VALIDATING_NAME, TARGET)
+            .getWebhooks()
+            .get(0);
     String yaml = Serialization.asYaml(webhook);
     assertThat(webhook.getNamespaceSelector().getMatchExpressions())
         .extracting(e -> e.getKey() + " " + e.getOperator() + " " + e.getValues())

@@ -79,10 +79,7 @@ class ClusterCachesForbiddenIT {
         .withPath("/api/v1/namespaces/team-a/serviceaccounts?limit=1")
         .andReturn(
             403,
-            new StatusBuilder()
-                .withCode(403)
-                .withMessage("serviceaccounts is forbidden")
-                .build())
+            new StatusBuilder().withCode(403).withMessage("serviceaccounts is forbidden").build())
         .always();
 
     assertThatThrownBy(

@@ -130,7 +130,9 @@ class ClusterCachesIT {
 
     try (ClusterCaches caches =
         ClusterCaches.start(
-            client, new PullSecretAccess(PullSecretScope.NONE, List.of()), Duration.ofSeconds(10))) {
+            client,
+            new PullSecretAccess(PullSecretScope.NONE, List.of()),
+            Duration.ofSeconds(10))) {
       assertThat(caches.synced()).isTrue();
       assertThat(caches.dockerConfigs("solo", "default", List.of("cred"))).isEmpty();
     }

@@ -5,10 +5,18 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.tonnage.admission.FailurePolicy;
 import dev.tonnage.admission.WebhookConfigurations;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
 import picocli.CommandLine;
+import picocli.CommandLine.Model.OptionSpec;
 
 class OperatorCommandTest {
 
@@ -208,5 +216,64 @@ class OperatorCommandTest {
             "shop-mutating");
     assertThat(config.registration().names())
         .isEqualTo(new WebhookConfigurations.Names("shop-validating", "shop-mutating"));
+  }
+
+  @Test
+  void everyEnvironmentVariableAFlagDescriptionNamesIsTheOneThatFlagReads() {
+    CommandLine line = new CommandLine(new OperatorCommand());
+    Pattern mentioned = Pattern.compile("\\benv (TONNAGE_[A-Z0-9_]+)");
+    Map<String, String> read = OperatorCommand.environmentVariables();
+    int checked = 0;
+    for (OptionSpec option : line.getCommandSpec().options()) {
+      String description = String.join(" ", option.description());
+      Set<String> named = new TreeSet<>();
+      Matcher matcher = mentioned.matcher(description);
+      while (matcher.find()) {
+        named.add(matcher.group(1));
+      }
+      Set<String> reads = new TreeSet<>();
+      read.forEach(
+          (variable, flag) -> {
+            if (flag.equals(option.longestName())) {
+              reads.add(variable);
+            }
+          });
+      assertThat(named)
+          .as("%s says it reads %s; its default reads %s", option.longestName(), named, reads)
+          .isEqualTo(reads);
+      checked += reads.size();
+    }
+    assertThat(checked).isEqualTo(read.size());
+  }
+
+  @Test
+  void theEnvironmentVariablesComeFromTheFlagsAndTheirMixins() {
+    assertThat(OperatorCommand.environmentVariables())
+        .containsEntry("TONNAGE_WEBHOOK_PORT", "--webhook-port")
+        .containsEntry("TONNAGE_READ_PULL_SECRETS", "--read-pull-secrets")
+        .containsEntry("TONNAGE_PULL_SECRET_NAMESPACES", "--pull-secret-namespace")
+        .containsEntry(
+            "TONNAGE_VALIDATING_WEBHOOK_CONFIGURATION", "--validating-webhook-configuration")
+        .containsEntry("TONNAGE_MUTATING_WEBHOOK_CONFIGURATION", "--mutating-webhook-configuration")
+        .containsEntry("TONNAGE_AUDIT_INTERVAL", "--audit-interval")
+        .doesNotContainKey("TONNAGE_");
+    assertThat(OperatorCommand.environmentVariables().keySet())
+        .allSatisfy(name -> assertThat(name).matches("TONNAGE_[A-Z0-9_]+"));
+  }
+
+  @Test
+  void docsConfigurationListsEveryFlagWithItsEnvironmentVariableInOneRow() throws Exception {
+    List<String> rows =
+        Files.readAllLines(Path.of("../docs/configuration.md")).stream()
+            .filter(line -> line.startsWith("| `--"))
+            .toList();
+    OperatorCommand.environmentVariables()
+        .forEach(
+            (variable, flag) ->
+                assertThat(rows)
+                    .as("docs/configuration.md has a row for %s (env %s)", flag, variable)
+                    .anyMatch(
+                        row ->
+                            row.contains("`" + flag + "`") && row.contains("`" + variable + "`")));
   }
 }

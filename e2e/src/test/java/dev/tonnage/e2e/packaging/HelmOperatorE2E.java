@@ -83,7 +83,8 @@ class HelmOperatorE2E {
     List<String> installed = manifestObjects();
 
     try (ScratchDirectory work = ScratchDirectory.create("operator")) {
-      assertDeniesOversizedDeployment(images, webhookPort, work.path(), Map.of());
+      assertDeniesOversizedDeployment(
+          images, webhookPort, work.path(), Map.of(), "tonnage-validating");
     }
 
     helm.run(kube.kubeconfig(), List.of("uninstall", RELEASE, "-n", NAMESPACE, "--wait"))
@@ -100,6 +101,38 @@ class HelmOperatorE2E {
     assertThat(kube.kubectl("get", "clusterimagepolicy", "at-most-1mi", "-o", "name").stdout())
         .as("policies outlive the release")
         .contains("at-most-1mi");
+  }
+
+  @Test
+  void namespacedPullSecretsAndARenamedChartRunWithTheChartsRbacAndConfigurations()
+      throws Exception {
+    Images images = pushImages();
+    int webhookPort = FreePorts.pick();
+    // The operator may read Secrets in its own namespace only, and the webhook configurations
+    // follow nameOverride; the ServiceAccount keeps its name (fullnameOverride).
+    install(
+        webhookPort,
+        List.of(
+            "--set",
+            "imagePullSecrets.read=namespaced",
+            "--set",
+            "imagePullSecrets.namespaces={" + NAMESPACE + "}",
+            "--set",
+            "nameOverride=sizer",
+            "--set",
+            "fullnameOverride=" + RELEASE));
+
+    try (ScratchDirectory work = ScratchDirectory.create("operator")) {
+      assertDeniesOversizedDeployment(
+          images, webhookPort, work.path(), Map.of(), "sizer-validating");
+    }
+    assertThat(
+            kube.kubectl(
+                    "get", "validatingwebhookconfigurations", "-o", "name", "--ignore-not-found")
+                .requireSuccess()
+                .stdout()
+                .strip())
+        .isEqualTo("validatingwebhookconfiguration.admissionregistration.k8s.io/sizer-validating");
   }
 
   @Test
@@ -166,7 +199,8 @@ class HelmOperatorE2E {
       // cainjector's part: the CA of the Certificate into caBundle.
       mounted.put("TONNAGE_CA_BUNDLE", tls.resolve("ca.crt").toString());
 
-      assertDeniesOversizedDeployment(images, webhookPort, work.path(), mounted);
+      assertDeniesOversizedDeployment(
+          images, webhookPort, work.path(), mounted, "tonnage-validating");
     }
   }
 
@@ -222,7 +256,12 @@ class HelmOperatorE2E {
    * policy: the big Deployment is denied, the small one admitted.
    */
   private void assertDeniesOversizedDeployment(
-      Images images, int webhookPort, Path work, Map<String, String> overrides) throws Exception {
+      Images images,
+      int webhookPort,
+      Path work,
+      Map<String, String> overrides,
+      String validatingConfiguration)
+      throws Exception {
     int metricsPort = FreePorts.pick();
     Map<String, String> env = chartEnvironment();
     env.putAll(overrides);
@@ -239,7 +278,7 @@ class HelmOperatorE2E {
                   !kube.kubectl(
                           "get",
                           "validatingwebhookconfiguration",
-                          "tonnage-validating",
+                          validatingConfiguration,
                           "-o",
                           "jsonpath={.webhooks[0].clientConfig.caBundle}")
                       .stdout()
