@@ -199,10 +199,12 @@ unknown flag would stop it, so one chart fits operator versions that differ in t
 {{- end }}
 - name: TONNAGE_WEBHOOK_SERVICE
   value: {{ include "tonnage.serviceName" . | quote }}
+# Empty when the configuration is not rendered: the operator then leaves that name alone (the
+# ClusterRole grants nothing on it).
 - name: TONNAGE_VALIDATING_WEBHOOK_CONFIGURATION
-  value: {{ include "tonnage.validatingWebhookName" . | quote }}
+  value: {{ ternary (include "tonnage.validatingWebhookName" .) "" .Values.webhook.enabled | quote }}
 - name: TONNAGE_MUTATING_WEBHOOK_CONFIGURATION
-  value: {{ include "tonnage.mutatingWebhookName" . | quote }}
+  value: {{ ternary (include "tonnage.mutatingWebhookName" .) "" (and .Values.webhook.enabled .Values.webhook.mutating.enabled) | quote }}
 {{- if .Values.webhook.url }}
 # Out-of-cluster runs: the operator applies the same URL with its caBundle.
 - name: TONNAGE_REGISTER_WEBHOOKS

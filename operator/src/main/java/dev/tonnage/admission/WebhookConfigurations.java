@@ -50,10 +50,12 @@ public final class WebhookConfigurations {
 
   /**
    * The names of the two configurations: the chart derives them from its name, so the operator must
-   * be told them to find the chart's objects.
+   * be told them to find the chart's objects. An empty name means that configuration does not exist
+   * (the chart's webhook.enabled or webhook.mutating.enabled is false): it is neither registered
+   * nor updated.
    *
-   * @param validating the ValidatingWebhookConfiguration's name
-   * @param mutating the MutatingWebhookConfiguration's name
+   * @param validating the ValidatingWebhookConfiguration's name, or empty
+   * @param mutating the MutatingWebhookConfiguration's name, or empty
    */
   public record Names(String validating, String mutating) {
 
@@ -65,15 +67,15 @@ public final class WebhookConfigurations {
       requireObjectName("--mutating-webhook-configuration", mutating);
     }
 
-    /** Lower-case letters, digits, '-' and '.', starting and ending alphanumeric, <= 253. */
+    /** Empty, or lower-case letters, digits, '-' and '.', alphanumeric at both ends, <= 253. */
     private static void requireObjectName(String flag, String name) {
-      if (name == null || name.isEmpty() || name.length() > MAX_NAME_LENGTH) {
+      if (name == null || name.length() > MAX_NAME_LENGTH) {
         throw new IllegalArgumentException(
             flag
-                + " must be a name of 1 to "
+                + " must be a name of at most "
                 + MAX_NAME_LENGTH
-                + " characters; got "
-                + (name == null ? 0 : name.length()));
+                + " characters, or empty for none; got "
+                + (name == null ? "nothing" : name.length() + " characters"));
       }
       for (int i = 0; i < name.length(); i++) {
         char c = name.charAt(i);

@@ -170,8 +170,8 @@ public final class OperatorCommand implements Callable<Integer> {
       paramLabel = "NAME",
       description =
           "The ValidatingWebhookConfiguration --register-webhooks creates, or whose caBundle"
-              + " --self-signed keeps in step (env TONNAGE_VALIDATING_WEBHOOK_CONFIGURATION;"
-              + " ${DEFAULT-VALUE}).")
+              + " --self-signed keeps in step; empty: none (env"
+              + " TONNAGE_VALIDATING_WEBHOOK_CONFIGURATION; ${DEFAULT-VALUE}).")
   String validatingWebhookConfiguration;
 
   @Option(
@@ -183,8 +183,8 @@ public final class OperatorCommand implements Callable<Integer> {
       paramLabel = "NAME",
       description =
           "The MutatingWebhookConfiguration --register-webhooks creates, or whose caBundle"
-              + " --self-signed keeps in step (env TONNAGE_MUTATING_WEBHOOK_CONFIGURATION;"
-              + " ${DEFAULT-VALUE}).")
+              + " --self-signed keeps in step; empty: none (env"
+              + " TONNAGE_MUTATING_WEBHOOK_CONFIGURATION; ${DEFAULT-VALUE}).")
   String mutatingWebhookConfiguration;
 
   @Option(

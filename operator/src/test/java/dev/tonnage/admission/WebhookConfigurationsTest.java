@@ -143,9 +143,11 @@ class WebhookConfigurationsTest {
         .hasMessageContaining("'Tonnage'");
     assertThatThrownBy(() -> new WebhookConfigurations.Names("v", "-m"))
         .hasMessageContaining("--mutating-webhook-configuration");
-    assertThatThrownBy(() -> new WebhookConfigurations.Names("", "m"))
-        .hasMessageContaining("1 to 253 characters");
     assertThatThrownBy(() -> new WebhookConfigurations.Names("v", "m".repeat(254)))
+        .hasMessageContaining("at most 253 characters")
         .hasMessageContaining("got 254");
+    assertThat(new WebhookConfigurations.Names("v", "").mutating())
+        .as("empty: the chart renders no mutating configuration")
+        .isEmpty();
   }
 }

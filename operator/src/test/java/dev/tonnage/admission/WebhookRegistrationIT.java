@@ -155,4 +155,56 @@ class WebhookRegistrationIT {
         .as("the default name is not touched")
         .isNull();
   }
+
+  @Test
+  void updateCaBundleLeavesAConfigurationWithAnEmptyNameAlone() {
+    client.admissionRegistration().v1().validatingWebhookConfigurations().delete();
+    client.admissionRegistration().v1().mutatingWebhookConfigurations().delete();
+    WebhookConfigurations.Target target =
+        new WebhookConfigurations.Target(
+            "https://10.0.0.5:8443", "first", FailurePolicy.IGNORE, List.of());
+    client
+        .admissionRegistration()
+        .v1()
+        .validatingWebhookConfigurations()
+        .resource(WebhookConfigurations.validating("v", target))
+        .create();
+    client
+        .admissionRegistration()
+        .v1()
+        .mutatingWebhookConfigurations()
+        .resource(WebhookConfigurations.mutating("m", target))
+        .create();
+
+    new WebhookRegistration(client, new WebhookConfigurations.Names("v", ""))
+        .updateCaBundle("second");
+
+    String first = Base64.getEncoder().encodeToString("first".getBytes(StandardCharsets.US_ASCII));
+    String second =
+        Base64.getEncoder().encodeToString("second".getBytes(StandardCharsets.US_ASCII));
+    assertThat(
+            client
+                .admissionRegistration()
+                .v1()
+                .validatingWebhookConfigurations()
+                .withName("v")
+                .get()
+                .getWebhooks()
+                .get(0)
+                .getClientConfig()
+                .getCaBundle())
+        .isEqualTo(second);
+    assertThat(
+            client
+                .admissionRegistration()
+                .v1()
+                .mutatingWebhookConfigurations()
+                .withName("m")
+                .get()
+                .getWebhooks()
+                .get(0)
+                .getClientConfig()
+                .getCaBundle())
+        .isEqualTo(first);
+  }
 }
