@@ -267,8 +267,8 @@ public final class OperatorCommand implements Callable<Integer> {
       defaultValue = "${env:TONNAGE_CA_FILES:-}",
       paramLabel = "FILE",
       description =
-          "PEM CAs to trust for registries besides the system's (repeatable; env"
-              + " TONNAGE_CA_FILES).")
+          "PEM CAs to trust for registries besides the system's (repeatable or comma-separated;"
+              + " env TONNAGE_CA_FILES).")
   List<String> caFiles = new ArrayList<>();
 
   @Option(
@@ -295,7 +295,10 @@ public final class OperatorCommand implements Callable<Integer> {
 
   @Option(
       names = "--registry-timeout",
-      defaultValue = "${env:TONNAGE_REGISTRY_TIMEOUT:-10s}",
+      defaultValue =
+          "${env:TONNAGE_REGISTRY_TIMEOUT:-"
+              + OperatorConfig.Registry.DEFAULT_REQUEST_TIMEOUT
+              + "}",
       converter = DurationConverter.class,
       description =
           "Longest one registry HTTP exchange may take (env TONNAGE_REGISTRY_TIMEOUT;"
@@ -304,7 +307,7 @@ public final class OperatorCommand implements Callable<Integer> {
 
   @Option(
       names = "--tag-ttl",
-      defaultValue = "${env:TONNAGE_TAG_TTL:-5m}",
+      defaultValue = "${env:TONNAGE_TAG_TTL:-" + OperatorConfig.Registry.DEFAULT_TAG_TTL + "}",
       converter = DurationConverter.class,
       description =
           "How long a tag -> digest resolution is trusted before one HEAD re-checks it (env"

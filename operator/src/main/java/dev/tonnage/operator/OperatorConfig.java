@@ -2,12 +2,18 @@ package dev.tonnage.operator;
 
 import dev.tonnage.admission.FailurePolicy;
 import dev.tonnage.admission.WebhookConfigurations;
+import dev.tonnage.registry.DockerConfigCredentials;
+import dev.tonnage.registry.RegistryClientConfig;
+import dev.tonnage.registry.RegistryCredentials;
+import java.io.IOException;
 import java.net.URI;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Locale;
+import java.util.Optional;
 import java.util.Set;
 import java.util.TreeSet;
 
@@ -124,9 +130,12 @@ public record OperatorConfig(
   }
 
   /**
-   * How registries are reached.
+   * How registries are reached: the one meaning of the registry flags, for the operator and the CLI
+   * alike ({@code --docker-config}, {@code --insecure-registry}, {@code --ca-file}, {@code
+   * --registry-timeout}).
    *
-   * @param dockerConfig a docker config.json with operator-wide credentials, or null
+   * @param dockerConfig a docker config.json, or a directory holding {@code config.json} or {@code
+   *     .dockerconfigjson} (a mounted pull secret); null for none
    * @param insecureRegistries registries reached over plain HTTP
    * @param requestTimeout longest one registry HTTP exchange may take
    * @param tagTtl how long a tag's digest is trusted before a HEAD re-checks it
@@ -138,6 +147,20 @@ public record OperatorConfig(
       List<Path> caFiles,
       Duration requestTimeout,
       Duration tagTtl) {
+
+    /**
+     * Default of {@code --registry-timeout}, CLI and operator: a manifest, config or trailer
+     * exchange that stalls longer on a healthy registry is better retried, and a review has only
+     * its 8 s budget anyway; layer streams have their own, longer limit.
+     */
+    public static final String DEFAULT_REQUEST_TIMEOUT = "10s";
+
+    /** Default of {@code --tag-ttl}. */
+    public static final String DEFAULT_TAG_TTL = "5m";
+
+    /** The files a {@code --docker-config} directory may hold, in the order they are looked for. */
+    static final List<String> DOCKER_CONFIG_FILES = List.of("config.json", ".dockerconfigjson");
+
     public Registry {
       insecureRegistries = List.copyOf(insecureRegistries);
       caFiles = List.copyOf(caFiles);
@@ -148,6 +171,41 @@ public record OperatorConfig(
       if (tagTtl == null || tagTtl.isNegative()) {
         throw new IllegalArgumentException("--tag-ttl must not be negative; got " + tagTtl);
       }
+    }
+
+    /** The registry client's configuration; refuses a {@code --ca-file} that cannot be read. */
+    public RegistryClientConfig clientConfig() {
+      for (Path file : caFiles) {
+        if (!Files.isReadable(file)) {
+          throw new IllegalArgumentException("--ca-file " + file + " cannot be read");
+        }
+      }
+      return RegistryClientConfig.builder()
+          .insecureRegistries(Set.copyOf(insecureRegistries))
+          .caBundles(caFiles)
+          .requestTimeout(requestTimeout)
+          .tagTtl(tagTtl)
+          .build();
+    }
+
+    /**
+     * The credentials of {@code --docker-config}: the file, or the first of {@code config.json} and
+     * {@code .dockerconfigjson} in the directory; empty when none was given.
+     */
+    public Optional<RegistryCredentials> dockerConfigCredentials() throws IOException {
+      if (dockerConfig == null) {
+        return Optional.empty();
+      }
+      if (Files.isDirectory(dockerConfig)) {
+        for (String name : DOCKER_CONFIG_FILES) {
+          if (Files.isRegularFile(dockerConfig.resolve(name))) {
+            return Optional.of(DockerConfigCredentials.fromFile(dockerConfig.resolve(name)));
+          }
+        }
+        throw new IOException(
+            "--docker-config " + dockerConfig + " holds no config.json or .dockerconfigjson");
+      }
+      return Optional.of(DockerConfigCredentials.fromFile(dockerConfig));
     }
   }
 
