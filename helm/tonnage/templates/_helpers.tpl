@@ -55,11 +55,11 @@ app.kubernetes.io/part-of: tonnage
 {{- end }}
 
 {{/*
-Webhook objects. The operator finds the two configurations by these names
-(TONNAGE_VALIDATING_WEBHOOK_CONFIGURATION / TONNAGE_MUTATING_WEBHOOK_CONFIGURATION) to keep their
-caBundle in step. They follow the chart name, not the release: tonnage-validating and
-tonnage-mutating, the operator's own defaults, whatever the release is called (webhook
-configurations are cluster-wide: one Tonnage per cluster).
+Webhook objects. The operator finds the two configurations by these names, passed as
+TONNAGE_VALIDATING_WEBHOOK_CONFIGURATION / TONNAGE_MUTATING_WEBHOOK_CONFIGURATION, to keep their
+caBundle in step. They follow the chart name (nameOverride), not the release: by default
+tonnage-validating and tonnage-mutating, the operator's own defaults (webhook configurations are
+cluster-wide: one Tonnage per cluster).
 */}}
 {{- define "tonnage.serviceName" -}}
 {{- include "tonnage.fullname" . }}
@@ -199,10 +199,12 @@ unknown flag would stop it, so one chart fits operator versions that differ in t
 {{- end }}
 - name: TONNAGE_WEBHOOK_SERVICE
   value: {{ include "tonnage.serviceName" . | quote }}
+# Empty when the configuration is not rendered: the operator then leaves that name alone (the
+# ClusterRole grants nothing on it).
 - name: TONNAGE_VALIDATING_WEBHOOK_CONFIGURATION
-  value: {{ include "tonnage.validatingWebhookName" . | quote }}
+  value: {{ ternary (include "tonnage.validatingWebhookName" .) "" .Values.webhook.enabled | quote }}
 - name: TONNAGE_MUTATING_WEBHOOK_CONFIGURATION
-  value: {{ include "tonnage.mutatingWebhookName" . | quote }}
+  value: {{ ternary (include "tonnage.mutatingWebhookName" .) "" (and .Values.webhook.enabled .Values.webhook.mutating.enabled) | quote }}
 {{- if .Values.webhook.url }}
 # Out-of-cluster runs: the operator applies the same URL with its caBundle.
 - name: TONNAGE_REGISTER_WEBHOOKS
@@ -259,9 +261,9 @@ unknown flag would stop it, so one chart fits operator versions that differ in t
 {{- end }}
 - name: TONNAGE_READ_PULL_SECRETS
   value: {{ .Values.imagePullSecrets.read | quote }}
-{{- with .Values.imagePullSecrets.namespaces }}
+{{- if eq .Values.imagePullSecrets.read "namespaced" }}
 - name: TONNAGE_PULL_SECRET_NAMESPACES
-  value: {{ join "," . | quote }}
+  value: {{ join "," .Values.imagePullSecrets.namespaces | quote }}
 {{- end }}
 - name: JAVA_TOOL_OPTIONS
   value: {{ .Values.operator.javaOptions | quote }}

@@ -30,14 +30,68 @@ import java.util.TreeSet;
  */
 public final class WebhookConfigurations {
 
+  /**
+   * The default name of the validating configuration ({@code --validating-webhook-configuration}).
+   */
   public static final String VALIDATING_NAME = "tonnage-validating";
+
+  /** The default name of the mutating configuration ({@code --mutating-webhook-configuration}). */
   public static final String MUTATING_NAME = "tonnage-mutating";
+
   public static final String VALIDATING_WEBHOOK = "validate.tonnage.dev";
   public static final String MUTATING_WEBHOOK = "mutate.tonnage.dev";
   static final String NAMESPACE_NAME_LABEL = "kubernetes.io/metadata.name";
   static final int TIMEOUT_SECONDS = 10;
 
+  /** Longest object name the API server accepts (a DNS subdomain). */
+  static final int MAX_NAME_LENGTH = 253;
+
   private WebhookConfigurations() {}
+
+  /**
+   * The names of the two configurations: the chart derives them from its name, so the operator must
+   * be told them to find the chart's objects. An empty name means that configuration does not exist
+   * (the chart's webhook.enabled or webhook.mutating.enabled is false): it is neither registered
+   * nor updated.
+   *
+   * @param validating the ValidatingWebhookConfiguration's name, or empty
+   * @param mutating the MutatingWebhookConfiguration's name, or empty
+   */
+  public record Names(String validating, String mutating) {
+
+    /** The operator's defaults, which the chart renders under its default name. */
+    public static final Names DEFAULT = new Names(VALIDATING_NAME, MUTATING_NAME);
+
+    public Names {
+      requireObjectName("--validating-webhook-configuration", validating);
+      requireObjectName("--mutating-webhook-configuration", mutating);
+    }
+
+    /** Empty, or lower-case letters, digits, '-' and '.', alphanumeric at both ends, <= 253. */
+    private static void requireObjectName(String flag, String name) {
+      if (name == null || name.length() > MAX_NAME_LENGTH) {
+        throw new IllegalArgumentException(
+            flag
+                + " must be a name of at most "
+                + MAX_NAME_LENGTH
+                + " characters, or empty for none; got "
+                + (name == null ? "nothing" : name.length() + " characters"));
+      }
+      for (int i = 0; i < name.length(); i++) {
+        char c = name.charAt(i);
+        boolean alphanumeric = (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9');
+        boolean edge = i == 0 || i == name.length() - 1;
+        if (!alphanumeric && (edge || (c != '-' && c != '.'))) {
+          throw new IllegalArgumentException(
+              flag
+                  + " must be a Kubernetes object name (lower-case letters, digits, '-' and '.',"
+                  + " starting and ending with a letter or digit); got '"
+                  + name
+                  + "'");
+        }
+      }
+    }
+  }
 
   /**
    * Where the API server calls and how.
@@ -65,10 +119,11 @@ public final class WebhookConfigurations {
     }
   }
 
-  public static ValidatingWebhookConfiguration validating(Target target) {
+  /** The validating configuration named {@code name}, calling {@code target}. */
+  public static ValidatingWebhookConfiguration validating(String name, Target target) {
     return new ValidatingWebhookConfigurationBuilder()
         .withNewMetadata()
-        .withName(VALIDATING_NAME)
+        .withName(name)
         .withLabels(labels())
         .endMetadata()
         .addNewWebhook()
@@ -86,10 +141,11 @@ public final class WebhookConfigurations {
         .build();
   }
 
-  public static MutatingWebhookConfiguration mutating(Target target) {
+  /** The mutating configuration named {@code name}, calling {@code target}. */
+  public static MutatingWebhookConfiguration mutating(String name, Target target) {
     return new MutatingWebhookConfigurationBuilder()
         .withNewMetadata()
-        .withName(MUTATING_NAME)
+        .withName(name)
         .withLabels(labels())
         .endMetadata()
         .addNewWebhook()

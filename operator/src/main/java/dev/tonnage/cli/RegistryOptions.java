@@ -1,42 +1,62 @@
 package dev.tonnage.cli;
 
+import dev.tonnage.operator.DurationConverter;
+import dev.tonnage.operator.OperatorConfig;
 import dev.tonnage.registry.DockerConfigCredentials;
 import dev.tonnage.registry.RegistryClientConfig;
 import dev.tonnage.registry.RegistryCredentials;
 import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 import picocli.CommandLine.Option;
 
-/** How the CLI reaches registries; shared by every subcommand that measures images. */
+/**
+ * How the CLI reaches registries; shared by every subcommand that measures images. The flags mean
+ * what the operator's flags of the same names mean ({@link OperatorConfig.Registry} reads both);
+ * only the operator also takes them from TONNAGE_* environment variables, and only the CLI falls
+ * back to the user's own docker login when {@code --docker-config} is not given.
+ */
 public final class RegistryOptions {
 
   @Option(
       names = "--insecure-registry",
+      split = ",",
       paramLabel = "HOST[:PORT]",
       description =
-          "Reach this registry over plain HTTP (repeatable). Nothing else ever is; without a"
-              + " port every port of the host is meant.")
+          "Reach this registry over plain HTTP (repeatable or comma-separated). Nothing else ever"
+              + " is; without a port every port of the host is meant.")
   List<String> insecureRegistries = new ArrayList<>();
 
   @Option(
       names = "--ca-file",
+      split = ",",
       paramLabel = "FILE",
-      description = "PEM file of CA certificates to trust besides the system's (repeatable).")
+      description =
+          "PEM file of CA certificates to trust besides the system's (repeatable or"
+              + " comma-separated).")
   List<Path> caFiles = new ArrayList<>();
 
   @Option(
       names = "--docker-config",
-      paramLabel = "DIR",
+      paramLabel = "FILE|DIR",
       description =
-          "Directory holding the config.json with registry credentials. Default: REGISTRY_AUTH_FILE,"
-              + " then $DOCKER_CONFIG/config.json, else ~/.docker/config.json.")
+          "docker config.json with registry credentials, or a directory holding config.json or"
+              + " .dockerconfigjson. Default: REGISTRY_AUTH_FILE, then $DOCKER_CONFIG/config.json,"
+              + " else ~/.docker/config.json.")
   Path dockerConfig;
+
+  @Option(
+      names = "--registry-timeout",
+      paramLabel = "DURATION",
+      defaultValue = OperatorConfig.Registry.DEFAULT_REQUEST_TIMEOUT,
+      converter = DurationConverter.class,
+      description =
+          "Longest one registry HTTP exchange may take (default: ${DEFAULT-VALUE}); --timeout"
+              + " bounds the whole image.")
+  Duration registryTimeout;
 
   @Option(
       names = "--timeout",
@@ -45,27 +65,25 @@ public final class RegistryOptions {
       description = "Give up on an image after this many seconds (default: ${DEFAULT-VALUE}).")
   long timeoutSeconds;
 
+  /** The flags as the settings the operator uses too. */
+  OperatorConfig.Registry settings() {
+    return new OperatorConfig.Registry(
+        dockerConfig,
+        insecureRegistries.stream().map(String::trim).filter(h -> !h.isEmpty()).toList(),
+        caFiles,
+        registryTimeout,
+        new DurationConverter().convert(OperatorConfig.Registry.DEFAULT_TAG_TTL));
+  }
+
   RegistryClientConfig clientConfig() {
-    for (Path file : caFiles) {
-      if (!Files.isReadable(file)) {
-        throw new IllegalArgumentException("--ca-file " + file + " cannot be read");
-      }
-    }
-    return RegistryClientConfig.builder()
-        .insecureRegistries(Set.copyOf(insecureRegistries))
-        .caBundles(caFiles)
-        .build();
+    return settings().clientConfig();
   }
 
   RegistryCredentials credentials(Map<String, String> environment, Path home) throws IOException {
-    if (dockerConfig != null) {
-      Path file = dockerConfig.resolve("config.json");
-      if (!Files.isRegularFile(file)) {
-        throw new IOException("--docker-config " + dockerConfig + " holds no config.json");
-      }
-      return DockerConfigCredentials.fromFile(file);
-    }
-    return DockerConfigCredentials.fromEnvironment(environment, home);
+    var given = settings().dockerConfigCredentials();
+    return given.isPresent()
+        ? given.get()
+        : DockerConfigCredentials.fromEnvironment(environment, home);
   }
 
   Duration timeout() {

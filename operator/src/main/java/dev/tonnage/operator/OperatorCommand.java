@@ -2,6 +2,7 @@ package dev.tonnage.operator;
 
 import dev.tonnage.admission.AdmissionSettings;
 import dev.tonnage.admission.FailurePolicy;
+import dev.tonnage.admission.WebhookConfigurations;
 import dev.tonnage.audit.AuditOptions;
 import java.net.URI;
 import java.nio.file.Files;
@@ -9,10 +10,15 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
+import java.util.TreeMap;
 import java.util.concurrent.Callable;
+import org.slf4j.LoggerFactory;
+import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.OptionSpec;
 import picocli.CommandLine.Option;
 
 /**
@@ -90,8 +96,9 @@ public final class OperatorCommand implements Callable<Integer> {
       description =
           "Generate a CA and serving certificate, keep them in the Secret --cert-secret of"
               + " --namespace, and put the CA into the webhook configurations: those it registers"
-              + " with --register-webhooks, else the existing tonnage-validating and"
-              + " tonnage-mutating ones (env TONNAGE_SELF_SIGNED).")
+              + " with --register-webhooks, else the existing ones named by"
+              + " --validating-webhook-configuration and --mutating-webhook-configuration (env"
+              + " TONNAGE_SELF_SIGNED).")
   boolean selfSigned;
 
   @Option(
@@ -149,9 +156,36 @@ public final class OperatorCommand implements Callable<Integer> {
       defaultValue = "${env:TONNAGE_REGISTER_WEBHOOKS}",
       paramLabel = "URL",
       description =
-          "Create or update the tonnage-validating and tonnage-mutating webhook configurations"
-              + " to call this https URL (env TONNAGE_REGISTER_WEBHOOKS).")
+          "Create or update the webhook configurations named by"
+              + " --validating-webhook-configuration and --mutating-webhook-configuration to call"
+              + " this https URL (env TONNAGE_REGISTER_WEBHOOKS).")
   URI registerWebhooks;
+
+  @Option(
+      names = "--validating-webhook-configuration",
+      defaultValue =
+          "${env:TONNAGE_VALIDATING_WEBHOOK_CONFIGURATION:-"
+              + WebhookConfigurations.VALIDATING_NAME
+              + "}",
+      paramLabel = "NAME",
+      description =
+          "The ValidatingWebhookConfiguration --register-webhooks creates, or whose caBundle"
+              + " --self-signed keeps in step; empty: none (env"
+              + " TONNAGE_VALIDATING_WEBHOOK_CONFIGURATION; ${DEFAULT-VALUE}).")
+  String validatingWebhookConfiguration;
+
+  @Option(
+      names = "--mutating-webhook-configuration",
+      defaultValue =
+          "${env:TONNAGE_MUTATING_WEBHOOK_CONFIGURATION:-"
+              + WebhookConfigurations.MUTATING_NAME
+              + "}",
+      paramLabel = "NAME",
+      description =
+          "The MutatingWebhookConfiguration --register-webhooks creates, or whose caBundle"
+              + " --self-signed keeps in step; empty: none (env"
+              + " TONNAGE_MUTATING_WEBHOOK_CONFIGURATION; ${DEFAULT-VALUE}).")
+  String mutatingWebhookConfiguration;
 
   @Option(
       names = "--webhook-service",
@@ -198,6 +232,26 @@ public final class OperatorCommand implements Callable<Integer> {
   Path dockerConfig;
 
   @Option(
+      names = "--read-pull-secrets",
+      defaultValue = "${env:TONNAGE_READ_PULL_SECRETS:-cluster}",
+      paramLabel = "cluster|namespaced|none",
+      description =
+          "Where Pods' imagePullSecrets and their ServiceAccounts' are read: in every namespace,"
+              + " only in those of --pull-secret-namespace, or nowhere (--docker-config only);"
+              + " match the operator's RBAC (env TONNAGE_READ_PULL_SECRETS; ${DEFAULT-VALUE}).")
+  OperatorConfig.PullSecretScope readPullSecrets;
+
+  @Option(
+      names = "--pull-secret-namespace",
+      split = ",",
+      defaultValue = "${env:TONNAGE_PULL_SECRET_NAMESPACES:-}",
+      paramLabel = "NAMESPACE",
+      description =
+          "A namespace whose pull secrets are read with --read-pull-secrets namespaced"
+              + " (repeatable or comma-separated; env TONNAGE_PULL_SECRET_NAMESPACES).")
+  List<String> pullSecretNamespaces = new ArrayList<>();
+
+  @Option(
       names = "--insecure-registry",
       split = ",",
       defaultValue = "${env:TONNAGE_INSECURE_REGISTRIES:-}",
@@ -213,8 +267,8 @@ public final class OperatorCommand implements Callable<Integer> {
       defaultValue = "${env:TONNAGE_CA_FILES:-}",
       paramLabel = "FILE",
       description =
-          "PEM CAs to trust for registries besides the system's (repeatable; env"
-              + " TONNAGE_CA_FILES).")
+          "PEM CAs to trust for registries besides the system's (repeatable or comma-separated;"
+              + " env TONNAGE_CA_FILES).")
   List<String> caFiles = new ArrayList<>();
 
   @Option(
@@ -241,7 +295,10 @@ public final class OperatorCommand implements Callable<Integer> {
 
   @Option(
       names = "--registry-timeout",
-      defaultValue = "${env:TONNAGE_REGISTRY_TIMEOUT:-10s}",
+      defaultValue =
+          "${env:TONNAGE_REGISTRY_TIMEOUT:-"
+              + OperatorConfig.Registry.DEFAULT_REQUEST_TIMEOUT
+              + "}",
       converter = DurationConverter.class,
       description =
           "Longest one registry HTTP exchange may take (env TONNAGE_REGISTRY_TIMEOUT;"
@@ -250,16 +307,22 @@ public final class OperatorCommand implements Callable<Integer> {
 
   @Option(
       names = "--tag-ttl",
-      defaultValue = "${env:TONNAGE_TAG_TTL:-5m}",
+      defaultValue = "${env:TONNAGE_TAG_TTL:-" + OperatorConfig.Registry.DEFAULT_TAG_TTL + "}",
       converter = DurationConverter.class,
       description =
           "How long a tag -> digest resolution is trusted before one HEAD re-checks it (env"
               + " TONNAGE_TAG_TTL; ${DEFAULT-VALUE}).")
   Duration tagTtl;
 
+  /** Prefix of the environment variables the operator's flags read. */
+  public static final String ENV_PREFIX = "TONNAGE_";
+
+  private static final String ENV_DEFAULT_START = "${env:";
+
   @Override
   public Integer call() throws Exception {
     OperatorLogging.configure(logFormat, verbose ? "DEBUG" : logLevel);
+    warnAboutUnreadEnvironment(System.getenv().keySet());
     OperatorConfig config = config();
     OperatorRuntime runtime = OperatorRuntime.start(config, audit);
     Runtime.getRuntime().addShutdownHook(new Thread(runtime::close, "tonnage-shutdown"));
@@ -295,6 +358,9 @@ public final class OperatorCommand implements Callable<Integer> {
       }
       tls = new OperatorConfig.Tls(tlsCert, tlsKey, caBundle, false, certSecret, tlsReloadInterval);
     }
+    WebhookConfigurations.Names names =
+        new WebhookConfigurations.Names(
+            validatingWebhookConfiguration.trim(), mutatingWebhookConfiguration.trim());
     OperatorConfig.Registration registration = null;
     if (registerWebhooks != null) {
       if (!"https".equals(registerWebhooks.getScheme()) || registerWebhooks.getHost() == null) {
@@ -303,10 +369,10 @@ public final class OperatorCommand implements Callable<Integer> {
                 + " got "
                 + registerWebhooks);
       }
-      registration = new OperatorConfig.Registration(registerWebhooks, webhookService);
+      registration = new OperatorConfig.Registration(registerWebhooks, webhookService, names);
     } else if (selfSigned) {
       // In a cluster the chart creates the configurations; the operator keeps their caBundle.
-      registration = new OperatorConfig.Registration(null, webhookService);
+      registration = new OperatorConfig.Registration(null, webhookService, names);
     }
     return new OperatorConfig(
         webhookAddress,
@@ -325,7 +391,44 @@ public final class OperatorCommand implements Callable<Integer> {
             nonBlank(insecureRegistries),
             nonBlank(caFiles).stream().map(Path::of).toList(),
             registryTimeout,
-            tagTtl));
+            tagTtl),
+        new OperatorConfig.PullSecretAccess(readPullSecrets, nonBlank(pullSecretNamespaces)));
+  }
+
+  /**
+   * The {@code TONNAGE_*} environment variables the operator reads, each with the flag that reads
+   * it: taken from the flags' defaults ({@code ${env:TONNAGE_...}}), so it cannot drift from them.
+   */
+  public static Map<String, String> environmentVariables() {
+    Map<String, String> variables = new TreeMap<>();
+    for (OptionSpec option : new CommandLine(new OperatorCommand()).getCommandSpec().options()) {
+      String raw = option.defaultValueString(false);
+      if (raw != null && raw.startsWith(ENV_DEFAULT_START)) {
+        int end = raw.indexOf(':', ENV_DEFAULT_START.length());
+        if (end < 0) {
+          end = raw.indexOf('}');
+        }
+        variables.put(raw.substring(ENV_DEFAULT_START.length(), end), option.longestName());
+      }
+    }
+    return variables;
+  }
+
+  /** A misspelt or outdated TONNAGE_* variable would otherwise be ignored without a word. */
+  private static void warnAboutUnreadEnvironment(Set<String> environment) {
+    Set<String> read = environmentVariables().keySet();
+    List<String> unread =
+        environment.stream()
+            .filter(name -> name.startsWith(ENV_PREFIX) && !read.contains(name))
+            .sorted()
+            .toList();
+    if (!unread.isEmpty()) {
+      LoggerFactory.getLogger(OperatorCommand.class)
+          .warn(
+              "ignoring environment variables tonnage operator does not read: {} (see tonnage"
+                  + " operator --help)",
+              unread);
+    }
   }
 
   private static List<String> nonBlank(List<String> values) {

@@ -1,10 +1,19 @@
 package dev.tonnage.operator;
 
 import dev.tonnage.admission.FailurePolicy;
+import dev.tonnage.admission.WebhookConfigurations;
+import dev.tonnage.registry.DockerConfigCredentials;
+import dev.tonnage.registry.RegistryClientConfig;
+import dev.tonnage.registry.RegistryCredentials;
+import java.io.IOException;
 import java.net.URI;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Locale;
+import java.util.Optional;
 import java.util.Set;
 import java.util.TreeSet;
 
@@ -24,6 +33,7 @@ import java.util.TreeSet;
  * @param failurePolicy the webhooks' failurePolicy, also applied to Tonnage's own internal errors
  * @param exemptNamespaces namespaces never blocked besides kube-system and {@code namespace}
  * @param registry how registries are reached
+ * @param pullSecrets where Pods' pull secrets (and their ServiceAccounts) are read
  */
 public record OperatorConfig(
     String webhookAddress,
@@ -37,7 +47,8 @@ public record OperatorConfig(
     Duration reviewBudget,
     FailurePolicy failurePolicy,
     Set<String> exemptNamespaces,
-    Registry registry) {
+    Registry registry,
+    PullSecretAccess pullSecrets) {
 
   /** The namespace of the control plane, never blocked. */
   public static final String KUBE_SYSTEM = "kube-system";
@@ -93,8 +104,9 @@ public record OperatorConfig(
    *     created by someone else (the Helm chart) and the operator only keeps their caBundle in step
    *     with its self-signed certificate
    * @param serviceName the Service in front of the webhook, for the self-signed certificate's names
+   * @param names the two configurations created, or whose caBundle is kept in step
    */
-  public record Registration(URI url, String serviceName) {
+  public record Registration(URI url, String serviceName, WebhookConfigurations.Names names) {
 
     /** True when the operator creates the configurations itself (--register-webhooks). */
     public boolean createsConfigurations() {
@@ -118,9 +130,12 @@ public record OperatorConfig(
   }
 
   /**
-   * How registries are reached.
+   * How registries are reached: the one meaning of the registry flags, for the operator and the CLI
+   * alike ({@code --docker-config}, {@code --insecure-registry}, {@code --ca-file}, {@code
+   * --registry-timeout}).
    *
-   * @param dockerConfig a docker config.json with operator-wide credentials, or null
+   * @param dockerConfig a docker config.json, or a directory holding {@code config.json} or {@code
+   *     .dockerconfigjson} (a mounted pull secret); null for none
    * @param insecureRegistries registries reached over plain HTTP
    * @param requestTimeout longest one registry HTTP exchange may take
    * @param tagTtl how long a tag's digest is trusted before a HEAD re-checks it
@@ -132,6 +147,20 @@ public record OperatorConfig(
       List<Path> caFiles,
       Duration requestTimeout,
       Duration tagTtl) {
+
+    /**
+     * Default of {@code --registry-timeout}, CLI and operator: a manifest, config or trailer
+     * exchange that stalls longer on a healthy registry is better retried, and a review has only
+     * its 8 s budget anyway; layer streams have their own, longer limit.
+     */
+    public static final String DEFAULT_REQUEST_TIMEOUT = "10s";
+
+    /** Default of {@code --tag-ttl}. */
+    public static final String DEFAULT_TAG_TTL = "5m";
+
+    /** The files a {@code --docker-config} directory may hold, in the order they are looked for. */
+    static final List<String> DOCKER_CONFIG_FILES = List.of("config.json", ".dockerconfigjson");
+
     public Registry {
       insecureRegistries = List.copyOf(insecureRegistries);
       caFiles = List.copyOf(caFiles);
@@ -141,6 +170,122 @@ public record OperatorConfig(
       }
       if (tagTtl == null || tagTtl.isNegative()) {
         throw new IllegalArgumentException("--tag-ttl must not be negative; got " + tagTtl);
+      }
+    }
+
+    /** The registry client's configuration; refuses a {@code --ca-file} that cannot be read. */
+    public RegistryClientConfig clientConfig() {
+      for (Path file : caFiles) {
+        if (!Files.isReadable(file)) {
+          throw new IllegalArgumentException("--ca-file " + file + " cannot be read");
+        }
+      }
+      return RegistryClientConfig.builder()
+          .insecureRegistries(Set.copyOf(insecureRegistries))
+          .caBundles(caFiles)
+          .requestTimeout(requestTimeout)
+          .tagTtl(tagTtl)
+          .build();
+    }
+
+    /**
+     * The credentials of {@code --docker-config}: the file, or the first of {@code config.json} and
+     * {@code .dockerconfigjson} in the directory; empty when none was given.
+     */
+    public Optional<RegistryCredentials> dockerConfigCredentials() throws IOException {
+      if (dockerConfig == null) {
+        return Optional.empty();
+      }
+      if (Files.isDirectory(dockerConfig)) {
+        for (String name : DOCKER_CONFIG_FILES) {
+          if (Files.isRegularFile(dockerConfig.resolve(name))) {
+            return Optional.of(DockerConfigCredentials.fromFile(dockerConfig.resolve(name)));
+          }
+        }
+        throw new IOException(
+            "--docker-config " + dockerConfig + " holds no config.json or .dockerconfigjson");
+      }
+      return Optional.of(DockerConfigCredentials.fromFile(dockerConfig));
+    }
+  }
+
+  /** Where the operator reads Secrets: {@code --read-pull-secrets}. */
+  public enum PullSecretScope {
+    /** Secrets (and ServiceAccounts) of every namespace, in one cluster-wide cache. */
+    CLUSTER,
+    /** Only those of the namespaces in {@code --pull-secret-namespace}. */
+    NAMESPACED,
+    /** None: Pods are measured with the operator-wide {@code --docker-config} only. */
+    NONE
+  }
+
+  /**
+   * Where Pods' pull secrets are read, as the chart's RBAC allows it.
+   *
+   * @param scope cluster-wide, in the listed namespaces, or nowhere
+   * @param namespaces the namespaces of {@link PullSecretScope#NAMESPACED}; empty otherwise
+   */
+  public record PullSecretAccess(PullSecretScope scope, List<String> namespaces) {
+
+    /**
+     * Each listed namespace is one more watch the operator keeps open on the API server; past this
+     * many, reading cluster-wide is the cheaper choice.
+     */
+    public static final int MAX_NAMESPACES = 100;
+
+    /** Longest namespace name Kubernetes accepts (a DNS label). */
+    static final int MAX_NAMESPACE_LENGTH = 63;
+
+    public PullSecretAccess {
+      if (scope == null) {
+        throw new IllegalArgumentException(
+            "--read-pull-secrets must be cluster, namespaced or none");
+      }
+      namespaces = List.copyOf(new LinkedHashSet<>(namespaces));
+      if (scope == PullSecretScope.NAMESPACED && namespaces.isEmpty()) {
+        throw new IllegalArgumentException(
+            "--read-pull-secrets namespaced needs the namespaces to read: give"
+                + " --pull-secret-namespace (env TONNAGE_PULL_SECRET_NAMESPACES), or use cluster"
+                + " or none");
+      }
+      if (scope != PullSecretScope.NAMESPACED && !namespaces.isEmpty()) {
+        throw new IllegalArgumentException(
+            "--pull-secret-namespace (env TONNAGE_PULL_SECRET_NAMESPACES) applies only to"
+                + " --read-pull-secrets namespaced, not "
+                + scope.name().toLowerCase(Locale.ROOT)
+                + ": leave it out or read namespaced");
+      }
+      if (namespaces.size() > MAX_NAMESPACES) {
+        throw new IllegalArgumentException(
+            "--pull-secret-namespace lists "
+                + namespaces.size()
+                + " namespaces, more than "
+                + MAX_NAMESPACES
+                + " (one watch each): use --read-pull-secrets cluster");
+      }
+      for (String namespace : namespaces) {
+        requireNamespaceName(namespace);
+      }
+    }
+
+    /** Lower-case letters, digits and '-', starting and ending alphanumeric, at most 63. */
+    private static void requireNamespaceName(String namespace) {
+      boolean valid = !namespace.isEmpty() && namespace.length() <= MAX_NAMESPACE_LENGTH;
+      for (int i = 0; valid && i < namespace.length(); i++) {
+        char c = namespace.charAt(i);
+        boolean alphanumeric = (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9');
+        valid = alphanumeric || (c == '-' && i > 0 && i < namespace.length() - 1);
+      }
+      if (!valid) {
+        throw new IllegalArgumentException(
+            "--pull-secret-namespace must name namespaces (lower-case letters, digits and '-', at"
+                + " most "
+                + MAX_NAMESPACE_LENGTH
+                + " characters); got '"
+                + (namespace.length() > MAX_NAMESPACE_LENGTH
+                    ? namespace.substring(0, MAX_NAMESPACE_LENGTH) + "..."
+                    : namespace)
+                + "'");
       }
     }
   }

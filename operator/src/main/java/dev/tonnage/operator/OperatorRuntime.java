@@ -17,9 +17,7 @@ import dev.tonnage.metrics.MetricsServer;
 import dev.tonnage.metrics.ReadinessCheck;
 import dev.tonnage.metrics.RegistryLabels;
 import dev.tonnage.metrics.TonnageMetrics;
-import dev.tonnage.registry.DockerConfigCredentials;
 import dev.tonnage.registry.RegistryClient;
-import dev.tonnage.registry.RegistryClientConfig;
 import dev.tonnage.registry.RegistryCredentials;
 import dev.tonnage.registry.RegistryEventListener;
 import dev.tonnage.tls.CertificateSecret;
@@ -33,13 +31,11 @@ import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
-import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.Deque;
 import java.util.List;
-import java.util.Set;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
@@ -119,10 +115,12 @@ public final class OperatorRuntime implements AutoCloseable {
       caBundle.set(caBundleOf(config, certificate.current()));
     }
 
-    ClusterCaches caches = keep(ClusterCaches.start(client, CACHE_SYNC_TIMEOUT));
+    ClusterCaches caches =
+        keep(ClusterCaches.start(client, config.pullSecrets(), CACHE_SYNC_TIMEOUT));
     RegistryClient registryClient =
-        keep(new RegistryClient(registryConfig(config.registry()), registryListener(metrics)));
-    RegistryCredentials operatorWide = operatorCredentials(config.registry());
+        keep(new RegistryClient(config.registry().clientConfig(), registryListener(metrics)));
+    RegistryCredentials operatorWide =
+        config.registry().dockerConfigCredentials().orElse(RegistryCredentials.anonymous());
     RegistryCredentialsResolver credentials = new RegistryCredentialsResolver(caches, operatorWide);
     // Registries named by the configuration get their own metric label; others are "other".
     RegistryLabels registryLabels = metrics.registryLabels();
@@ -159,7 +157,8 @@ public final class OperatorRuntime implements AutoCloseable {
     health.addReadinessCheck(server.readinessCheck());
 
     if (config.registration() != null) {
-      WebhookRegistration registration = new WebhookRegistration(client);
+      WebhookRegistration registration =
+          new WebhookRegistration(client, config.registration().names());
       Runnable publish =
           config.registration().createsConfigurations()
               ? () -> registration.register(target(config, caBundle.get()))
@@ -264,42 +263,6 @@ public final class OperatorRuntime implements AutoCloseable {
         caBundle,
         config.failurePolicy(),
         List.copyOf(config.allExemptNamespaces()));
-  }
-
-  private static RegistryClientConfig registryConfig(OperatorConfig.Registry registry) {
-    for (Path file : registry.caFiles()) {
-      if (!Files.isReadable(file)) {
-        throw new IllegalArgumentException("--ca-file " + file + " cannot be read");
-      }
-    }
-    return RegistryClientConfig.builder()
-        .insecureRegistries(Set.copyOf(registry.insecureRegistries()))
-        .caBundles(registry.caFiles())
-        .requestTimeout(registry.requestTimeout())
-        .tagTtl(registry.tagTtl())
-        .build();
-  }
-
-  /**
-   * The operator-wide credentials of {@code --docker-config}: a config.json, or a directory holding
-   * one (a mounted docker config) or a {@code .dockerconfigjson} (a mounted pull secret).
-   */
-  private static RegistryCredentials operatorCredentials(OperatorConfig.Registry registry)
-      throws IOException {
-    Path path = registry.dockerConfig();
-    if (path == null) {
-      return RegistryCredentials.anonymous();
-    }
-    if (Files.isDirectory(path)) {
-      for (String name : List.of("config.json", ".dockerconfigjson")) {
-        if (Files.isRegularFile(path.resolve(name))) {
-          return DockerConfigCredentials.fromFile(path.resolve(name));
-        }
-      }
-      throw new IOException(
-          "--docker-config " + path + " holds no config.json or .dockerconfigjson");
-    }
-    return DockerConfigCredentials.fromFile(path);
   }
 
   /** Registry requests and rate limits into the shared metrics. */

@@ -21,8 +21,14 @@ class WebhookConfigurationsTest {
 
   @Test
   void validatingWebhookCallsValidateWithTheCaBundleAndTheSettingsOfTheIssue() {
-    ValidatingWebhook webhook = WebhookConfigurations.validating(TARGET).getWebhooks().get(0);
-    assertThat(WebhookConfigurations.validating(TARGET).getMetadata().getName())
+    ValidatingWebhook webhook =
+        WebhookConfigurations.validating(WebhookConfigurations.VALIDATING_NAME, TARGET)
+            .getWebhooks()
+            .get(0);
+    assertThat(
+            WebhookConfigurations.validating(WebhookConfigurations.VALIDATING_NAME, TARGET)
+                .getMetadata()
+                .getName())
         .isEqualTo("tonnage-validating");
     assertThat(webhook.getName()).isEqualTo("validate.tonnage.dev");
     assertThat(webhook.getClientConfig().getUrl()).isEqualTo("https://127.0.0.1:8443/validate");
@@ -42,7 +48,10 @@ class WebhookConfigurationsTest {
   @Test
   void rulesCoverEveryAdmittedKindAndTheEphemeralContainersSubresource() {
     List<RuleWithOperations> rules =
-        WebhookConfigurations.validating(TARGET).getWebhooks().get(0).getRules();
+        WebhookConfigurations.validating(WebhookConfigurations.VALIDATING_NAME, TARGET)
+            .getWebhooks()
+            .get(0)
+            .getRules();
     assertThat(rules)
         .flatExtracting(RuleWithOperations::getResources)
         .containsExactlyInAnyOrder(
@@ -68,6 +77,7 @@ class WebhookConfigurationsTest {
   void mutatingWebhookAnnotatesButNeverBlocksAndIsReinvoked() {
     MutatingWebhook webhook =
         WebhookConfigurations.mutating(
+                WebhookConfigurations.MUTATING_NAME,
                 new WebhookConfigurations.Target("https://h:1", CA, FailurePolicy.FAIL, List.of()))
             .getWebhooks()
             .get(0);
@@ -83,6 +93,7 @@ class WebhookConfigurationsTest {
   void failurePolicyFailIsPassedToTheValidatingWebhook() {
     ValidatingWebhook webhook =
         WebhookConfigurations.validating(
+                WebhookConfigurations.VALIDATING_NAME,
                 new WebhookConfigurations.Target("https://h:1", CA, FailurePolicy.FAIL, List.of()))
             .getWebhooks()
             .get(0);
@@ -91,7 +102,10 @@ class WebhookConfigurationsTest {
 
   @Test
   void selectorsLeaveOutExemptNamespacesAndOptedOutObjects() {
-    ValidatingWebhook webhook = WebhookConfigurations.validating(TARGET).getWebhooks().get(0);
+    ValidatingWebhook webhook =
+        WebhookConfigurations.validating(WebhookConfigurations.VALIDATING_NAME, TARGET)
+            .getWebhooks()
+            .get(0);
     String yaml = Serialization.asYaml(webhook);
     assertThat(webhook.getNamespaceSelector().getMatchExpressions())
         .extracting(e -> e.getKey() + " " + e.getOperator() + " " + e.getValues())
@@ -110,5 +124,30 @@ class WebhookConfigurationsTest {
             () ->
                 new WebhookConfigurations.Target("http://h:1", CA, FailurePolicy.IGNORE, List.of()))
         .hasMessageContaining("https://");
+  }
+
+  @Test
+  void configurationsCarryTheNamesTheyAreGiven() {
+    assertThat(WebhookConfigurations.validating("r-validating", TARGET).getMetadata().getName())
+        .isEqualTo("r-validating");
+    assertThat(WebhookConfigurations.mutating("r-mutating", TARGET).getMetadata().getName())
+        .isEqualTo("r-mutating");
+  }
+
+  @Test
+  void namesMustBeKubernetesObjectNamesAndSayWhichFlagIsWrong() {
+    assertThat(WebhookConfigurations.Names.DEFAULT)
+        .isEqualTo(new WebhookConfigurations.Names("tonnage-validating", "tonnage-mutating"));
+    assertThatThrownBy(() -> new WebhookConfigurations.Names("Tonnage", "m"))
+        .hasMessageContaining("--validating-webhook-configuration")
+        .hasMessageContaining("'Tonnage'");
+    assertThatThrownBy(() -> new WebhookConfigurations.Names("v", "-m"))
+        .hasMessageContaining("--mutating-webhook-configuration");
+    assertThatThrownBy(() -> new WebhookConfigurations.Names("v", "m".repeat(254)))
+        .hasMessageContaining("at most 253 characters")
+        .hasMessageContaining("got 254");
+    assertThat(new WebhookConfigurations.Names("v", "").mutating())
+        .as("empty: the chart renders no mutating configuration")
+        .isEmpty();
   }
 }

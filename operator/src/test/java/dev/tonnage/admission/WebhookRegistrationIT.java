@@ -8,6 +8,7 @@ import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.server.mock.EnableKubernetesMockClient;
 import java.nio.charset.StandardCharsets;
 import java.util.Base64;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 
 /** The in-cluster self-signed mode: the chart's configurations get the operator's CA. */
@@ -62,7 +63,7 @@ class WebhookRegistrationIT {
         .create();
 
     String pem = "-----BEGIN CERTIFICATE-----\nMIIB\n-----END CERTIFICATE-----\n";
-    new WebhookRegistration(client).updateCaBundle(pem);
+    new WebhookRegistration(client, WebhookConfigurations.Names.DEFAULT).updateCaBundle(pem);
 
     String expected = Base64.getEncoder().encodeToString(pem.getBytes(StandardCharsets.US_ASCII));
     var validating =
@@ -89,7 +90,7 @@ class WebhookRegistrationIT {
   void updateCaBundleLeavesMissingConfigurationsAlone() {
     client.admissionRegistration().v1().validatingWebhookConfigurations().delete();
     client.admissionRegistration().v1().mutatingWebhookConfigurations().delete();
-    new WebhookRegistration(client).updateCaBundle("pem");
+    new WebhookRegistration(client, WebhookConfigurations.Names.DEFAULT).updateCaBundle("pem");
     assertThat(
             client
                 .admissionRegistration()
@@ -98,5 +99,112 @@ class WebhookRegistrationIT {
                 .withName(WebhookConfigurations.VALIDATING_NAME)
                 .get())
         .isNull();
+  }
+
+  @Test
+  void updateCaBundleFindsTheConfigurationsByTheConfiguredNames() {
+    client.admissionRegistration().v1().validatingWebhookConfigurations().delete();
+    client.admissionRegistration().v1().mutatingWebhookConfigurations().delete();
+    WebhookConfigurations.Names names =
+        new WebhookConfigurations.Names("shop-tonnage-validating", "shop-tonnage-mutating");
+    // The mock server has no server-side apply: create what register() would apply.
+    WebhookConfigurations.Target target =
+        new WebhookConfigurations.Target(
+            "https://10.0.0.5:8443", "first", FailurePolicy.IGNORE, List.of());
+    client
+        .admissionRegistration()
+        .v1()
+        .validatingWebhookConfigurations()
+        .resource(WebhookConfigurations.validating(names.validating(), target))
+        .create();
+    client
+        .admissionRegistration()
+        .v1()
+        .mutatingWebhookConfigurations()
+        .resource(WebhookConfigurations.mutating(names.mutating(), target))
+        .create();
+    WebhookRegistration registration = new WebhookRegistration(client, names);
+
+    registration.updateCaBundle("second");
+
+    String expected =
+        Base64.getEncoder().encodeToString("second".getBytes(StandardCharsets.US_ASCII));
+    var validating =
+        client
+            .admissionRegistration()
+            .v1()
+            .validatingWebhookConfigurations()
+            .withName("shop-tonnage-validating")
+            .get();
+    var mutating =
+        client
+            .admissionRegistration()
+            .v1()
+            .mutatingWebhookConfigurations()
+            .withName("shop-tonnage-mutating")
+            .get();
+    assertThat(validating.getWebhooks().get(0).getClientConfig().getCaBundle()).isEqualTo(expected);
+    assertThat(mutating.getWebhooks().get(0).getClientConfig().getCaBundle()).isEqualTo(expected);
+    assertThat(
+            client
+                .admissionRegistration()
+                .v1()
+                .validatingWebhookConfigurations()
+                .withName(WebhookConfigurations.VALIDATING_NAME)
+                .get())
+        .as("the default name is not touched")
+        .isNull();
+  }
+
+  @Test
+  void updateCaBundleLeavesAConfigurationWithAnEmptyNameAlone() {
+    client.admissionRegistration().v1().validatingWebhookConfigurations().delete();
+    client.admissionRegistration().v1().mutatingWebhookConfigurations().delete();
+    WebhookConfigurations.Target target =
+        new WebhookConfigurations.Target(
+            "https://10.0.0.5:8443", "first", FailurePolicy.IGNORE, List.of());
+    client
+        .admissionRegistration()
+        .v1()
+        .validatingWebhookConfigurations()
+        .resource(WebhookConfigurations.validating("v", target))
+        .create();
+    client
+        .admissionRegistration()
+        .v1()
+        .mutatingWebhookConfigurations()
+        .resource(WebhookConfigurations.mutating("m", target))
+        .create();
+
+    new WebhookRegistration(client, new WebhookConfigurations.Names("v", ""))
+        .updateCaBundle("second");
+
+    String first = Base64.getEncoder().encodeToString("first".getBytes(StandardCharsets.US_ASCII));
+    String second =
+        Base64.getEncoder().encodeToString("second".getBytes(StandardCharsets.US_ASCII));
+    assertThat(
+            client
+                .admissionRegistration()
+                .v1()
+                .validatingWebhookConfigurations()
+                .withName("v")
+                .get()
+                .getWebhooks()
+                .get(0)
+                .getClientConfig()
+                .getCaBundle())
+        .isEqualTo(second);
+    assertThat(
+            client
+                .admissionRegistration()
+                .v1()
+                .mutatingWebhookConfigurations()
+                .withName("m")
+                .get()
+                .getWebhooks()
+                .get(0)
+                .getClientConfig()
+                .getCaBundle())
+        .isEqualTo(first);
   }
 }

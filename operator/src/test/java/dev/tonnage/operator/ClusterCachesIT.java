@@ -2,6 +2,8 @@ package dev.tonnage.operator;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.tonnage.operator.OperatorConfig.PullSecretAccess;
+import dev.tonnage.operator.OperatorConfig.PullSecretScope;
 import io.fabric8.kubernetes.api.model.NamespaceBuilder;
 import io.fabric8.kubernetes.api.model.SecretBuilder;
 import io.fabric8.kubernetes.api.model.ServiceAccountBuilder;
@@ -17,6 +19,9 @@ import org.junit.jupiter.api.Test;
 
 @EnableKubernetesMockClient(crud = true)
 class ClusterCachesIT {
+
+  private static final PullSecretAccess CLUSTER_WIDE =
+      new PullSecretAccess(PullSecretScope.CLUSTER, List.of());
 
   static KubernetesClient client;
 
@@ -56,7 +61,7 @@ class ClusterCachesIT {
         .resource(dockerConfig("team-cred", "{\"auths\":{\"b.example\":{}}}"))
         .create();
 
-    try (ClusterCaches caches = ClusterCaches.start(client, Duration.ofSeconds(10))) {
+    try (ClusterCaches caches = ClusterCaches.start(client, CLUSTER_WIDE, Duration.ofSeconds(10))) {
       assertThat(caches.synced()).isTrue();
       assertThat(caches.labelsOf("shop")).containsEntry("env", "prod");
       assertThat(caches.labelsOf("unknown")).isEmpty();
@@ -81,11 +86,68 @@ class ClusterCachesIT {
     }
   }
 
+  @Test
+  void namespacedReadsPullSecretsOnlyInTheListedNamespaces() throws Exception {
+    for (String namespace : List.of("team-a", "team-b")) {
+      client
+          .serviceAccounts()
+          .inNamespace(namespace)
+          .resource(
+              new ServiceAccountBuilder()
+                  .withNewMetadata()
+                  .withName("default")
+                  .withNamespace(namespace)
+                  .endMetadata()
+                  .addNewImagePullSecret("team-cred")
+                  .build())
+          .create();
+      client
+          .secrets()
+          .inNamespace(namespace)
+          .resource(dockerConfig(namespace, "team-cred", "{\"auths\":{\"" + namespace + "\":{}}}"))
+          .create();
+    }
+
+    try (ClusterCaches caches =
+        ClusterCaches.start(
+            client,
+            new PullSecretAccess(PullSecretScope.NAMESPACED, List.of("team-a")),
+            Duration.ofSeconds(10))) {
+      assertThat(caches.synced()).isTrue();
+      assertThat(caches.dockerConfigs("team-a", "default", List.of()))
+          .containsExactly("{\"auths\":{\"team-a\":{}}}");
+      assertThat(caches.dockerConfigs("team-b", "default", List.of("team-cred"))).isEmpty();
+    }
+  }
+
+  @Test
+  void noneReadsNoSecretsAndAnswersNoCredentials() throws Exception {
+    client
+        .secrets()
+        .inNamespace("solo")
+        .resource(dockerConfig("solo", "cred", "{\"auths\":{}}"))
+        .create();
+
+    try (ClusterCaches caches =
+        ClusterCaches.start(
+            client,
+            new PullSecretAccess(PullSecretScope.NONE, List.of()),
+            Duration.ofSeconds(10))) {
+      assertThat(caches.synced()).isTrue();
+      assertThat(caches.dockerConfigs("solo", "default", List.of("cred"))).isEmpty();
+    }
+  }
+
   private static io.fabric8.kubernetes.api.model.Secret dockerConfig(String name, String json) {
+    return dockerConfig("shop", name, json);
+  }
+
+  private static io.fabric8.kubernetes.api.model.Secret dockerConfig(
+      String namespace, String name, String json) {
     return new SecretBuilder()
         .withNewMetadata()
         .withName(name)
-        .withNamespace("shop")
+        .withNamespace(namespace)
         .endMetadata()
         .withType("kubernetes.io/dockerconfigjson")
         .withData(

@@ -4,10 +4,19 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.tonnage.admission.FailurePolicy;
+import dev.tonnage.admission.WebhookConfigurations;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
 import picocli.CommandLine;
+import picocli.CommandLine.Model.OptionSpec;
 
 class OperatorCommandTest {
 
@@ -119,5 +128,152 @@ class OperatorCommandTest {
   void refusesAPlainHttpRegistrationUrl() {
     assertThatThrownBy(() -> parse("--self-signed", "--register-webhooks", "http://h:1"))
         .hasMessageContaining("https URL");
+  }
+
+  @Test
+  void pullSecretsAreReadClusterWideByDefault() {
+    OperatorConfig config = parse("--self-signed");
+    assertThat(config.pullSecrets().scope()).isEqualTo(OperatorConfig.PullSecretScope.CLUSTER);
+    assertThat(config.pullSecrets().namespaces()).isEmpty();
+  }
+
+  @Test
+  void namespacedPullSecretsTakeRepeatedOrCommaSeparatedNamespaces() {
+    OperatorConfig config =
+        parse(
+            "--self-signed",
+            "--read-pull-secrets",
+            "namespaced",
+            "--pull-secret-namespace",
+            "team-a,team-b",
+            "--pull-secret-namespace",
+            "team-c");
+    assertThat(config.pullSecrets().scope()).isEqualTo(OperatorConfig.PullSecretScope.NAMESPACED);
+    assertThat(config.pullSecrets().namespaces()).containsExactly("team-a", "team-b", "team-c");
+  }
+
+  @Test
+  void namespacedWithoutNamespacesNamesBothFlags() {
+    assertThatThrownBy(() -> parse("--self-signed", "--read-pull-secrets", "namespaced"))
+        .hasMessageContaining("--read-pull-secrets namespaced")
+        .hasMessageContaining("--pull-secret-namespace");
+  }
+
+  @Test
+  void namespacesWithClusterOrNoneAreRefusedRatherThanIgnored() {
+    assertThatThrownBy(() -> parse("--self-signed", "--pull-secret-namespace", "team-a"))
+        .hasMessageContaining("applies only to --read-pull-secrets namespaced, not cluster");
+    assertThatThrownBy(
+            () ->
+                parse(
+                    "--self-signed",
+                    "--read-pull-secrets",
+                    "none",
+                    "--pull-secret-namespace",
+                    "team-a"))
+        .hasMessageContaining("not none");
+  }
+
+  @Test
+  void pullSecretNamespacesMustBeNamespaceNamesAndAreCapped() {
+    assertThatThrownBy(
+            () ->
+                parse(
+                    "--self-signed",
+                    "--read-pull-secrets",
+                    "namespaced",
+                    "--pull-secret-namespace",
+                    "Team_A"))
+        .hasMessageContaining("'Team_A'");
+    String many =
+        String.join(
+            ",",
+            java.util.stream.IntStream.rangeClosed(
+                    0, OperatorConfig.PullSecretAccess.MAX_NAMESPACES)
+                .mapToObj(i -> "ns-" + i)
+                .toList());
+    assertThatThrownBy(
+            () ->
+                parse(
+                    "--self-signed",
+                    "--read-pull-secrets",
+                    "namespaced",
+                    "--pull-secret-namespace",
+                    many))
+        .hasMessageContaining("more than 100");
+  }
+
+  @Test
+  void webhookConfigurationNamesDefaultToTheChartsDefaultsAndCanBeSet() {
+    assertThat(parse("--self-signed").registration().names())
+        .isEqualTo(WebhookConfigurations.Names.DEFAULT);
+    OperatorConfig config =
+        parse(
+            "--self-signed",
+            "--validating-webhook-configuration",
+            "shop-validating",
+            "--mutating-webhook-configuration",
+            "shop-mutating");
+    assertThat(config.registration().names())
+        .isEqualTo(new WebhookConfigurations.Names("shop-validating", "shop-mutating"));
+  }
+
+  @Test
+  void everyEnvironmentVariableAFlagDescriptionNamesIsTheOneThatFlagReads() {
+    CommandLine line = new CommandLine(new OperatorCommand());
+    Pattern mentioned = Pattern.compile("\\benv (TONNAGE_[A-Z0-9_]+)");
+    Map<String, String> read = OperatorCommand.environmentVariables();
+    int checked = 0;
+    for (OptionSpec option : line.getCommandSpec().options()) {
+      String description = String.join(" ", option.description());
+      Set<String> named = new TreeSet<>();
+      Matcher matcher = mentioned.matcher(description);
+      while (matcher.find()) {
+        named.add(matcher.group(1));
+      }
+      Set<String> reads = new TreeSet<>();
+      read.forEach(
+          (variable, flag) -> {
+            if (flag.equals(option.longestName())) {
+              reads.add(variable);
+            }
+          });
+      assertThat(named)
+          .as("%s says it reads %s; its default reads %s", option.longestName(), named, reads)
+          .isEqualTo(reads);
+      checked += reads.size();
+    }
+    assertThat(checked).isEqualTo(read.size());
+  }
+
+  @Test
+  void theEnvironmentVariablesComeFromTheFlagsAndTheirMixins() {
+    assertThat(OperatorCommand.environmentVariables())
+        .containsEntry("TONNAGE_WEBHOOK_PORT", "--webhook-port")
+        .containsEntry("TONNAGE_READ_PULL_SECRETS", "--read-pull-secrets")
+        .containsEntry("TONNAGE_PULL_SECRET_NAMESPACES", "--pull-secret-namespace")
+        .containsEntry(
+            "TONNAGE_VALIDATING_WEBHOOK_CONFIGURATION", "--validating-webhook-configuration")
+        .containsEntry("TONNAGE_MUTATING_WEBHOOK_CONFIGURATION", "--mutating-webhook-configuration")
+        .containsEntry("TONNAGE_AUDIT_INTERVAL", "--audit-interval")
+        .doesNotContainKey("TONNAGE_");
+    assertThat(OperatorCommand.environmentVariables().keySet())
+        .allSatisfy(name -> assertThat(name).matches("TONNAGE_[A-Z0-9_]+"));
+  }
+
+  @Test
+  void docsConfigurationListsEveryFlagWithItsEnvironmentVariableInOneRow() throws Exception {
+    List<String> rows =
+        Files.readAllLines(Path.of("../docs/configuration.md")).stream()
+            .filter(line -> line.startsWith("| `--"))
+            .toList();
+    OperatorCommand.environmentVariables()
+        .forEach(
+            (variable, flag) ->
+                assertThat(rows)
+                    .as("docs/configuration.md has a row for %s (env %s)", flag, variable)
+                    .anyMatch(
+                        row ->
+                            row.contains("`" + flag + "`") && row.contains("`" + variable + "`")));
   }
 }

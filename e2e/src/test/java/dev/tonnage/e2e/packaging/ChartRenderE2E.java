@@ -1,16 +1,23 @@
 package dev.tonnage.e2e.packaging;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatCode;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.dataformat.yaml.YAMLMapper;
+import dev.tonnage.admission.WebhookConfigurations;
+import dev.tonnage.operator.OperatorCommand;
+import dev.tonnage.operator.OperatorConfig;
 import dev.tonnage.testing.kube.KubeApiServer;
 import dev.tonnage.testing.process.ProcessResult;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
+import java.util.Locale;
+import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.stream.Stream;
@@ -89,6 +96,68 @@ class ChartRenderE2E {
     assertThat(applied.stdout().lines().filter(l -> l.endsWith("(server dry run)")).count())
         .as("one accepted line per rendered object:\n%s", applied.stdout())
         .isEqualTo(chart.objects().size());
+  }
+
+  @ParameterizedTest(name = "{0}")
+  @FieldSource("VALUE_SETS")
+  void everyTonnageVariableTheDeploymentSetsIsOneTheOperatorReads(ValueSet values) {
+    RenderedChart chart = render(KUBE_1_20, values.helmArgs());
+    Map<String, String> read = OperatorCommand.environmentVariables();
+
+    List<String> set =
+        chart.operatorEnvNames().stream()
+            .filter(name -> name.startsWith(OperatorCommand.ENV_PREFIX))
+            .toList();
+
+    assertThat(set).as("the chart configures the operator through TONNAGE_*").isNotEmpty();
+    assertThat(read.keySet())
+        .as("variables tonnage operator reads (from its flags' defaults): %s", read)
+        .containsAll(set);
+  }
+
+  @ParameterizedTest(name = "{0}")
+  @FieldSource("VALUE_SETS")
+  void theOperatorAcceptsThePullSecretSettingsAndFindsTheRenderedConfigurations(ValueSet values) {
+    RenderedChart chart = render(KUBE_1_20, values.helmArgs());
+    Map<String, String> env = chart.operatorEnv();
+
+    String mode = env.get("TONNAGE_READ_PULL_SECRETS");
+    String namespaces = env.getOrDefault("TONNAGE_PULL_SECRET_NAMESPACES", "");
+    assertThatCode(
+            () ->
+                new OperatorConfig.PullSecretAccess(
+                    OperatorConfig.PullSecretScope.valueOf(mode.toUpperCase(Locale.ROOT)),
+                    Arrays.stream(namespaces.split(",")).filter(n -> !n.isBlank()).toList()))
+        .as("TONNAGE_READ_PULL_SECRETS=%s TONNAGE_PULL_SECRET_NAMESPACES=%s", mode, namespaces)
+        .doesNotThrowAnyException();
+    for (String kind : List.of("ValidatingWebhookConfiguration", "MutatingWebhookConfiguration")) {
+      String variable =
+          kind.startsWith("Validating")
+              ? "TONNAGE_VALIDATING_WEBHOOK_CONFIGURATION"
+              : "TONNAGE_MUTATING_WEBHOOK_CONFIGURATION";
+      List<JsonNode> rendered = chart.ofKind(kind);
+      assertThat(env.get(variable))
+          .as("%s names the rendered %s, or is empty when there is none", variable, kind)
+          .isEqualTo(
+              rendered.isEmpty() ? "" : rendered.get(0).path("metadata").path("name").asText());
+    }
+    assertThatCode(
+            () ->
+                new WebhookConfigurations.Names(
+                    env.get("TONNAGE_VALIDATING_WEBHOOK_CONFIGURATION"),
+                    env.get("TONNAGE_MUTATING_WEBHOOK_CONFIGURATION")))
+        .doesNotThrowAnyException();
+  }
+
+  @Test
+  void aRenamedChartTellsTheOperatorItsWebhookConfigurations() {
+    RenderedChart chart = render(KUBE_1_20, List.of("--set", "nameOverride=sizer"));
+
+    assertThat(chart.operatorEnv())
+        .containsEntry("TONNAGE_VALIDATING_WEBHOOK_CONFIGURATION", "sizer-validating")
+        .containsEntry("TONNAGE_MUTATING_WEBHOOK_CONFIGURATION", "sizer-mutating");
+    assertThat(chart.ofKind("ClusterRole").toString())
+        .contains("\"sizer-validating\"", "\"sizer-mutating\"");
   }
 
   @Test
@@ -269,6 +338,15 @@ class ChartRenderE2E {
 
     assertThat(none.kindsAndNames()).doesNotContain("pull-secrets");
     assertThat(none.operatorEnv()).containsEntry("TONNAGE_READ_PULL_SECRETS", "none");
+    assertThat(namespaced.operatorEnv())
+        .containsEntry("TONNAGE_READ_PULL_SECRETS", "namespaced")
+        .containsEntry("TONNAGE_PULL_SECRET_NAMESPACES", "team-a,team-b");
+    assertThat(cluster.operatorEnv()).doesNotContainKey("TONNAGE_PULL_SECRET_NAMESPACES");
+    // ServiceAccounts are read where Secrets are, and nowhere else.
+    for (RenderedChart chart : List.of(none, namespaced, cluster)) {
+      assertThat(chart.named("ClusterRole", "tonnage").path("rules").toString())
+          .doesNotContain("serviceaccounts");
+    }
     assertThat(
             namespaced.ofKind("Role").stream()
                 .filter(r -> r.path("metadata").path("name").asText().endsWith("-pull-secrets"))
@@ -278,6 +356,8 @@ class ChartRenderE2E {
     JsonNode clusterRole = cluster.named("ClusterRole", "tonnage-pull-secrets");
     assertThat(clusterRole.path("rules").get(0).path("verbs").toString())
         .isEqualTo("[\"get\",\"list\",\"watch\"]");
+    assertThat(clusterRole.path("rules").get(0).path("resources").toString())
+        .isEqualTo("[\"secrets\",\"serviceaccounts\"]");
     assertThat(cluster.operatorEnv()).containsEntry("TONNAGE_READ_PULL_SECRETS", "cluster");
   }
 

@@ -67,8 +67,7 @@ class HelmInstallE2E {
         .as("NOTES.txt tells the next step")
         .contains("kubectl apply", "ClusterImagePolicy", "tonnage.dev/ignore=true");
     // What the webhook and the audit read, in every namespace.
-    for (String resource :
-        List.of("pods", "namespaces", "serviceaccounts", "replicationcontrollers")) {
+    for (String resource : List.of("pods", "namespaces", "replicationcontrollers")) {
       assertCan("list", "", resource, "", null);
       assertCan("watch", "", resource, "", null);
     }
@@ -106,6 +105,8 @@ class HelmInstallE2E {
 
     assertCannot("get", "", "secrets", "", "default", "anything");
     assertCannot("list", "", "secrets", "", NAMESPACE);
+    // ServiceAccounts only matter for their pull secrets, which read=none does not read.
+    assertCannot("list", "", "serviceaccounts", "", null);
     assertCannot("get", "", "secrets", "", NAMESPACE, "other");
     assertCannot("create", "", "secrets", "", NAMESPACE);
     assertCannot("create", "coordination.k8s.io", "leases", "", "default");
@@ -132,6 +133,7 @@ class HelmInstallE2E {
     // Default: read (never write) Secrets everywhere, for Pods' imagePullSecrets.
     assertCan("list", "", "secrets", "", null);
     assertCan("watch", "", "secrets", "", null);
+    assertCan("watch", "", "serviceaccounts", "", null);
     assertCannot("update", "", "secrets", "", "default", "anything");
     assertCannot("create", "", "secrets", "", "default");
 
@@ -142,11 +144,14 @@ class HelmInstallE2E {
         "imagePullSecrets.namespaces={team-a}");
     assertCan("list", "", "secrets", "", "team-a");
     assertCan("watch", "", "secrets", "", "team-a");
+    assertCan("watch", "", "serviceaccounts", "", "team-a");
     assertCannot("list", "", "secrets", "", "default");
     assertCannot("list", "", "secrets", "", null);
+    assertCannot("list", "", "serviceaccounts", "", "default");
 
     upgrade("--set", "imagePullSecrets.read=none");
     assertCannot("list", "", "secrets", "", "team-a");
+    assertCannot("list", "", "serviceaccounts", "", "team-a");
     assertCan("get", "", "secrets", "", NAMESPACE, "tonnage-webhook-tls");
   }
 

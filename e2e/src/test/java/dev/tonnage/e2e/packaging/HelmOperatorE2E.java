@@ -8,6 +8,7 @@ import dev.tonnage.testing.image.ImageSpec;
 import dev.tonnage.testing.image.LayerSpec;
 import dev.tonnage.testing.image.TarArchive;
 import dev.tonnage.testing.kube.KubeApiServer;
+import dev.tonnage.testing.process.Command;
 import dev.tonnage.testing.process.FreePorts;
 import dev.tonnage.testing.process.ManagedProcess;
 import dev.tonnage.testing.process.ProcessResult;
@@ -83,7 +84,8 @@ class HelmOperatorE2E {
     List<String> installed = manifestObjects();
 
     try (ScratchDirectory work = ScratchDirectory.create("operator")) {
-      assertDeniesOversizedDeployment(images, webhookPort, work.path(), Map.of());
+      assertDeniesOversizedDeployment(
+          images, webhookPort, work.path(), Map.of(), "tonnage-validating");
     }
 
     helm.run(kube.kubeconfig(), List.of("uninstall", RELEASE, "-n", NAMESPACE, "--wait"))
@@ -100,6 +102,70 @@ class HelmOperatorE2E {
     assertThat(kube.kubectl("get", "clusterimagepolicy", "at-most-1mi", "-o", "name").stdout())
         .as("policies outlive the release")
         .contains("at-most-1mi");
+  }
+
+  @Test
+  void namespacedPullSecretsAndARenamedChartRunWithTheChartsRbacAndConfigurations()
+      throws Exception {
+    Images images = pushImages();
+    int webhookPort = FreePorts.pick();
+    // The operator may read Secrets in its own namespace only, and the webhook configurations
+    // follow nameOverride; the ServiceAccount keeps its name (fullnameOverride).
+    install(
+        webhookPort,
+        List.of(
+            "--set",
+            "imagePullSecrets.read=namespaced",
+            "--set",
+            "imagePullSecrets.namespaces={" + NAMESPACE + "}",
+            "--set",
+            "nameOverride=sizer",
+            "--set",
+            "fullnameOverride=" + RELEASE));
+
+    try (ScratchDirectory work = ScratchDirectory.create("operator")) {
+      assertDeniesOversizedDeployment(
+          images, webhookPort, work.path(), Map.of(), "sizer-validating");
+    }
+    assertThat(
+            kube.kubectl(
+                    "get", "validatingwebhookconfigurations", "-o", "name", "--ignore-not-found")
+                .requireSuccess()
+                .stdout()
+                .strip())
+        .isEqualTo("validatingwebhookconfiguration.admissionregistration.k8s.io/sizer-validating");
+  }
+
+  @Test
+  void anOperatorAskedToReadMoreThanItsRbacAllowsStopsWithOneLineNamingTheFlag() throws Exception {
+    int webhookPort = FreePorts.pick();
+    install(webhookPort, List.of("--set", "imagePullSecrets.read=none"));
+
+    try (ScratchDirectory work = ScratchDirectory.create("operator")) {
+      Map<String, String> env =
+          operatorEnvironment(chartEnvironment(), work.path(), webhookPort, FreePorts.pick());
+      // RBAC edited by hand, or an operator flag that disagrees with the chart's grants.
+      env.put("TONNAGE_READ_PULL_SECRETS", "cluster");
+      Command command =
+          Command.of(java(), List.of("-jar", jar().toString(), "operator"))
+              .withWorkingDirectory(work.path())
+              .withTimeout(Duration.ofMinutes(2));
+      for (Map.Entry<String, String> variable : env.entrySet()) {
+        command = command.withEnvironment(variable.getKey(), variable.getValue());
+      }
+
+      ProcessResult result = command.run();
+      System.out.printf("operator stopped at start:%n%s%s", result.stdout(), result.stderr());
+
+      assertThat(result.exitCode()).as(result.stdout() + result.stderr()).isEqualTo(2);
+      assertThat(result.stderr())
+          .contains("tonnage: the API server forbids the operator to list")
+          .contains("in every namespace")
+          .contains("--read-pull-secrets (env TONNAGE_READ_PULL_SECRETS)");
+      assertThat(result.stdout() + result.stderr())
+          .as("no stack trace")
+          .doesNotContain("\tat ", "Exception:");
+    }
   }
 
   @Test
@@ -166,7 +232,8 @@ class HelmOperatorE2E {
       // cainjector's part: the CA of the Certificate into caBundle.
       mounted.put("TONNAGE_CA_BUNDLE", tls.resolve("ca.crt").toString());
 
-      assertDeniesOversizedDeployment(images, webhookPort, work.path(), mounted);
+      assertDeniesOversizedDeployment(
+          images, webhookPort, work.path(), mounted, "tonnage-validating");
     }
   }
 
@@ -222,7 +289,12 @@ class HelmOperatorE2E {
    * policy: the big Deployment is denied, the small one admitted.
    */
   private void assertDeniesOversizedDeployment(
-      Images images, int webhookPort, Path work, Map<String, String> overrides) throws Exception {
+      Images images,
+      int webhookPort,
+      Path work,
+      Map<String, String> overrides,
+      String validatingConfiguration)
+      throws Exception {
     int metricsPort = FreePorts.pick();
     Map<String, String> env = chartEnvironment();
     env.putAll(overrides);
@@ -239,7 +311,7 @@ class HelmOperatorE2E {
                   !kube.kubectl(
                           "get",
                           "validatingwebhookconfiguration",
-                          "tonnage-validating",
+                          validatingConfiguration,
                           "-o",
                           "jsonpath={.webhooks[0].clientConfig.caBundle}")
                       .stdout()
@@ -294,6 +366,20 @@ class HelmOperatorE2E {
    */
   private ManagedProcess startOperator(
       Map<String, String> chartEnv, Path work, int webhookPort, int metricsPort) throws Exception {
+    Map<String, String> env = operatorEnvironment(chartEnv, work, webhookPort, metricsPort);
+    ManagedProcess.Builder builder =
+        ManagedProcess.builder("tonnage operator (chart settings)", java())
+            .args("-jar", jar().toString(), "operator")
+            .workingDirectory(work)
+            .logFile(work.resolve("operator.log"))
+            .stopGracePeriod(Duration.ofSeconds(10));
+    env.forEach(builder::environment);
+    return builder.start();
+  }
+
+  /** The chart's environment plus what the Pod's surroundings would provide. */
+  private Map<String, String> operatorEnvironment(
+      Map<String, String> chartEnv, Path work, int webhookPort, int metricsPort) throws Exception {
     Map<String, String> env = new LinkedHashMap<>(chartEnv);
     env.put("TONNAGE_NAMESPACE", NAMESPACE);
     env.put("POD_NAMESPACE", NAMESPACE);
@@ -305,16 +391,15 @@ class HelmOperatorE2E {
     if (env.containsKey("TONNAGE_CERT_DIR")) {
       env.put("TONNAGE_CERT_DIR", Files.createDirectories(work.resolve("certs")).toString());
     }
-    Path jar = Helm.repositoryRoot().resolve("operator/target/tonnage.jar");
-    Path java = Path.of(System.getProperty("java.home"), "bin", "java");
-    ManagedProcess.Builder builder =
-        ManagedProcess.builder("tonnage operator (chart settings)", java)
-            .args("-jar", jar.toString(), "operator")
-            .workingDirectory(work)
-            .logFile(work.resolve("operator.log"))
-            .stopGracePeriod(Duration.ofSeconds(10));
-    env.forEach(builder::environment);
-    return builder.start();
+    return env;
+  }
+
+  private static Path jar() {
+    return Helm.repositoryRoot().resolve("operator/target/tonnage.jar");
+  }
+
+  private static Path java() {
+    return Path.of(System.getProperty("java.home"), "bin", "java");
   }
 
   private static void awaitHttp200(ManagedProcess process, String url) {

@@ -89,4 +89,11 @@ record RenderedChart(String yaml, List<JsonNode> objects) {
             });
     return env;
   }
+
+  /** The names of every environment variable of the operator container, literal or fieldRef. */
+  List<String> operatorEnvNames() {
+    List<String> names = new ArrayList<>();
+    operatorContainer().path("env").forEach(e -> names.add(e.path("name").asText()));
+    return names;
+  }
 }

@@ -57,6 +57,7 @@ record ValueSet(
               List.of("webhook.url=https://127.0.0.1:8443"),
               false,
               false),
+          new ValueSet("renamed chart", null, List.of("nameOverride=sizer"), false, false),
           new ValueSet(
               "audit only: no webhooks",
               null,

@@ -1,0 +1,92 @@
+package dev.tonnage.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.tonnage.operator.OperatorCommand;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import picocli.CommandLine;
+
+/** The CLI's registry flags mean what the operator's flags of the same names mean. */
+class RegistryOptionsTest {
+
+  private static final String CONFIG = "{\"auths\":{\"registry.example\":{\"auth\":\"dTpw\"}}}";
+
+  @TempDir Path dir;
+
+  private static RegistryOptions parse(String... args) {
+    RegistryOptions options = new RegistryOptions();
+    new CommandLine(options).parseArgs(args);
+    return options;
+  }
+
+  @Test
+  void registryTimeoutDefaultsToTheOperatorsDefault() {
+    RegistryOptions cli = parse();
+
+    assertThat(cli.settings().requestTimeout())
+        .isEqualTo(Duration.ofSeconds(10))
+        .isEqualTo(operatorRegistryTimeout());
+    assertThat(parse("--registry-timeout", "3s").clientConfig().requestTimeout())
+        .isEqualTo(Duration.ofSeconds(3));
+  }
+
+  @Test
+  void caFilesAndInsecureRegistriesAreRepeatableOrCommaSeparatedAsInTheOperator() throws Exception {
+    Path a = Files.writeString(dir.resolve("a.pem"), "");
+    Path b = Files.writeString(dir.resolve("b.pem"), "");
+    RegistryOptions options =
+        parse(
+            "--ca-file",
+            a + "," + b,
+            "--insecure-registry",
+            "lab:5000,10.0.0.1",
+            "--insecure-registry",
+            "other");
+
+    assertThat(options.settings().caFiles()).containsExactly(a, b);
+    assertThat(options.clientConfig().insecureRegistries())
+        .containsExactlyInAnyOrder("lab:5000", "10.0.0.1", "other");
+  }
+
+  @Test
+  void dockerConfigTakesAFileOrADirectoryWithAMountedPullSecret() throws Exception {
+    Path file = Files.writeString(dir.resolve("my-config.json"), CONFIG);
+    Path secret = Files.createDirectories(dir.resolve("secret"));
+    Files.writeString(secret.resolve(".dockerconfigjson"), CONFIG);
+
+    for (Path given : new Path[] {file, secret}) {
+      assertThat(
+              parse("--docker-config", given.toString())
+                  .credentials(Map.of(), dir)
+                  .forRegistry("registry.example"))
+          .as("--docker-config %s", given)
+          .isPresent();
+    }
+    assertThatThrownBy(
+            () ->
+                parse("--docker-config", Files.createDirectories(dir.resolve("empty")).toString())
+                    .credentials(Map.of(), dir))
+        .hasMessageContaining("holds no config.json or .dockerconfigjson");
+  }
+
+  @Test
+  void anUnreadableCaFileIsNamed() {
+    assertThatThrownBy(
+            () -> parse("--ca-file", dir.resolve("missing.pem").toString()).clientConfig())
+        .hasMessageContaining("--ca-file")
+        .hasMessageContaining("missing.pem");
+  }
+
+  private static Duration operatorRegistryTimeout() {
+    CommandLine line = new CommandLine(new OperatorCommand());
+    line.setCaseInsensitiveEnumValuesAllowed(true);
+    line.parseArgs("--self-signed");
+    return line.getCommandSpec().findOption("--registry-timeout").getValue();
+  }
+}
