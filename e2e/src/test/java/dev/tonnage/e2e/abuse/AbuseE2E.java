@@ -100,7 +100,7 @@ class AbuseE2E {
   private static final long DECLARED_BODY_BYTES = 7_000_000;
 
   /** How long the slow connections trickle while honest reviews are timed. */
-  private static final Duration TRICKLE_FOR = Duration.ofSeconds(6);
+  private static final Duration TRICKLE_FOR = Duration.ofSeconds(5);
 
   /** Registry hosts named by Pods, as in the issue. */
   private static final int REGISTRY_HOSTS = 300;
@@ -109,17 +109,20 @@ class AbuseE2E {
   private static final int FORGED_ISIZE = 50 << 20;
 
   /** How long an audit of a handful of Pods may take to write a policy status. */
-  private static final Duration AUDIT_WAIT = Duration.ofSeconds(30);
+  private static final Duration AUDIT_WAIT = Duration.ofSeconds(20);
 
   /** How long to watch /readyz and the TLS port from process start. */
   private static final Duration STARTUP_WATCH = Duration.ofSeconds(60);
+
+  /** Concurrent attack requests: more than the cores, fewer than a server's worker pool. */
+  private static final int ATTACKERS = 16;
 
   private static final String NAMESPACE = "abuse";
   private static final String GUARD_POLICY = "abuse-guard-big";
 
   private final Path repo =
       Path.of(System.getProperty("tonnage.repo.root", "..")).toAbsolutePath().normalize();
-  private final ExecutorService attackers = Executors.newFixedThreadPool(8);
+  private final ExecutorService attackers = Executors.newFixedThreadPool(ATTACKERS);
   private ScratchDirectory work;
   private RegistryServer registry;
   private HostileRegistry hostile;
@@ -372,7 +375,7 @@ class AbuseE2E {
           TricklingClients.open(
               tls, operator.webhookPort(), SLOW_CLIENTS, DECLARED_BODY_BYTES, 200)) {
         int round = 0;
-        while (System.nanoTime() - started < TRICKLE_FOR.toNanos()) {
+        while (System.nanoTime() - started < TRICKLE_FOR.toNanos() && operator.isAlive()) {
           assertNormalReview(
               soft,
               "while "
@@ -467,9 +470,12 @@ class AbuseE2E {
     long firstTls = -1;
     List<String> violations = new ArrayList<>();
     long deadline = started + STARTUP_WATCH.toNanos();
-    // Once /readyz has said 200, stop after two more seconds of samples.
+    // Until both /readyz and the TLS port have answered, then two more seconds of samples.
     while (System.nanoTime() < deadline
-        && (firstReady < 0 || System.nanoTime() - firstReady < Duration.ofSeconds(2).toNanos())) {
+        && (firstReady < 0
+            || firstTls < 0
+            || System.nanoTime() - Math.max(firstReady, firstTls)
+                < Duration.ofSeconds(2).toNanos())) {
       if (!operator.isAlive()) {
         break;
       }
@@ -484,7 +490,7 @@ class AbuseE2E {
         if (firstReady < 0) {
           firstReady = readyAt;
         }
-        if (!tlsOk && violations.size() < 10) {
+        if (!tlsOk) {
           violations.add("+" + (readyAt - started) / 1_000_000 + " ms");
         }
       }
@@ -496,13 +502,20 @@ class AbuseE2E {
         .isPositive();
     soft.assertThat(violations)
         .as(
-            "moments /readyz was 200 while a TLS handshake to the webhook port failed (first 200"
+            "%d samples (first ones shown) where /readyz was 200 while a TLS handshake to the"
+                + " webhook port failed (first 200"
                 + " at +%d ms, first TLS handshake at +%d ms after start)",
+            violations.size(),
             firstReady < 0 ? -1 : (firstReady - started) / 1_000_000,
             firstTls < 0 ? -1 : (firstTls - started) / 1_000_000)
         .isEmpty();
-    try (FootprintSampler footprint = FootprintSampler.start(operator.pid())) {
-      assertStillServing(soft, "after start-up", footprint);
+    if (violations.size() > 5) {
+      violations.subList(5, violations.size()).clear();
+    }
+    if (operator.isAlive()) {
+      try (FootprintSampler footprint = FootprintSampler.start(operator.pid())) {
+        assertStillServing(soft, "after start-up", footprint);
+      }
     }
     soft.assertAll();
   }
