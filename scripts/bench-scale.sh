@@ -11,5 +11,5 @@ cd "$root"
 # shellcheck disable=SC1091
 source "${TONNAGE_CACHE:-$HOME/.cache/tonnage}/env.sh"
 test -f operator/target/tonnage.jar || ./mvnw -q -B -ntp -DskipTests package -pl operator -am
-./mvnw -q -B -ntp -pl test-support,e2e test-compile exec:java -Dspotless.check.skip=true \
+./mvnw -q -B -ntp -pl test-support,e2e test-compile org.codehaus.mojo:exec-maven-plugin:java -Dspotless.check.skip=true \
   -Dexec.mainClass=dev.tonnage.e2e.bench.ScaleBenchmark -Dexec.cleanupDaemonThreads=false "$@"
