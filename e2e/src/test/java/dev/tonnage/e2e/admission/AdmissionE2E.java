@@ -6,6 +6,7 @@ import dev.tonnage.testing.PrintComponentLogsOnFailure;
 import dev.tonnage.testing.image.ImageBuilder;
 import dev.tonnage.testing.image.ImageSpec;
 import dev.tonnage.testing.kube.KubeApiServer;
+import dev.tonnage.testing.operator.OperatorProcess;
 import dev.tonnage.testing.process.ProcessResult;
 import dev.tonnage.testing.process.ScratchDirectory;
 import dev.tonnage.testing.registry.RegistryMode;
@@ -219,7 +220,7 @@ class AdmissionE2E {
   @Test
   @Order(5)
   void aRotatedCertificateIsServedWithoutARestart() throws Exception {
-    long pid = operator.process.pid();
+    long pid = operator.pid();
     X509Certificate before = servedCertificate();
     PemKeyMaterial next = serving();
     next.writeTo(work.path().resolve("tls.crt"), work.path().resolve("tls.key"));
@@ -227,8 +228,8 @@ class AdmissionE2E {
         .atMost(Duration.ofSeconds(15))
         .until(() -> servedCertificate().getSerialNumber().equals(next.leaf().getSerialNumber()));
     assertThat(servedCertificate().getSerialNumber()).isNotEqualTo(before.getSerialNumber());
-    assertThat(operator.process.isAlive()).isTrue();
-    assertThat(operator.process.pid()).isEqualTo(pid);
+    assertThat(operator.isAlive()).isTrue();
+    assertThat(operator.pid()).isEqualTo(pid);
     ProcessResult result =
         kube.kubectlWithInput(deployment("after-rotation", big), "apply", "-n", "shop", "-f", "-");
     assertThat(result.stderr()).contains("enforce-small");
@@ -281,7 +282,7 @@ class AdmissionE2E {
     SSLContext context =
         TrustedCertificates.sslContext(TrustedCertificates.trustManager(ca.certificate()));
     try (SSLSocket socket =
-        (SSLSocket) context.getSocketFactory().createSocket("127.0.0.1", operator.webhookPort)) {
+        (SSLSocket) context.getSocketFactory().createSocket("127.0.0.1", operator.webhookPort())) {
       socket.startHandshake();
       return (X509Certificate) socket.getSession().getPeerCertificates()[0];
     }

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.tonnage.testing.PrintComponentLogsOnFailure;
 import dev.tonnage.testing.kube.KubeApiServer;
+import dev.tonnage.testing.operator.OperatorProcess;
 import dev.tonnage.testing.process.ScratchDirectory;
 import java.nio.file.Path;
 import org.junit.jupiter.api.AfterEach;

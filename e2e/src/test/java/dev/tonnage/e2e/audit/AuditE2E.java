@@ -16,8 +16,7 @@ import dev.tonnage.testing.image.LayerSpec;
 import dev.tonnage.testing.image.PushedImage;
 import dev.tonnage.testing.image.TarArchive;
 import dev.tonnage.testing.kube.KubeApiServer;
-import dev.tonnage.testing.process.FreePorts;
-import dev.tonnage.testing.process.ManagedProcess;
+import dev.tonnage.testing.operator.OperatorProcess;
 import dev.tonnage.testing.process.ScratchDirectory;
 import dev.tonnage.testing.prometheus.PrometheusServer;
 import dev.tonnage.testing.registry.RegistryMode;
@@ -38,12 +37,6 @@ import io.fabric8.kubernetes.client.CustomResource;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientBuilder;
 import io.fabric8.kubernetes.client.dsl.Resource;
-import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -69,7 +62,7 @@ class AuditE2E {
 
   static RegistryServer registry;
   static KubeApiServer kube;
-  static ManagedProcess operator;
+  static OperatorProcess operator;
   static PrometheusServer prometheus;
   static ScratchDirectory scratch;
   static KubernetesClient client;
@@ -108,41 +101,26 @@ class AuditE2E {
     workloads();
     policies();
 
-    metricsPort = FreePorts.pick();
     Path cert = scratch.path().resolve("webhook.crt");
     Path key = scratch.path().resolve("webhook.key");
     CertificateAuthority.create("audit e2e CA")
         .issueServerCertificate("tonnage", List.of("localhost"), List.of("127.0.0.1"))
         .writePem(cert, key);
     operator =
-        ManagedProcess.builder("tonnage-operator", javaExecutable())
-            .args(
-                "-jar",
-                REPO.resolve("operator/target/tonnage.jar").toString(),
-                "operator",
-                "--kubeconfig",
-                kube.kubeconfig().toString(),
-                "--namespace",
-                "tonnage",
+        OperatorProcess.builder(REPO, kube)
+            .logFile(scratch.path().resolve("operator.log"))
+            .registerWebhooks(false)
+            .flags(
                 "--tls-cert",
                 cert.toString(),
                 "--tls-key",
                 key.toString(),
-                "--webhook-address",
-                "127.0.0.1",
-                "--webhook-port",
-                String.valueOf(FreePorts.pick()),
-                "--metrics-address",
-                "127.0.0.1",
-                "--metrics-port",
-                String.valueOf(metricsPort),
                 "--insecure-registry",
                 registry.hostPort(),
                 "--audit-debounce",
                 "1s")
-            .logFile(scratch.path().resolve("operator.log"))
             .start();
-    operator.awaitReady(WAIT, () -> get("http://127.0.0.1:" + metricsPort + "/readyz") == 200);
+    metricsPort = operator.metricsPort();
     prometheus =
         PrometheusServer.builder()
             .target("127.0.0.1:" + metricsPort)
@@ -428,24 +406,5 @@ class AuditE2E {
         .withUid(owner.getMetadata().getUid())
         .withController(true)
         .build();
-  }
-
-  private static Path javaExecutable() {
-    return Path.of(System.getProperty("java.home"), "bin", "java");
-  }
-
-  private static int get(String url) {
-    try {
-      return HttpClient.newHttpClient()
-          .send(
-              HttpRequest.newBuilder(URI.create(url)).build(),
-              HttpResponse.BodyHandlers.discarding())
-          .statusCode();
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw new IllegalStateException(e);
-    }
   }
 }

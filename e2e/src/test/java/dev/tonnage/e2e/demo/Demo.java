@@ -1,9 +1,9 @@
 package dev.tonnage.e2e.demo;
 
-import dev.tonnage.e2e.admission.OperatorProcess;
 import dev.tonnage.testing.image.ImageBuilder;
 import dev.tonnage.testing.image.PushedImage;
 import dev.tonnage.testing.kube.KubeApiServer;
+import dev.tonnage.testing.operator.OperatorProcess;
 import dev.tonnage.testing.process.Command;
 import dev.tonnage.testing.process.ProcessResult;
 import dev.tonnage.testing.process.ScratchDirectory;
