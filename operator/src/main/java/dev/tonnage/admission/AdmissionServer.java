@@ -55,7 +55,7 @@ public final class AdmissionServer implements AutoCloseable {
   static final int MAX_REQUEST_HEADER_BYTES = 8 * 1024;
 
   /** 32 streams per HTTP/2 connection: each is a review in flight; bodies are budgeted anyway. */
-  static final int MAX_CONCURRENT_STREAMS = 32;
+  public static final int MAX_CONCURRENT_STREAMS = 32;
 
   /** 1 s idle timeout once the connection limit is reached: idle connections make room fast. */
   static final Duration IDLE_TIMEOUT_AT_LIMIT = Duration.ofSeconds(1);

@@ -17,6 +17,7 @@ import dev.tonnage.metrics.MetricsServer;
 import dev.tonnage.metrics.ReadinessCheck;
 import dev.tonnage.metrics.RegistryLabels;
 import dev.tonnage.metrics.TonnageMetrics;
+import dev.tonnage.registry.DockerConfigCredentials;
 import dev.tonnage.registry.RegistryClient;
 import dev.tonnage.registry.RegistryCredentials;
 import dev.tonnage.registry.RegistryEventListener;

@@ -210,19 +210,4 @@ final class FactsAssembler {
     }
     return text.substring(0, max - ELLIPSIS.length()) + ELLIPSIS;
   }
-
-  /** A rough memory weight of cached facts, for the cache's byte bound. */
-  static int weigh(ImageFacts facts) {
-    long bytes = 256;
-    for (PlatformFacts platform : facts.platforms()) {
-      bytes += 512;
-      for (LayerFacts layer : platform.layers()) {
-        bytes += 256 + 2L * (layer.createdBy() == null ? 0 : layer.createdBy().length());
-      }
-      for (Map.Entry<String, String> label : platform.labels().entrySet()) {
-        bytes += 64 + 2L * (label.getKey().length() + label.getValue().length());
-      }
-    }
-    return (int) Math.min(bytes, Integer.MAX_VALUE);
-  }
 }

@@ -33,9 +33,6 @@ final class FactsFetcher {
    */
   static final int MAX_INDEX_IMAGES = 64;
 
-  /** Layers per image manifest: Docker's overlay driver stops at 128; this leaves room. */
-  static final int MAX_LAYERS = 500;
-
   /** Steps (platforms, layer reads) of one image in flight at once, its fetch thread included. */
   static final int IMAGE_PARALLELISM = 8;
 
@@ -243,20 +240,6 @@ final class FactsFetcher {
       Instant until)
       throws RegistryException {
     FactsAssembler.requireImage(manifest, ref);
-    if (manifest.layers().size() > MAX_LAYERS) {
-      throw new InvalidManifestException(
-          ref.registry(),
-          ref.repository(),
-          "the manifest "
-              + digest
-              + " of "
-              + ref.name()
-              + " lists "
-              + manifest.layers().size()
-              + " layers in its field \"layers\"; Tonnage reads at most "
-              + MAX_LAYERS
-              + " per manifest: squash the image's layers");
-    }
     inTime(ref, until);
     Descriptor configDescriptor = manifest.config();
     if (configDescriptor.size() > CappedBody.CONFIG_CAP) {

@@ -47,7 +47,7 @@ class ManifestParserFuzzTest {
       }
     }
     if (parsed instanceof ImageManifest manifest && config != null) {
-      FactsAssembler.weigh(
+      RetainedBytes.of(
           new ImageFacts(
               REF,
               "sha256:" + "0".repeat(64),

@@ -1,6 +1,7 @@
 package dev.tonnage.admission.bench;
 
 import dev.tonnage.admission.AdmissionEndpoint;
+import dev.tonnage.admission.AdmissionServer;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -45,10 +46,11 @@ final class ColdReviews {
     }
     registry.push(names);
     registry.push("cold/probe:1");
-    // Jetty allows 128 concurrent streams per HTTP/2 connection; the API server, like this, opens
-    // more connections rather than exceed it.
+    // The webhook allows MAX_CONCURRENT_STREAMS per HTTP/2 connection; the API server, like this,
+    // opens more connections rather than exceed it.
     List<HttpClient> clients = new ArrayList<>();
-    for (int i = 0; i < Math.max(1, images * perImage / 100 + 1); i++) {
+    int perConnection = AdmissionServer.MAX_CONCURRENT_STREAMS - 2;
+    for (int i = 0; i < images * perImage / perConnection + 1; i++) {
       clients.add(
           HttpClient.newBuilder()
               .version(HttpClient.Version.HTTP_2)
