@@ -50,8 +50,8 @@ import org.junit.jupiter.api.extension.ExtendWith;
 /**
  * Hostile input against the operator jar as a process (issue 10): a real kube-apiserver and
  * registry, a {@link HostileRegistry}, and clients that send what no API server would. The
- * single-request attacks (orders 1-6) share one operator; those that may leave it burning CPU, out
- * of threads or dead (7-10) run last, each on an operator of its own; every operator has the heap
+ * single-request attacks (orders 1-7) share one operator; those that may leave it burning CPU, out
+ * of threads or dead (8-11) run last, each on an operator of its own; every operator has the heap
  * the chart gives it. Each test checks what must hold whatever the attack: every answer is an
  * AdmissionReview within its time, the thread count and RSS stay bounded, /readyz stays 200, and an
  * honest review is answered within a second during and after.
@@ -157,6 +157,7 @@ class AbuseE2E {
   private String guardPolicy;
   private String trickling;
   private String challenging;
+  private List<String> metadataProbes;
 
   @BeforeAll
   void startComponents() throws Exception {
@@ -204,6 +205,16 @@ class AbuseE2E {
     trickling =
         hostile.putImage("slow/app", "1", List.of(hostile.emptyLayer()), Map.of(), Map.of());
     hostile.behave("slow/app", new HostileRegistry.Trickle(1, Duration.ofMillis(50)));
+    // Cloud metadata reached directly, in the IPv6 forms that embed 169.254.169.254, and by a
+    // registry's redirect: each must be refused before a connection is made.
+    hostile.behave(
+        "redirect/metadata-probe", new HostileRegistry.RedirectTo("https://169.254.169.254"));
+    metadataProbes =
+        List.of(
+            "169.254.169.254/metadata-probe:1",
+            "[::ffff:169.254.169.254]/metadata-probe:1",
+            "[64:ff9b::a9fe:a9fe]/metadata-probe:1",
+            hostile.hostPort() + "/redirect/metadata-probe:1");
     challenging = hostile.hostPort() + "/challenge/app:1";
     hostile.behave("challenge/app", new HostileRegistry.HugeChallenge(HUGE_CHALLENGE_BYTES));
 
@@ -231,6 +242,13 @@ class AbuseE2E {
             "Warn",
             "Allow",
             List.of("**"),
+            "  limits: {maxCompressedSize: 1Gi}\n"));
+    apply(
+        policy(
+            "abuse-metadata-deny",
+            "Enforce",
+            "Deny",
+            List.of("**/metadata-probe:*"),
             "  limits: {maxCompressedSize: 1Gi}\n"));
     apply(
         policy(
@@ -318,6 +336,27 @@ class AbuseE2E {
 
   @Test
   @Order(7)
+  void metadataAddressesAreRefusedWhetherNamedDirectlyInIpv6FormsOrReachedByRedirect() {
+    useSharedOperator();
+    SoftAssertions soft = new SoftAssertions();
+    try (FootprintSampler footprint = FootprintSampler.start(operator.pid())) {
+      for (String image : metadataProbes) {
+        WebhookAnswer answer = webhook.validate(PodReview.create(NAMESPACE, "metadata", image));
+        assertAnswer(soft, answer, "the review of " + image);
+        soft.assertThat(answer.allowed())
+            .as("onRegistryError Deny decides for %s: %s", image, answer)
+            .isFalse();
+        soft.assertThat(answer.userText())
+            .as("the denial of %s names the refused metadata address: %s", image, answer)
+            .contains("a link-local or cloud metadata address");
+      }
+      assertStillServing(soft, "after the metadata probes", footprint);
+    }
+    soft.assertAll();
+  }
+
+  @Test
+  @Order(8)
   void aOneMebibyteBaseImageNameIsAnsweredInTimeAndKeepsThePolicyStatusSmall() throws Exception {
     String policyName = "abuse-base-allowed";
     // Only this test's operator may audit the new policy: a status written by another would pass.
@@ -377,7 +416,7 @@ class AbuseE2E {
   }
 
   @Test
-  @Order(8)
+  @Order(9)
   void anIndexOfTwentyThousandEntriesGetsFactsUnavailableWithinBoundedThreadsAndMemory()
       throws Exception {
     startFreshOperator();
@@ -399,7 +438,7 @@ class AbuseE2E {
   }
 
   @Test
-  @Order(9)
+  @Order(10)
   void aHundredSlowConnectionsTricklingLargeBodiesDoNotDelayAnHonestReview() throws Exception {
     startFreshOperator();
     SoftAssertions soft = new SoftAssertions();
@@ -528,7 +567,7 @@ class AbuseE2E {
   }
 
   @Test
-  @Order(10)
+  @Order(11)
   void readyzIsNot200BeforeTheWebhookPortAcceptsTls() throws Exception {
     stopSharedOperator();
     operator = operatorLaunch().awaitReady(false).start();
