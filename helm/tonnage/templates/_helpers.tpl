@@ -136,7 +136,7 @@ matchExpressions:
 {{- end }}
 
 {{/*
-The kinds the admission webhook reviews (DESIGN.md "Admission"), in every API version: CronJob is
+The kinds the admission webhook reviews (docs/admission.md "What is checked"), in every API version: CronJob is
 batch/v1beta1 only on Kubernetes 1.20. Same rules as the operator's --register-webhooks mode.
 Argument: (dict "ephemeral" true|false).
 */}}

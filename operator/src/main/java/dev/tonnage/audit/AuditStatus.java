@@ -7,7 +7,7 @@ import io.fabric8.kubernetes.api.model.Condition;
 import java.util.List;
 
 /**
- * The status the audit writes on a policy (DESIGN.md "API"): an immutable value that {@link
+ * The status the audit writes on a policy (docs/audit.md "Status"): an immutable value that {@link
  * AuditStatusBuilder} computes and {@link #toResourceStatus()} turns into the CRD's class.
  *
  * @param observedGeneration the metadata.generation this status describes

@@ -1,6 +1,6 @@
 package dev.tonnage.audit;
 
-/** The reasons of the Events the audit records on violating workloads (DESIGN.md). */
+/** The reasons of the Events the audit records on violating workloads (docs/audit.md "Events"). */
 public enum EventReason {
   ImageTooLarge,
   BaseImageNotAllowed,

@@ -27,7 +27,7 @@ import java.util.Objects;
 import java.util.Set;
 
 /**
- * The Tonnage metrics of DESIGN.md on one {@link MeterRegistry}; names, types and labels are
+ * The Tonnage metrics of docs/metrics.md on one {@link MeterRegistry}; names, types and labels are
  * documented in docs/metrics.md. Callers push facts in; this class keeps the series bounded and
  * removes the series of forgotten images, namespaces and policies. Thread-safe.
  */

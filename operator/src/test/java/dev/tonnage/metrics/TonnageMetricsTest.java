@@ -71,7 +71,7 @@ class TonnageMetricsTest {
             entry("tonnage_registry_request_duration_seconds", "histogram"),
             entry("tonnage_registry_request_duration_seconds_max", "gauge"),
             entry("tonnage_registry_ratelimit_remaining", "gauge"),
-            // Additions to DESIGN.md, documented in docs/metrics.md:
+            // Operational additions, documented in docs/metrics.md:
             entry("tonnage_registry_ratelimit_limit", "gauge"),
             entry("tonnage_namespace_image_bytes", "gauge"),
             entry("tonnage_metrics_series_dropped_total", "counter"),
