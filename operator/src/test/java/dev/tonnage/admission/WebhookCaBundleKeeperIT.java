@@ -7,18 +7,23 @@ import io.fabric8.kubernetes.api.model.admissionregistration.v1.ValidatingWebhoo
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.server.mock.EnableKubernetesMockClient;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.util.Base64;
 import java.util.List;
+import org.awaitility.Awaitility;
 import org.junit.jupiter.api.Test;
 
-/** The in-cluster self-signed mode: the chart's configurations get the operator's CA. */
+/**
+ * The chart's configurations get the operator's CA, and get it back when someone replaces or
+ * empties it, with no other field touched.
+ */
 @EnableKubernetesMockClient(crud = true)
-class WebhookRegistrationIT {
+class WebhookCaBundleKeeperIT {
 
   static KubernetesClient client;
 
   @Test
-  void updateCaBundleSetsTheCaOfEveryWebhookOfTheChartsConfigurations() {
+  void setsTheCaOfEveryWebhookOfTheChartsConfigurations() {
     client
         .admissionRegistration()
         .v1()
@@ -63,7 +68,7 @@ class WebhookRegistrationIT {
         .create();
 
     String pem = "-----BEGIN CERTIFICATE-----\nMIIB\n-----END CERTIFICATE-----\n";
-    new WebhookRegistration(client, WebhookConfigurations.Names.DEFAULT).updateCaBundle(pem);
+    keepUntilInSync(WebhookConfigurations.Names.DEFAULT, pem).close();
 
     String expected = Base64.getEncoder().encodeToString(pem.getBytes(StandardCharsets.US_ASCII));
     var validating =
@@ -87,10 +92,13 @@ class WebhookRegistrationIT {
   }
 
   @Test
-  void updateCaBundleLeavesMissingConfigurationsAlone() {
+  void leavesMissingConfigurationsAloneAndIsNotInSync() {
     client.admissionRegistration().v1().validatingWebhookConfigurations().delete();
     client.admissionRegistration().v1().mutatingWebhookConfigurations().delete();
-    new WebhookRegistration(client, WebhookConfigurations.Names.DEFAULT).updateCaBundle("pem");
+    try (WebhookCaBundleKeeper keeper =
+        new WebhookCaBundleKeeper(client, WebhookConfigurations.Names.DEFAULT, "pem").start()) {
+      assertThat(keeper.inSync()).as("a missing configuration is not in sync").isFalse();
+    }
     assertThat(
             client
                 .admissionRegistration()
@@ -102,12 +110,11 @@ class WebhookRegistrationIT {
   }
 
   @Test
-  void updateCaBundleFindsTheConfigurationsByTheConfiguredNames() {
+  void findsTheConfigurationsByTheConfiguredNames() {
     client.admissionRegistration().v1().validatingWebhookConfigurations().delete();
     client.admissionRegistration().v1().mutatingWebhookConfigurations().delete();
     WebhookConfigurations.Names names =
         new WebhookConfigurations.Names("shop-tonnage-validating", "shop-tonnage-mutating");
-    // The mock server has no server-side apply: create what register() would apply.
     WebhookConfigurations.Target target =
         new WebhookConfigurations.Target(
             "https://10.0.0.5:8443", "first", FailurePolicy.IGNORE, List.of());
@@ -123,9 +130,7 @@ class WebhookRegistrationIT {
         .mutatingWebhookConfigurations()
         .resource(WebhookConfigurations.mutating(names.mutating(), target))
         .create();
-    WebhookRegistration registration = new WebhookRegistration(client, names);
-
-    registration.updateCaBundle("second");
+    keepUntilInSync(names, "second").close();
 
     String expected =
         Base64.getEncoder().encodeToString("second".getBytes(StandardCharsets.US_ASCII));
@@ -157,7 +162,7 @@ class WebhookRegistrationIT {
   }
 
   @Test
-  void updateCaBundleLeavesAConfigurationWithAnEmptyNameAlone() {
+  void leavesAConfigurationWithAnEmptyNameAlone() {
     client.admissionRegistration().v1().validatingWebhookConfigurations().delete();
     client.admissionRegistration().v1().mutatingWebhookConfigurations().delete();
     WebhookConfigurations.Target target =
@@ -176,8 +181,7 @@ class WebhookRegistrationIT {
         .resource(WebhookConfigurations.mutating("m", target))
         .create();
 
-    new WebhookRegistration(client, new WebhookConfigurations.Names("v", ""))
-        .updateCaBundle("second");
+    keepUntilInSync(new WebhookConfigurations.Names("v", ""), "second").close();
 
     String first = Base64.getEncoder().encodeToString("first".getBytes(StandardCharsets.US_ASCII));
     String second =
@@ -206,5 +210,66 @@ class WebhookRegistrationIT {
                 .getClientConfig()
                 .getCaBundle())
         .isEqualTo(first);
+  }
+
+  @Test
+  void restoresACaBundleThatWasEmptiedAndFollowsANewCa() {
+    client.admissionRegistration().v1().validatingWebhookConfigurations().delete();
+    client.admissionRegistration().v1().mutatingWebhookConfigurations().delete();
+    WebhookConfigurations.Target target =
+        new WebhookConfigurations.Target(
+            "https://10.0.0.5:8443", "first", FailurePolicy.IGNORE, List.of());
+    var validating =
+        client.admissionRegistration().v1().validatingWebhookConfigurations().withName("v");
+    client
+        .admissionRegistration()
+        .v1()
+        .validatingWebhookConfigurations()
+        .resource(WebhookConfigurations.validating("v", target))
+        .create();
+
+    try (WebhookCaBundleKeeper keeper =
+        keepUntilInSync(new WebhookConfigurations.Names("v", ""), "first")) {
+      // What helm uninstall + install does: the configuration comes back without a caBundle.
+      validating.delete();
+      Awaitility.await().atMost(Duration.ofSeconds(10)).until(() -> !keeper.inSync());
+      var replaced = WebhookConfigurations.validating("v", target);
+      replaced.getWebhooks().get(0).getClientConfig().setCaBundle(null);
+      client
+          .admissionRegistration()
+          .v1()
+          .validatingWebhookConfigurations()
+          .resource(replaced)
+          .create();
+
+      Awaitility.await()
+          .atMost(Duration.ofSeconds(10))
+          .until(() -> encoded("first").equals(caBundleOf(validating.get())));
+      Awaitility.await().atMost(Duration.ofSeconds(10)).until(keeper::inSync);
+
+      keeper.caBundleChanged("renewed");
+      Awaitility.await()
+          .atMost(Duration.ofSeconds(10))
+          .until(() -> encoded("renewed").equals(caBundleOf(validating.get())));
+      assertThat(validating.get().getWebhooks().get(0).getClientConfig().getUrl())
+          .as("no other field is touched")
+          .isEqualTo("https://10.0.0.5:8443/validate");
+    }
+  }
+
+  private static WebhookCaBundleKeeper keepUntilInSync(
+      WebhookConfigurations.Names names, String pem) {
+    WebhookCaBundleKeeper keeper = new WebhookCaBundleKeeper(client, names, pem).start();
+    Awaitility.await().atMost(Duration.ofSeconds(10)).until(keeper::inSync);
+    return keeper;
+  }
+
+  private static String caBundleOf(
+      io.fabric8.kubernetes.api.model.admissionregistration.v1.ValidatingWebhookConfiguration c) {
+    return c == null ? null : c.getWebhooks().get(0).getClientConfig().getCaBundle();
+  }
+
+  private static String encoded(String text) {
+    return Base64.getEncoder().encodeToString(text.getBytes(StandardCharsets.US_ASCII));
   }
 }
