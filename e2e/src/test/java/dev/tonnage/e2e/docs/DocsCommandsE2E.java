@@ -292,6 +292,10 @@ class DocsCommandsE2E {
             .workingDirectory(root())
             .environment("HOME", home.path().toString())
             .environment("PATH", path())
+            // The test's registry speaks plain HTTP on loopback: the one setting the documented
+            // command leaves to the environment (TONNAGE_INSECURE_REGISTRIES is
+            // --insecure-registry).
+            .environment("TONNAGE_INSECURE_REGISTRIES", registry.hostPort())
             .logFile(home.path().resolve("operator.log"))
             .stopGracePeriod(Duration.ofSeconds(10))
             .start());
