@@ -14,7 +14,6 @@ import io.micrometer.core.instrument.MeterRegistry;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Base64;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -90,8 +89,13 @@ public final class WebhookCaBundleKeeper implements AutoCloseable {
 
   /** Starts the watches (blocking for their first list) and sets what differs. */
   public WebhookCaBundleKeeper start() {
-    for (Watched<?> w : watched) {
-      w.start();
+    try {
+      for (Watched<?> w : watched) {
+        w.start();
+      }
+    } catch (RuntimeException e) {
+      close();
+      throw e;
     }
     return this;
   }
@@ -127,13 +131,6 @@ public final class WebhookCaBundleKeeper implements AutoCloseable {
     watched.forEach(Watched::close);
   }
 
-  /** The names and states, for logs and tests. */
-  public Map<String, Boolean> states() {
-    Map<String, Boolean> states = new LinkedHashMap<>();
-    watched.forEach(w -> states.put(w.name, w.inSync.get()));
-    return states;
-  }
-
   private static String encode(String pem) {
     return Base64.getEncoder().encodeToString(pem.getBytes(StandardCharsets.US_ASCII));
   }
@@ -159,7 +156,20 @@ public final class WebhookCaBundleKeeper implements AutoCloseable {
     }
 
     void start() {
-      informer = resource.inform(this, RESYNC_MILLIS);
+      try {
+        informer = resource.inform(this, RESYNC_MILLIS);
+      } catch (KubernetesClientException e) {
+        throw new IllegalStateException(
+            "cannot watch "
+                + kind
+                + " "
+                + name
+                + " (HTTP "
+                + e.getCode()
+                + "): the operator needs get, list, watch and patch on it, by name (the chart's"
+                + " ClusterRole grants them; an older ClusterRole lacks list and watch)",
+            e);
+      }
       if (informer.getStore().list().isEmpty()) {
         LOG.warn(
             "{} {} does not exist: the API server does not call the webhook until it is created"
