@@ -2,8 +2,10 @@ package dev.tonnage.e2e.policy;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.tonnage.testing.Checkout;
 import dev.tonnage.testing.PrintComponentLogsOnFailure;
 import dev.tonnage.testing.kube.KubeApiServer;
+import dev.tonnage.testing.kube.Namespaces;
 import dev.tonnage.testing.process.ProcessResult;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -25,14 +27,13 @@ import org.junit.jupiter.params.provider.MethodSource;
 @ExtendWith(PrintComponentLogsOnFailure.class)
 class PolicyCrdE2E {
 
-  private static final Path ROOT =
-      Path.of(System.getProperty("tonnage.repo.root", "..")).normalize();
+  private static final Path ROOT = Checkout.root();
   private static KubeApiServer kube;
 
   @BeforeAll
   static void installCrds() {
     kube = KubeApiServer.start();
-    kube.kubectl("apply", "-f", ROOT.resolve("crds").toString()).requireSuccess();
+    kube.kubectl("apply", "-f", Checkout.crds().toString()).requireSuccess();
     kube.kubectl(
             "wait",
             "--for",
@@ -41,7 +42,7 @@ class PolicyCrdE2E {
             "crd/clusterimagepolicies.tonnage.dev",
             "crd/imagepolicies.tonnage.dev")
         .requireSuccess();
-    kube.kubectl("create", "namespace", "team-payments").requireSuccess();
+    Namespaces.create(kube, "team-payments");
   }
 
   @AfterAll
@@ -162,6 +163,6 @@ class PolicyCrdE2E {
   }
 
   private static ProcessResult apply(String yaml) {
-    return kube.kubectlWithInput(yaml, "apply", "-f", "-");
+    return kube.apply(yaml);
   }
 }
