@@ -37,7 +37,7 @@ import java.util.concurrent.TimeUnit;
  * registry, {@code bench.images} distinct small images (default 1,000) pushed over HTTP, {@code
  * bench.pods} Pods (default 10,000) across {@code bench.namespaces} namespaces referencing them,
  * and the operator jar with {@code -Xmx256m} and the audit on. Prints how long the audit took to
- * cover every Pod and the operator's peak heap, RSS and threads. Run with scripts/bench-scale.sh.
+ * cover every Pod and the operator's peak heap, RSS and threads. Run with scripts/bench.sh scale.
  */
 public final class ScaleBenchmark {
 
