@@ -162,6 +162,147 @@ class PolicyCrdE2E {
     assertThat(result.stderr()).contains("spec.match.images");
   }
 
+  @Test
+  void kubectlExplainDescribesTheRootSpecStatusAndNestedFields() {
+    assertThat(explain("imagepolicy"))
+        .contains("An ImagePolicy limits, in its own namespace only,");
+    assertThat(explain("clusterimagepolicy"))
+        .contains("A ClusterImagePolicy limits, in every namespace its");
+    assertThat(explain("imagepolicy.spec")).contains("What the policy checks (match, exclude,");
+    assertThat(explain("clusterimagepolicy.status")).contains("What the operator observed:");
+    assertThat(explain("imagepolicy.spec.limits.maxLayers")).contains("Most layers an image");
+    assertThat(explain("imagepolicy.spec.match.namespaceSelector"))
+        .contains("Not allowed in an ImagePolicy, which applies only in its own namespace");
+    assertThat(explain("clusterimagepolicy.spec.match.namespaceSelector.matchExpressions.operator"))
+        .contains("In, NotIn, Exists or DoesNotExist.");
+    assertThat(explain("imagepolicy.status.conditions.type"))
+        .contains("The condition's type, e.g. Ready; one condition per type.");
+    assertThat(explain("imagepolicy.status.violations.actual")).contains("What the image has:");
+  }
+
+  @Test
+  void getShowsTheColumnsInTheUsualOrderEndingInAge() {
+    apply(
+            """
+            apiVersion: tonnage.dev/v1alpha1
+            kind: ImagePolicy
+            metadata: {name: ordered, namespace: team-payments}
+            spec:
+              action: Enforce
+              limits: {maxCompressedSize: 500Mi}
+            """)
+        .requireSuccess();
+    // The status as the operator writes it: a Ready condition and the audit's counts.
+    patchStatus(
+            "ordered",
+            "{\"status\":{\"conditions\":[%s],\"summary\":{\"violations\":3}}}"
+                .formatted(condition("Ready", "True")))
+        .requireSuccess();
+
+    List<String> table =
+        kube.kubectl("get", "imagepolicies", "-n", "team-payments", "ordered")
+            .requireSuccess()
+            .stdout()
+            .lines()
+            .toList();
+
+    assertThat(table.get(0).trim().split("\\s{2,}"))
+        .containsExactly("NAME", "READY", "ACTION", "MAX SIZE", "VIOLATIONS", "AGE");
+    assertThat(table.get(1).trim().split("\\s+"))
+        .startsWith("ordered", "True", "Enforce", "500Mi", "3");
+  }
+
+  @Test
+  void anImagePolicyWithANamespaceSelectorIsRefusedNamingTheField() {
+    for (String selector : List.of("{matchLabels: {env: prod}}", "{}")) {
+      ProcessResult result =
+          apply(
+              """
+              apiVersion: tonnage.dev/v1alpha1
+              kind: ImagePolicy
+              metadata: {name: selects-namespaces, namespace: team-payments}
+              spec:
+                match:
+                  namespaceSelector: %s
+              """
+                  .formatted(selector));
+      assertThat(result.exitCode()).as(selector).isNotZero();
+      assertThat(result.stderr()).as(selector).contains("spec.match.namespaceSelector");
+    }
+    apply(
+            """
+            apiVersion: tonnage.dev/v1alpha1
+            kind: ClusterImagePolicy
+            metadata: {name: selects-namespaces}
+            spec:
+              match:
+                namespaceSelector: {matchLabels: {env: prod}}
+            """)
+        .requireSuccess();
+  }
+
+  @Test
+  void twoConditionsOfOneTypeAreRefused() {
+    apply(
+            """
+            apiVersion: tonnage.dev/v1alpha1
+            kind: ImagePolicy
+            metadata: {name: conditions, namespace: team-payments}
+            spec:
+              limits: {maxLayers: 30}
+            """)
+        .requireSuccess();
+    patchStatus(
+            "conditions",
+            "{\"status\":{\"conditions\":[%s]}}".formatted(condition("Ready", "True")))
+        .requireSuccess();
+
+    ProcessResult twice =
+        patchStatus(
+            "conditions",
+            "{\"status\":{\"conditions\":[%s,%s]}}"
+                .formatted(condition("Ready", "True"), condition("Ready", "False")));
+
+    assertThat(twice.exitCode()).isNotZero();
+    assertThat(twice.stderr()).contains("status.conditions").contains("Duplicate value");
+    assertThat(
+            kube.kubectl(
+                    "get",
+                    "imagepolicy",
+                    "conditions",
+                    "-n",
+                    "team-payments",
+                    "-o",
+                    "jsonpath={.status.conditions[*].status}")
+                .requireSuccess()
+                .stdout())
+        .isEqualTo("True");
+  }
+
+  /** {@code kubectl explain}, its wrapped lines joined. */
+  private static String explain(String field) {
+    return kube.kubectl("explain", field).requireSuccess().stdout().replaceAll("\\s+", " ");
+  }
+
+  private static ProcessResult patchStatus(String imagePolicy, String mergePatch) {
+    return kube.kubectl(
+        "patch",
+        "imagepolicy",
+        imagePolicy,
+        "-n",
+        "team-payments",
+        "--subresource=status",
+        "--type=merge",
+        "-p",
+        mergePatch);
+  }
+
+  private static String condition(String type, String status) {
+    return ("{\"type\":\"%s\",\"status\":\"%s\",\"reason\":\"Test\",\"message\":\"set by"
+            + " the test\",\"lastTransitionTime\":\"2026-01-01T00:00:00Z\"}")
+        .formatted(type, status);
+  }
+
   private static ProcessResult apply(String yaml) {
     return kube.apply(yaml);
   }
