@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.tonnage.testing.PrintComponentLogsOnFailure;
+import dev.tonnage.testing.helm.Helm;
 import dev.tonnage.testing.image.FetchedManifest;
 import dev.tonnage.testing.image.ImageBuilder;
 import dev.tonnage.testing.image.ImageSpec;
@@ -17,7 +18,6 @@ import dev.tonnage.testing.kube.KubeApiServer;
 import dev.tonnage.testing.process.Binaries;
 import dev.tonnage.testing.process.Command;
 import dev.tonnage.testing.process.ProcessResult;
-import dev.tonnage.testing.process.ScratchDirectory;
 import dev.tonnage.testing.prometheus.PrometheusServer;
 import dev.tonnage.testing.registry.RegistryMode;
 import dev.tonnage.testing.registry.RegistryServer;
@@ -201,15 +201,10 @@ class EnvironmentSmokeE2E {
   @Test
   void provisionedKubectlAndHelmAreTheExpectedVersions() {
     Binaries binaries = Binaries.fromEnvironment();
-    try (ScratchDirectory helmHome = ScratchDirectory.create("helm")) {
+    try (Helm helmCommand = Helm.fromEnvironment()) {
       ProcessResult kubectl =
           Command.of(binaries.require("kubectl"), "version", "--client", "-o", "json").run();
-      ProcessResult helm =
-          Command.of(binaries.require("helm"), "version", "--short")
-              .withEnvironment("HELM_CACHE_HOME", helmHome.directory("cache").toString())
-              .withEnvironment("HELM_CONFIG_HOME", helmHome.directory("config").toString())
-              .withEnvironment("HELM_DATA_HOME", helmHome.directory("data").toString())
-              .run();
+      ProcessResult helm = helmCommand.run(List.of("version", "--short"));
 
       assertThat(kubectl.requireSuccess().stdout()).contains("\"minor\": \"35\"");
       assertThat(helm.requireSuccess().stdout()).startsWith("v4.");

@@ -47,11 +47,11 @@ class CrdSchemaTest {
     assertThat(version.getSubresources().getStatus()).isNotNull();
     assertThat(version.getAdditionalPrinterColumns())
         .extracting(c -> c.getName() + "=" + c.getJsonPath())
-        .containsExactlyInAnyOrder(
-            "Action=.spec.action",
-            "Max Size=.spec.limits.maxCompressedSize",
-            "Violations=.status.summary.violations",
-            "Ready=.status.conditions[?(@.type==\"Ready\")].status",
+        .containsExactly(
+            "Ready=..conditions[?(@.type==\"Ready\")].status",
+            "Action=..spec.action",
+            "Max Size=..spec.limits.maxCompressedSize",
+            "Violations=..summary.violations",
             "Age=.metadata.creationTimestamp");
     assertThat(version.getSchema().getOpenAPIV3Schema().getRequired()).containsExactly("spec");
   }
@@ -83,10 +83,48 @@ class CrdSchemaTest {
   @ParameterizedTest
   @ValueSource(
       strings = {"clusterimagepolicies.tonnage.dev-v1.yml", "imagepolicies.tonnage.dev-v1.yml"})
-  void isStructuralAndValidForKubernetes120(String file) throws IOException {
+  void isStructuralDescribedAndValidForKubernetes120(String file) throws IOException {
     List<String> problems = new ArrayList<>();
-    walk(crd(file).getSpec().getVersions().get(0).getSchema().getOpenAPIV3Schema(), "", problems);
+    JSONSchemaProps root = schema(file);
+    if (root.getDescription() == null) {
+      problems.add("(root): no description");
+    }
+    walk(root, "", problems);
     assertThat(problems).isEmpty();
+  }
+
+  @ParameterizedTest
+  @ValueSource(
+      strings = {"clusterimagepolicies.tonnage.dev-v1.yml", "imagepolicies.tonnage.dev-v1.yml"})
+  void conditionsAreAListMapKeyedByType(String file) throws IOException {
+    JSONSchemaProps conditions =
+        schema(file).getProperties().get("status").getProperties().get("conditions");
+    assertThat(conditions.getXKubernetesListType()).isEqualTo("map");
+    assertThat(conditions.getXKubernetesListMapKeys()).containsExactly("type");
+    // A list-map key must be required (or defaulted), else the API server refuses the CRD.
+    assertThat(conditions.getItems().getSchema().getRequired()).contains("type");
+  }
+
+  @Test
+  void onlyTheClusterImagePolicySchemaAcceptsANamespaceSelector() throws IOException {
+    JSONSchemaProps namespaced =
+        spec("imagepolicies.tonnage.dev-v1.yml")
+            .getProperties()
+            .get("match")
+            .getProperties()
+            .get("namespaceSelector");
+    JSONSchemaProps cluster =
+        spec("clusterimagepolicies.tonnage.dev-v1.yml")
+            .getProperties()
+            .get("match")
+            .getProperties()
+            .get("namespaceSelector");
+    assertThat(namespaced.getNot()).as("ImagePolicy: not {} refuses any value").isNotNull();
+    assertThat(namespaced.getNot().getProperties()).isNullOrEmpty();
+    assertThat(namespaced.getNot().getType()).isNull();
+    assertThat(namespaced.getDescription()).startsWith("Not allowed in an ImagePolicy");
+    assertThat(cluster.getNot()).isNull();
+    assertThat(cluster.getProperties()).containsKeys("matchLabels", "matchExpressions");
   }
 
   @ParameterizedTest
@@ -131,7 +169,10 @@ class CrdSchemaTest {
     assertThat(RegistryErrorAction.valueOf("ALLOW")).isNotNull();
   }
 
-  /** Every schema node has a type (or is int-or-string); no CEL rules, which 1.20 lacks. */
+  /**
+   * Every schema node has a type (or is int-or-string) and every field a description, for kubectl
+   * explain; no CEL rules, which 1.20 lacks.
+   */
   private static void walk(JSONSchemaProps node, String path, List<String> problems) {
     if (node.getXKubernetesValidations() != null && !node.getXKubernetesValidations().isEmpty()) {
       problems.add(path + ": x-kubernetes-validations (CEL) needs Kubernetes 1.25");
@@ -142,7 +183,11 @@ class CrdSchemaTest {
     }
     if (node.getProperties() != null) {
       for (Map.Entry<String, JSONSchemaProps> e : node.getProperties().entrySet()) {
-        walk(e.getValue(), path + "." + e.getKey(), problems);
+        String field = path + "." + e.getKey();
+        if (e.getValue().getDescription() == null || e.getValue().getDescription().isBlank()) {
+          problems.add(field + ": no description");
+        }
+        walk(e.getValue(), field, problems);
       }
     }
     if (node.getItems() != null && node.getItems().getSchema() != null) {
@@ -159,14 +204,11 @@ class CrdSchemaTest {
         Files.readString(Path.of("target/crds", file)), CustomResourceDefinition.class);
   }
 
+  private static JSONSchemaProps schema(String file) throws IOException {
+    return crd(file).getSpec().getVersions().get(0).getSchema().getOpenAPIV3Schema();
+  }
+
   private static JSONSchemaProps spec(String file) throws IOException {
-    return crd(file)
-        .getSpec()
-        .getVersions()
-        .get(0)
-        .getSchema()
-        .getOpenAPIV3Schema()
-        .getProperties()
-        .get("spec");
+    return schema(file).getProperties().get("spec");
   }
 }

@@ -1,5 +1,6 @@
 package dev.tonnage.e2e.abuse;
 
+import dev.tonnage.testing.Checkout;
 import dev.tonnage.testing.PrintComponentLogsOnFailure;
 import dev.tonnage.testing.image.ImageBuilder;
 import dev.tonnage.testing.image.ImageSpec;
@@ -8,6 +9,7 @@ import dev.tonnage.testing.image.PushedImage;
 import dev.tonnage.testing.image.PushedLayer;
 import dev.tonnage.testing.image.TarArchive;
 import dev.tonnage.testing.kube.KubeApiServer;
+import dev.tonnage.testing.kube.Namespaces;
 import dev.tonnage.testing.operator.OperatorProcess;
 import dev.tonnage.testing.process.FootprintSampler;
 import dev.tonnage.testing.process.ProcessFootprint;
@@ -134,8 +136,7 @@ class AbuseE2E {
   private static final String NAMESPACE = "abuse";
   private static final String GUARD_POLICY = "abuse-guard-big";
 
-  private final Path repo =
-      Path.of(System.getProperty("tonnage.repo.root", "..")).toAbsolutePath().normalize();
+  private final Path repo = Checkout.root();
   private final ExecutorService attackers = Executors.newFixedThreadPool(ATTACKERS);
   private ScratchDirectory work;
   private RegistryServer registry;
@@ -219,14 +220,9 @@ class AbuseE2E {
     hostile.behave("challenge/app", new HostileRegistry.HugeChallenge(HUGE_CHALLENGE_BYTES));
 
     kube = KubeApiServer.start();
-    kube.kubectl("apply", "-f", repo.resolve("crds").toString()).requireSuccess();
-    kube.kubectl("create", "namespace", "tonnage").requireSuccess();
-    kube.kubectl("create", "namespace", NAMESPACE).requireSuccess();
-    // No controller-manager: the service account Pods use must exist, without a token to mount.
-    apply(
-        "apiVersion: v1\nkind: ServiceAccount\nmetadata: {name: default, namespace: "
-            + NAMESPACE
-            + "}\nautomountServiceAccountToken: false\n");
+    kube.kubectl("apply", "-f", Checkout.crds().toString()).requireSuccess();
+    Namespaces.create(kube, "tonnage");
+    Namespaces.createForPods(kube, NAMESPACE);
     guardPolicy =
         policy(
             GUARD_POLICY,
@@ -839,7 +835,7 @@ class AbuseE2E {
   // ---- cluster objects ----
 
   private void apply(String yaml) {
-    kube.kubectlWithInput(yaml, "apply", "-f", "-").requireSuccess();
+    kube.apply(yaml).requireSuccess();
   }
 
   private String policyField(String name, String jsonpath) {

@@ -2,10 +2,12 @@ package dev.tonnage.e2e.admission;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.tonnage.testing.Checkout;
 import dev.tonnage.testing.PrintComponentLogsOnFailure;
 import dev.tonnage.testing.image.ImageBuilder;
 import dev.tonnage.testing.image.ImageSpec;
 import dev.tonnage.testing.kube.KubeApiServer;
+import dev.tonnage.testing.kube.Namespaces;
 import dev.tonnage.testing.operator.OperatorProcess;
 import dev.tonnage.testing.process.ProcessResult;
 import dev.tonnage.testing.process.ScratchDirectory;
@@ -46,8 +48,7 @@ class AdmissionE2E {
   private static final Duration BUDGET = Duration.ofSeconds(3);
   private static final SecureRandom RANDOM = new SecureRandom();
 
-  private final Path repo =
-      Path.of(System.getProperty("tonnage.repo.root", "..")).toAbsolutePath().normalize();
+  private final Path repo = Checkout.root();
   private ScratchDirectory work;
   private RegistryServer registry;
   private KubeApiServer kube;
@@ -73,17 +74,9 @@ class AdmissionE2E {
               .reference();
     }
     kube = KubeApiServer.start();
-    kube.kubectl("apply", "-f", repo.resolve("crds").toString()).requireSuccess();
-    kube.kubectl("create", "namespace", "tonnage").requireSuccess();
-    kube.kubectl("create", "namespace", "shop").requireSuccess();
-    // No controller-manager: the service accounts Pods use must exist, without tokens to mount.
-    kube.kubectlWithInput(
-            "apiVersion: v1\nkind: ServiceAccount\nmetadata: {name: default, namespace: shop}\n"
-                + "automountServiceAccountToken: false\n",
-            "apply",
-            "-f",
-            "-")
-        .requireSuccess();
+    kube.kubectl("apply", "-f", Checkout.crds().toString()).requireSuccess();
+    Namespaces.create(kube, "tonnage");
+    Namespaces.createForPods(kube, "shop");
 
     ca = CertificateAuthority.generate("e2e-webhook-ca", Duration.ofDays(1), Instant.now());
     serving().writeTo(work.path().resolve("tls.crt"), work.path().resolve("tls.key"));
@@ -310,7 +303,7 @@ class AdmissionE2E {
   }
 
   private void apply(String yaml) {
-    kube.kubectlWithInput(yaml, "apply", "-f", "-").requireSuccess();
+    kube.apply(yaml).requireSuccess();
   }
 
   private static String policy(

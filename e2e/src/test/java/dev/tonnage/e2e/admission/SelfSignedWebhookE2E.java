@@ -2,8 +2,10 @@ package dev.tonnage.e2e.admission;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.tonnage.testing.Checkout;
 import dev.tonnage.testing.PrintComponentLogsOnFailure;
 import dev.tonnage.testing.kube.KubeApiServer;
+import dev.tonnage.testing.kube.Namespaces;
 import dev.tonnage.testing.operator.OperatorProcess;
 import dev.tonnage.testing.process.ScratchDirectory;
 import java.nio.file.Path;
@@ -19,8 +21,7 @@ import org.junit.jupiter.api.extension.ExtendWith;
 @ExtendWith(PrintComponentLogsOnFailure.class)
 class SelfSignedWebhookE2E {
 
-  private final Path repo =
-      Path.of(System.getProperty("tonnage.repo.root", "..")).toAbsolutePath().normalize();
+  private final Path repo = Checkout.root();
   private ScratchDirectory work;
   private KubeApiServer kube;
   private OperatorProcess operator;
@@ -38,15 +39,9 @@ class SelfSignedWebhookE2E {
   void theApiServerCallsTheWebhookWithTheCaKeptInTheSecret() throws Exception {
     work = ScratchDirectory.create("self-signed-e2e");
     kube = KubeApiServer.start();
-    kube.kubectl("apply", "-f", repo.resolve("crds").toString()).requireSuccess();
-    kube.kubectl("create", "namespace", "tonnage").requireSuccess();
-    kube.kubectlWithInput(
-            "apiVersion: v1\nkind: ServiceAccount\nmetadata: {name: default, namespace: default}\n"
-                + "automountServiceAccountToken: false\n",
-            "apply",
-            "-f",
-            "-")
-        .requireSuccess();
+    kube.kubectl("apply", "-f", Checkout.crds().toString()).requireSuccess();
+    Namespaces.create(kube, "tonnage");
+    Namespaces.defaultServiceAccount(kube, "default");
     operator =
         OperatorProcess.start(
             repo,

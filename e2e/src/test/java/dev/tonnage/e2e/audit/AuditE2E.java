@@ -9,6 +9,7 @@ import dev.tonnage.api.v1alpha1.ImagePolicy;
 import dev.tonnage.api.v1alpha1.ImagePolicySpec;
 import dev.tonnage.api.v1alpha1.ImagePolicyStatus;
 import dev.tonnage.api.v1alpha1.RecordedViolation;
+import dev.tonnage.testing.Checkout;
 import dev.tonnage.testing.PrintComponentLogsOnFailure;
 import dev.tonnage.testing.image.ImageBuilder;
 import dev.tonnage.testing.image.ImageSpec;
@@ -57,8 +58,7 @@ import org.junit.jupiter.api.extension.ExtendWith;
 class AuditE2E {
 
   private static final Duration WAIT = Duration.ofSeconds(60);
-  private static final Path REPO =
-      Path.of(System.getProperty("tonnage.repo.root", "..")).toAbsolutePath();
+  private static final Path REPO = Checkout.root();
 
   static RegistryServer registry;
   static KubeApiServer kube;
@@ -91,7 +91,7 @@ class AuditE2E {
         new KubernetesClientBuilder()
             .withConfig(Config.fromKubeconfig(Files.readString(kube.kubeconfig())))
             .build();
-    kube.kubectl("apply", "-f", REPO.resolve("crds").toString()).requireSuccess();
+    kube.kubectl("apply", "-f", Checkout.crds().toString()).requireSuccess();
     for (String ns : List.of("tonnage", "shop", "team")) {
       client
           .namespaces()
@@ -375,7 +375,7 @@ class AuditE2E {
           action: Audit
           limits: {maxCompressedSize: 1Mi}
         """;
-    kube.kubectlWithInput(yaml, "apply", "-f", "-").requireSuccess();
+    kube.apply(yaml).requireSuccess();
   }
 
   private static void createPod(String namespace, String name, String image, OwnerReference owner) {

@@ -1,5 +1,6 @@
 package dev.tonnage.e2e.bench;
 
+import dev.tonnage.testing.Checkout;
 import dev.tonnage.testing.image.Blob;
 import dev.tonnage.testing.image.Gzip;
 import dev.tonnage.testing.image.MediaTypes;
@@ -7,6 +8,7 @@ import dev.tonnage.testing.image.RegistryClient;
 import dev.tonnage.testing.image.Sha256;
 import dev.tonnage.testing.image.TarArchive;
 import dev.tonnage.testing.kube.KubeApiServer;
+import dev.tonnage.testing.kube.Namespaces;
 import dev.tonnage.testing.operator.OperatorProcess;
 import dev.tonnage.testing.process.FootprintSampler;
 import dev.tonnage.testing.process.ProcessFootprint;
@@ -35,7 +37,7 @@ import java.util.concurrent.TimeUnit;
  * registry, {@code bench.images} distinct small images (default 1,000) pushed over HTTP, {@code
  * bench.pods} Pods (default 10,000) across {@code bench.namespaces} namespaces referencing them,
  * and the operator jar with {@code -Xmx256m} and the audit on. Prints how long the audit took to
- * cover every Pod and the operator's peak heap, RSS and threads. Run with scripts/bench-scale.sh.
+ * cover every Pod and the operator's peak heap, RSS and threads. Run with scripts/bench.sh scale.
  */
 public final class ScaleBenchmark {
 
@@ -57,7 +59,7 @@ public final class ScaleBenchmark {
   private ScaleBenchmark() {}
 
   public static void main(String[] args) throws Exception {
-    Path repo = Path.of(System.getProperty("tonnage.repo.root", ".")).toAbsolutePath().normalize();
+    Path repo = Checkout.root();
     ExecutorService pool = Executors.newFixedThreadPool(CLIENT_THREADS);
     try (ScratchDirectory work = ScratchDirectory.create("bench-scale");
         RegistryServer registry = RegistryServer.start(RegistryMode.PLAIN);
@@ -71,19 +73,16 @@ public final class ScaleBenchmark {
               new KubernetesClientBuilder()
                   .withConfig(Config.fromKubeconfig(Files.readString(kube.kubeconfig())))
                   .build()) {
-        kube.kubectl("apply", "-f", repo.resolve("crds").toString()).requireSuccess();
-        kube.kubectl("create", "namespace", "tonnage").requireSuccess();
+        kube.kubectl("apply", "-f", Checkout.crds().toString()).requireSuccess();
+        Namespaces.create(kube, "tonnage");
         long t1 = System.nanoTime();
         createPods(kube, k8s, images, pool);
         say("created %d Pods in %d namespaces in %d s", PODS, NAMESPACES, seconds(t1));
-        kube.kubectlWithInput(
+        kube.apply(
                 "apiVersion: tonnage.dev/v1alpha1\nkind: ClusterImagePolicy\n"
                     + "metadata: {name: bench}\nspec:\n  action: Audit\n"
                     + "  match: {images: [\"**\"]}\n"
-                    + "  limits: {maxCompressedSize: 1Mi, maxLayers: 10}\n",
-                "apply",
-                "-f",
-                "-")
+                    + "  limits: {maxCompressedSize: 1Mi, maxLayers: 10}\n")
             .requireSuccess();
 
         CertificateAuthority ca = CertificateAuthority.create("bench CA");
@@ -174,15 +173,7 @@ public final class ScaleBenchmark {
       KubeApiServer kube, KubernetesClient k8s, List<String> images, ExecutorService pool)
       throws Exception {
     for (int ns = 0; ns < NAMESPACES; ns++) {
-      kube.kubectl("create", "namespace", "bench-" + ns).requireSuccess();
-      kube.kubectlWithInput(
-              "apiVersion: v1\nkind: ServiceAccount\nmetadata: {name: default, namespace: bench-"
-                  + ns
-                  + "}\nautomountServiceAccountToken: false\n",
-              "apply",
-              "-f",
-              "-")
-          .requireSuccess();
+      Namespaces.createForPods(kube, "bench-" + ns);
     }
     List<Future<?>> creates = new ArrayList<>();
     for (int i = 0; i < PODS; i++) {

@@ -1,8 +1,10 @@
 package dev.tonnage.e2e.demo;
 
+import dev.tonnage.testing.Checkout;
 import dev.tonnage.testing.image.ImageBuilder;
 import dev.tonnage.testing.image.PushedImage;
 import dev.tonnage.testing.kube.KubeApiServer;
+import dev.tonnage.testing.kube.Namespaces;
 import dev.tonnage.testing.operator.OperatorProcess;
 import dev.tonnage.testing.process.Command;
 import dev.tonnage.testing.process.ProcessResult;
@@ -32,8 +34,7 @@ public final class Demo {
   }
 
   public static void main(String[] args) throws IOException {
-    Path root = Path.of(System.getProperty("tonnage.repo.root", ".")).toAbsolutePath().normalize();
-    new Demo(root).run();
+    new Demo(Checkout.root()).run();
   }
 
   private void run() throws IOException {
@@ -76,16 +77,9 @@ public final class Demo {
     banner("Starting a local control plane: etcd + kube-apiserver 1.20 (no kubelet)");
     try (ScratchDirectory work = ScratchDirectory.create("demo");
         KubeApiServer kube = KubeApiServer.start()) {
-      kube.kubectl("apply", "-f", repoRoot.resolve("crds").toString()).requireSuccess();
-      kube.kubectl("create", "namespace", "tonnage").requireSuccess();
-      kube.kubectl("create", "namespace", "shop").requireSuccess();
-      kube.kubectlWithInput(
-              "apiVersion: v1\nkind: ServiceAccount\nmetadata: {name: default, namespace: shop}\n"
-                  + "automountServiceAccountToken: false\n",
-              "apply",
-              "-f",
-              "-")
-          .requireSuccess();
+      kube.kubectl("apply", "-f", Checkout.crds().toString()).requireSuccess();
+      Namespaces.create(kube, "tonnage");
+      Namespaces.createForPods(kube, "shop");
       System.out.println("kube-apiserver: " + kube.url());
 
       banner(

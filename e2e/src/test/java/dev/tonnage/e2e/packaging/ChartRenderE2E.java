@@ -8,6 +8,7 @@ import com.fasterxml.jackson.dataformat.yaml.YAMLMapper;
 import dev.tonnage.admission.WebhookConfigurations;
 import dev.tonnage.operator.OperatorCommand;
 import dev.tonnage.operator.OperatorConfig;
+import dev.tonnage.testing.helm.Helm;
 import dev.tonnage.testing.kube.KubeApiServer;
 import dev.tonnage.testing.process.ProcessResult;
 import java.io.IOException;

@@ -7,6 +7,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.fasterxml.jackson.dataformat.yaml.YAMLMapper;
+import dev.tonnage.testing.Checkout;
 import dev.tonnage.testing.image.RegistryClient;
 import dev.tonnage.testing.process.Command;
 import dev.tonnage.testing.process.ProcessResult;
@@ -51,7 +52,7 @@ class ContainerImageE2E {
   static void buildAndPush() throws IOException {
     registry = RegistryServer.start(RegistryMode.PLAIN);
     client = RegistryClient.anonymous(registry);
-    Path root = Helm.repositoryRoot();
+    Path root = Checkout.root();
     ProcessResult build =
         Command.of(
                 Path.of("/bin/bash"),
@@ -95,7 +96,7 @@ class ContainerImageE2E {
         Command.of(
                 Path.of(System.getProperty("java.home"), "bin", "java"),
                 "-jar",
-                Helm.repositoryRoot().resolve("operator/target/tonnage.jar").toString(),
+                Checkout.root().resolve("operator/target/tonnage.jar").toString(),
                 "inspect",
                 "--output",
                 "json",
@@ -124,7 +125,7 @@ class ContainerImageE2E {
   @Test
   void meetsTheStrictestExamplePolicyWithTonnageCheck() throws IOException {
     String image = registry.hostPort() + "/" + REPOSITORY + ":" + TAG;
-    Path examples = Helm.repositoryRoot().resolve("examples");
+    Path examples = Checkout.root().resolve("examples");
     YAMLMapper yaml = new YAMLMapper();
 
     // prod-enforce as shipped: 500Mi, 30 layers, and a base from distroless, Chainguard or Alpine.
@@ -164,7 +165,7 @@ class ContainerImageE2E {
         Command.of(
                 Path.of(System.getProperty("java.home"), "bin", "java"),
                 "-jar",
-                Helm.repositoryRoot().resolve("operator/target/tonnage.jar").toString(),
+                Checkout.root().resolve("operator/target/tonnage.jar").toString(),
                 "check",
                 "--policy",
                 policy.toString(),

@@ -2,7 +2,7 @@ package dev.tonnage.e2e.packaging;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import com.fasterxml.jackson.databind.JsonNode;
+import dev.tonnage.testing.helm.Helm;
 import dev.tonnage.testing.kube.KubeApiServer;
 import dev.tonnage.testing.process.Binaries;
 import dev.tonnage.testing.process.Command;
@@ -257,17 +257,7 @@ class HelmInstallE2E {
         helm.run(kube.kubeconfig(), List.of("get", "manifest", RELEASE, "-n", NAMESPACE))
             .requireSuccess()
             .stdout();
-    List<String> objects = new ArrayList<>();
-    for (JsonNode o : RenderedChart.parse(manifest).objects()) {
-      String apiVersion = o.path("apiVersion").asText();
-      String group =
-          apiVersion.contains("/") ? "." + apiVersion.substring(0, apiVersion.indexOf('/')) : "";
-      objects.add(
-          o.path("kind").asText().toLowerCase()
-              + group
-              + "/"
-              + o.path("metadata").path("name").asText());
-    }
+    List<String> objects = RenderedChart.parse(manifest).resourceNames();
     assertThat(objects).hasSizeGreaterThan(10);
     return objects;
   }

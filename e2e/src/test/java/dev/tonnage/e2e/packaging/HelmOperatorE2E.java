@@ -3,6 +3,8 @@ package dev.tonnage.e2e.packaging;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.tonnage.testing.Checkout;
+import dev.tonnage.testing.helm.Helm;
 import dev.tonnage.testing.image.ImageBuilder;
 import dev.tonnage.testing.image.ImageSpec;
 import dev.tonnage.testing.image.LayerSpec;
@@ -395,7 +397,7 @@ class HelmOperatorE2E {
   }
 
   private static Path jar() {
-    return Helm.repositoryRoot().resolve("operator/target/tonnage.jar");
+    return Checkout.root().resolve("operator/target/tonnage.jar");
   }
 
   private static Path java() {
@@ -421,17 +423,7 @@ class HelmOperatorE2E {
         helm.run(kube.kubeconfig(), List.of("get", "manifest", RELEASE, "-n", NAMESPACE))
             .requireSuccess()
             .stdout();
-    List<String> objects = new ArrayList<>();
-    for (JsonNode o : RenderedChart.parse(manifest).objects()) {
-      String apiVersion = o.path("apiVersion").asText();
-      String group =
-          apiVersion.contains("/") ? "." + apiVersion.substring(0, apiVersion.indexOf('/')) : "";
-      objects.add(
-          o.path("kind").asText().toLowerCase()
-              + group
-              + "/"
-              + o.path("metadata").path("name").asText());
-    }
+    List<String> objects = RenderedChart.parse(manifest).resourceNames();
     return objects;
   }
 

@@ -65,6 +65,22 @@ record RenderedChart(String yaml, List<JsonNode> objects) {
     return out.toString();
   }
 
+  /** "kind.group/name" of every object, kind in lower case, as kubectl names resources. */
+  List<String> resourceNames() {
+    List<String> names = new ArrayList<>();
+    for (JsonNode o : objects) {
+      String apiVersion = o.path("apiVersion").asText();
+      String group =
+          apiVersion.contains("/") ? "." + apiVersion.substring(0, apiVersion.indexOf('/')) : "";
+      names.add(
+          o.path("kind").asText().toLowerCase()
+              + group
+              + "/"
+              + o.path("metadata").path("name").asText());
+    }
+    return names;
+  }
+
   /** The operator container of the Deployment. */
   JsonNode operatorContainer() {
     return one("Deployment").path("spec").path("template").path("spec").path("containers").get(0);

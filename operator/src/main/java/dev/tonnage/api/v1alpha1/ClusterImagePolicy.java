@@ -1,7 +1,9 @@
 package dev.tonnage.api.v1alpha1;
 
+import com.fasterxml.jackson.annotation.JsonPropertyDescription;
 import io.fabric8.crd.generator.annotation.AdditionalPrinterColumn;
 import io.fabric8.crd.generator.annotation.AdditionalPrinterColumn.Type;
+import io.fabric8.crdv2.generator.v1.SchemaCustomizer;
 import io.fabric8.generator.annotation.Required;
 import io.fabric8.kubernetes.client.CustomResource;
 import io.fabric8.kubernetes.model.annotation.Categories;
@@ -20,28 +22,37 @@ import io.fabric8.kubernetes.model.annotation.Version;
 @Plural("clusterimagepolicies")
 @ShortNames("cimp")
 @Categories(ApiGroup.CATEGORY)
-@AdditionalPrinterColumn(name = "Action", type = Type.STRING, jsonPath = ".spec.action")
-@AdditionalPrinterColumn(
-    name = "Max Size",
-    type = Type.STRING,
-    jsonPath = ".spec.limits.maxCompressedSize")
-@AdditionalPrinterColumn(
-    name = "Violations",
-    type = Type.INTEGER,
-    jsonPath = ".status.summary.violations")
+@SchemaCustomizer(value = SchemaMergePatch.class, input = SchemaPatches.CLUSTER_IMAGE_POLICY)
+// The columns of ImagePolicy, in the same order (see there why "..").
 @AdditionalPrinterColumn(
     name = "Ready",
     type = Type.STRING,
-    jsonPath = ".status.conditions[?(@.type==\"Ready\")].status")
+    jsonPath = "..conditions[?(@.type==\"Ready\")].status")
+@AdditionalPrinterColumn(name = "Action", type = Type.STRING, jsonPath = "..spec.action")
+@AdditionalPrinterColumn(
+    name = "Max Size",
+    type = Type.STRING,
+    jsonPath = "..spec.limits.maxCompressedSize")
+@AdditionalPrinterColumn(
+    name = "Violations",
+    type = Type.INTEGER,
+    jsonPath = "..summary.violations")
 @AdditionalPrinterColumn(name = "Age", type = Type.DATE, jsonPath = ".metadata.creationTimestamp")
 public class ClusterImagePolicy extends CustomResource<ImagePolicySpec, ImagePolicyStatus> {
 
   public static final String KIND = "ClusterImagePolicy";
 
-  // Overridden only to mark spec as required in the generated schema.
+  // Overridden only to mark spec as required and to describe spec and status in the schema.
   @Override
   @Required
+  @JsonPropertyDescription(ImagePolicy.SPEC)
   public ImagePolicySpec getSpec() {
     return super.getSpec();
+  }
+
+  @Override
+  @JsonPropertyDescription(ImagePolicyStatus.DESCRIPTION)
+  public ImagePolicyStatus getStatus() {
+    return super.getStatus();
   }
 }

@@ -3,6 +3,7 @@ package dev.tonnage.api.v1alpha1;
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonPropertyDescription;
 import com.fasterxml.jackson.annotation.JsonPropertyOrder;
+import io.fabric8.crdv2.generator.v1.SchemaCustomizer;
 import io.fabric8.generator.annotation.Size;
 import io.fabric8.kubernetes.api.model.LabelSelector;
 import java.util.List;
@@ -10,6 +11,7 @@ import java.util.List;
 /** Which workloads and images a policy applies to; every part must match. */
 @JsonInclude(JsonInclude.Include.NON_NULL)
 @JsonPropertyOrder({"namespaceSelector", "objectSelector", "images"})
+@SchemaCustomizer(value = SchemaMergePatch.class, input = SchemaPatches.MATCH)
 public class PolicyMatch {
 
   @JsonPropertyDescription(

@@ -22,16 +22,25 @@ import io.fabric8.generator.annotation.Required;
 })
 public class RecordedViolation {
 
+  @JsonPropertyDescription("Namespace of the workload.")
   private String namespace;
 
-  @Required private String kind;
+  @JsonPropertyDescription("Kind of the workload, e.g. Deployment or Pod.")
+  @Required
+  private String kind;
 
-  @Required private String name;
+  @JsonPropertyDescription("Name of the workload.")
+  @Required
+  private String name;
 
+  @JsonPropertyDescription("The container (or init container) that runs the image.")
   private String container;
 
-  @Required private String image;
+  @JsonPropertyDescription("The image reference as the workload names it.")
+  @Required
+  private String image;
 
+  @JsonPropertyDescription("The manifest digest the reference resolved to.")
   private String digest;
 
   @JsonPropertyDescription("os/arch[/variant] of the image manifest that broke the rule.")
@@ -43,10 +52,14 @@ public class RecordedViolation {
   @Required
   private String rule;
 
+  @JsonPropertyDescription(
+      "What the image has: a size such as 812Mi, a layer count, or its base image.")
   private String actual;
 
+  @JsonPropertyDescription("What the rule allows, e.g. 500Mi or 30 layers.")
   private String limit;
 
+  @JsonPropertyDescription("The violation in one line, as admission warnings word it.")
   private String message;
 
   public String getNamespace() {

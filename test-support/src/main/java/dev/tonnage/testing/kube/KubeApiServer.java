@@ -140,6 +140,11 @@ public final class KubeApiServer implements ComponentLogs, AutoCloseable {
     return kubectlCommand(args).withInput(stdin).run();
   }
 
+  /** {@code kubectl apply -f -} of {@code yaml} with the admin kubeconfig. */
+  public ProcessResult apply(String yaml) {
+    return kubectlWithInput(yaml, "apply", "-f", "-");
+  }
+
   @Override
   public String componentName() {
     return "kube-apiserver " + url();

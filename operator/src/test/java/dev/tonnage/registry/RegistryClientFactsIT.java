@@ -11,7 +11,7 @@ import mockwebserver3.MockResponse;
 import okio.Buffer;
 import org.junit.jupiter.api.Test;
 
-class RegistryClientFactsTest extends RegistryTestBase {
+class RegistryClientFactsIT extends RegistryTestBase {
 
   @Test
   void coldSinglePlatformTagCostsHeadManifestAndConfig() throws Exception {

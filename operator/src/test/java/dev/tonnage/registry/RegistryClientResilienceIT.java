@@ -14,7 +14,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 import mockwebserver3.MockResponse;
 import org.junit.jupiter.api.Test;
 
-class RegistryClientResilienceTest extends RegistryTestBase {
+class RegistryClientResilienceIT extends RegistryTestBase {
 
   private static MockResponse status(int code) {
     return new MockResponse.Builder().code(code).body("").build();

@@ -21,7 +21,11 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import picocli.CommandLine;
 
-class InspectCommandTest {
+/**
+ * {@code tonnage inspect}: output formats, exit codes and error lines, against a fixture registry
+ * on MockWebServer.
+ */
+class InspectCommandOutputIT {
 
   private FixtureRegistry registry;
   private MockWebServer server;

@@ -7,7 +7,7 @@ import java.net.ServerSocket;
 import java.util.Arrays;
 import org.junit.jupiter.api.Test;
 
-class FreePortsTest {
+class FreePortsIT {
 
   @Test
   void pickedPortsAreDistinctAndBindableOnLoopback() throws Exception {

@@ -17,7 +17,7 @@ import okhttp3.Credentials;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-class RegistryClientAuthTest extends RegistryTestBase {
+class RegistryClientAuthIT extends RegistryTestBase {
 
   private static final Credential ALICE = Credential.basic("alice", "s3cret-pw");
   private final AtomicReference<String> acceptedToken = new AtomicReference<>("good");

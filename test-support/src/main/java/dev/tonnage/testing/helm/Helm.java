@@ -1,5 +1,6 @@
-package dev.tonnage.e2e.packaging;
+package dev.tonnage.testing.helm;
 
+import dev.tonnage.testing.Checkout;
 import dev.tonnage.testing.process.Binaries;
 import dev.tonnage.testing.process.Command;
 import dev.tonnage.testing.process.ProcessResult;
@@ -14,7 +15,7 @@ import java.util.List;
  * The real helm binary (v4, provisioned by e2e/env/provision.sh) with its cache, config and data
  * kept in a scratch directory, so that tests never read or change the user's helm setup.
  */
-final class Helm implements AutoCloseable {
+public final class Helm implements AutoCloseable {
 
   /**
    * An operator image for renders of the in-cluster form, which refuses to render without one (none
@@ -32,26 +33,21 @@ final class Helm implements AutoCloseable {
     this.home = home;
   }
 
-  static Helm fromEnvironment() {
+  public static Helm fromEnvironment() {
     return new Helm(Binaries.fromEnvironment().require("helm"), ScratchDirectory.create("helm"));
   }
 
   /** The chart in this checkout: {@code helm/tonnage}. */
-  static Path chart() {
-    Path chart = repositoryRoot().resolve("helm/tonnage");
+  public static Path chart() {
+    Path chart = Checkout.root().resolve("helm/tonnage");
     if (!Files.isRegularFile(chart.resolve("Chart.yaml"))) {
       throw new IllegalStateException("no chart at " + chart + " (tonnage.repo.root is wrong?)");
     }
     return chart;
   }
 
-  static Path repositoryRoot() {
-    String root = System.getProperty("tonnage.repo.root");
-    return root == null ? Path.of("..").toAbsolutePath().normalize() : Path.of(root);
-  }
-
   /** helm with {@code args}; the kubeconfig is only used by commands that talk to a cluster. */
-  ProcessResult run(Path kubeconfig, List<String> args) {
+  public ProcessResult run(Path kubeconfig, List<String> args) {
     List<String> argv = new ArrayList<>(args);
     if (kubeconfig != null) {
       argv.add("--kubeconfig=" + kubeconfig);
@@ -65,12 +61,12 @@ final class Helm implements AutoCloseable {
         .run();
   }
 
-  ProcessResult run(List<String> args) {
+  public ProcessResult run(List<String> args) {
     return run(null, args);
   }
 
   /** {@code helm template} of the chart as release {@code tonnage} in namespace {@code tonnage}. */
-  ProcessResult template(String kubeVersion, List<String> valueArgs) {
+  public ProcessResult template(String kubeVersion, List<String> valueArgs) {
     List<String> args = new ArrayList<>();
     args.addAll(List.of("template", "tonnage", chart().toString(), "--namespace", "tonnage"));
     args.addAll(List.of("--kube-version", kubeVersion));
@@ -80,7 +76,7 @@ final class Helm implements AutoCloseable {
   }
 
   /** {@code helm lint --strict} of the chart. */
-  ProcessResult lint(List<String> valueArgs) {
+  public ProcessResult lint(List<String> valueArgs) {
     List<String> args = new ArrayList<>(List.of("lint", "--strict", chart().toString()));
     args.addAll(imageValues());
     args.addAll(valueArgs);
