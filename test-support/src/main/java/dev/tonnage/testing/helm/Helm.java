@@ -5,6 +5,8 @@ import dev.tonnage.testing.process.Binaries;
 import dev.tonnage.testing.process.Command;
 import dev.tonnage.testing.process.ProcessResult;
 import dev.tonnage.testing.process.ScratchDirectory;
+import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -21,8 +23,14 @@ public final class Helm implements AutoCloseable {
    * An operator image for renders of the in-cluster form, which refuses to render without one (none
    * is published): a values file, so that any later {@code --values} or {@code --set} replaces it.
    */
-  static List<String> imageValues() {
-    return List.of("--values", ValueSet.resource("values-image.yaml").toString());
+  private List<String> imageValues() {
+    Path values = home.directory("values").resolve("image.yaml");
+    try {
+      Files.writeString(values, "image:\n  repository: registry.example.com/platform/tonnage\n");
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot write " + values, e);
+    }
+    return List.of("--values", values.toString());
   }
 
   private final Path binary;
