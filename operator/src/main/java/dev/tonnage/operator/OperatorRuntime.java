@@ -116,13 +116,14 @@ public final class OperatorRuntime implements AutoCloseable {
       caBundle.set(caBundleOf(config, certificate.current()));
     }
 
-    ClusterCaches caches =
-        keep(ClusterCaches.start(client, config.pullSecrets(), CACHE_SYNC_TIMEOUT));
+    ClusterCaches caches = keep(ClusterCaches.start(client, CACHE_SYNC_TIMEOUT));
+    PullSecretReader pullSecrets = keep(PullSecretReader.start(client, config.pullSecrets()));
     RegistryClient registryClient =
         keep(new RegistryClient(config.registry().clientConfig(), registryListener(metrics)));
     RegistryCredentials operatorWide =
         config.registry().dockerConfigCredentials().orElse(RegistryCredentials.anonymous());
-    RegistryCredentialsResolver credentials = new RegistryCredentialsResolver(caches, operatorWide);
+    RegistryCredentialsResolver credentials =
+        new RegistryCredentialsResolver(pullSecrets, operatorWide);
     // Registries named by the configuration get their own metric label; others are "other".
     RegistryLabels registryLabels = metrics.registryLabels();
     config.registry().insecureRegistries().forEach(registryLabels::learn);
