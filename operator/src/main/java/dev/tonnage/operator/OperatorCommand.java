@@ -4,6 +4,7 @@ import dev.tonnage.admission.AdmissionSettings;
 import dev.tonnage.admission.FailurePolicy;
 import dev.tonnage.admission.WebhookConfigurations;
 import dev.tonnage.audit.AuditOptions;
+import dev.tonnage.reports.PolicyReportOptions;
 import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -37,6 +38,8 @@ public final class OperatorCommand implements Callable<Integer> {
 
   /** The audit's flags (dev.tonnage.audit). */
   @Mixin AuditOptions audit = new AuditOptions();
+
+  @Mixin PolicyReportOptions reports = new PolicyReportOptions();
 
   @Option(
       names = {"-h", "--help"},
@@ -324,7 +327,7 @@ public final class OperatorCommand implements Callable<Integer> {
     OperatorLogging.configure(logFormat, verbose ? "DEBUG" : logLevel);
     warnAboutUnreadEnvironment(System.getenv().keySet());
     OperatorConfig config = config();
-    OperatorRuntime runtime = OperatorRuntime.start(config, audit);
+    OperatorRuntime runtime = OperatorRuntime.start(config, audit, reports);
     Runtime.getRuntime().addShutdownHook(new Thread(runtime::close, "tonnage-shutdown"));
     runtime.awaitClosed();
     return 0;

@@ -21,6 +21,7 @@ import dev.tonnage.registry.DockerConfigCredentials;
 import dev.tonnage.registry.RegistryClient;
 import dev.tonnage.registry.RegistryCredentials;
 import dev.tonnage.registry.RegistryEventListener;
+import dev.tonnage.reports.PolicyReportOptions;
 import dev.tonnage.tls.CertificateSecret;
 import dev.tonnage.tls.PemKeyMaterial;
 import dev.tonnage.tls.ServingCertificate;
@@ -65,10 +66,11 @@ public final class OperatorRuntime implements AutoCloseable {
   private OperatorRuntime() {}
 
   /** Starts everything; on failure closes what started and rethrows. */
-  public static OperatorRuntime start(OperatorConfig config, AuditOptions audit) throws Exception {
+  public static OperatorRuntime start(
+      OperatorConfig config, AuditOptions audit, PolicyReportOptions reports) throws Exception {
     OperatorRuntime runtime = new OperatorRuntime();
     try {
-      runtime.run(config, audit);
+      runtime.run(config, audit, reports);
       return runtime;
     } catch (Exception | Error e) {
       runtime.close();
@@ -76,7 +78,8 @@ public final class OperatorRuntime implements AutoCloseable {
     }
   }
 
-  private void run(OperatorConfig config, AuditOptions audit) throws Exception {
+  private void run(OperatorConfig config, AuditOptions audit, PolicyReportOptions reports)
+      throws Exception {
     PrometheusMeterRegistry meters = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
     TonnageMetrics metrics = keep(new TonnageMetrics(meters));
     metrics.bindJvmMetrics();
@@ -177,7 +180,13 @@ public final class OperatorRuntime implements AutoCloseable {
     }
     // The audit: reconcilers on the Lease holder (see docs/audit.md).
     audit
-        .start(client, registryClient, operatorWide, metrics, config.namespace())
+        .start(
+            client,
+            registryClient,
+            operatorWide,
+            metrics,
+            config.namespace(),
+            reports.start(client))
         .ifPresent(this::keep);
     health.started();
     LOG.info(
