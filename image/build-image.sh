@@ -24,8 +24,11 @@ if [ "${TONNAGE_REBUILD_BASE:-0}" = 1 ] || [ ! -f "$base" ] || [ -n "$(find "$ro
   bash "$root/image/build-base.sh"
 fi
 
+# The base's manifest digest (build-base.sh records it): the label org.opencontainers.image.base.digest
+# names it, for the local tar base as for the pushed one (Jib refuses an empty label value).
+base_digest=$(python3 -c 'import json,sys; print(json.load(open(sys.argv[1]))["manifestDigest"])' "$root/image/target/base.json")
 args=(-B -ntp -Pimage -pl operator -am package -Dmaven.test.skip=true -Dspotless.check.skip=true -Djacoco.skip=true
-      -Djib.disableUpdateChecks=true)
+      -Djib.disableUpdateChecks=true "-Dtonnage.image.baseDigest=$base_digest")
 if [ -n "$target" ]; then
   args+=(-Dtonnage.image.goal=build "-Dtonnage.image=$target")
   [ "${TONNAGE_INSECURE_REGISTRY:-0}" = 1 ] && args+=(-Djib.allowInsecureRegistries=true -DsendCredentialsOverHttp=false)
@@ -38,7 +41,6 @@ if [ -n "$target" ]; then
     base_ref="${TONNAGE_BASE_IMAGE:-${target%%/*}/tonnage-base:17}"
     tls=(); [ "${TONNAGE_INSECURE_REGISTRY:-0}" = 1 ] && tls=(--dest-tls-verify=false)
     "$skopeo" copy --quiet "${tls[@]}" "oci:$root/image/target/tonnage-base-oci:17" "docker://$base_ref" >&2
-    base_digest=$(python3 -c 'import json,sys; print(json.load(open(sys.argv[1]))["manifestDigest"])' "$root/image/target/base.json")
     echo "[image] base pushed as $base_ref@$base_digest" >&2
     args+=("-Dtonnage.image.baseName=$base_ref" "-Dtonnage.image.baseDigest=$base_digest")
   fi

@@ -46,11 +46,24 @@ app.kubernetes.io/part-of: tonnage
 {{- end }}
 {{- end }}
 
+{{/*
+The operator image. No image is published, so the chart refuses to render a Deployment whose image
+nobody can pull (ImagePullBackOff, and with failurePolicy Ignore nothing enforced and nothing said).
+The out-of-cluster form (webhook.url: the operator runs as a jar, docs/installation.md) needs no
+image: its Deployment names the unpublished default and is meant to stay at replicaCount 0.
+*/}}
 {{- define "tonnage.image" -}}
+{{- $repository := .Values.image.repository }}
+{{- if not $repository }}
+{{- if not .Values.webhook.url }}
+{{- fail "image.repository is not set: no Tonnage image is published. Build and push one (image/build-image.sh REGISTRY/REPO:TAG, docs/installation.md \"The container image\"), then install with --set image.repository=REGISTRY/REPO --set image.tag=TAG" }}
+{{- end }}
+{{- $repository = "tonnage" }}
+{{- end }}
 {{- if .Values.image.digest }}
-{{- printf "%s@%s" .Values.image.repository .Values.image.digest }}
+{{- printf "%s@%s" $repository .Values.image.digest }}
 {{- else }}
-{{- printf "%s:%s" .Values.image.repository (default .Chart.AppVersion .Values.image.tag) }}
+{{- printf "%s:%s" $repository (default .Chart.AppVersion .Values.image.tag) }}
 {{- end }}
 {{- end }}
 

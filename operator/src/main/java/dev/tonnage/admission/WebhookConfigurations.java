@@ -38,6 +38,9 @@ public final class WebhookConfigurations {
   /** The default name of the mutating configuration ({@code --mutating-webhook-configuration}). */
   public static final String MUTATING_NAME = "tonnage-mutating";
 
+  /** The {@code app.kubernetes.io/managed-by} of the configurations the operator creates. */
+  public static final String MANAGED_BY = "tonnage-operator";
+
   public static final String VALIDATING_WEBHOOK = "validate.tonnage.dev";
   public static final String MUTATING_WEBHOOK = "mutate.tonnage.dev";
   static final String NAMESPACE_NAME_LABEL = "kubernetes.io/metadata.name";
@@ -231,6 +234,12 @@ public final class WebhookConfigurations {
   }
 
   private static Map<String, String> labels() {
-    return Map.of("app.kubernetes.io/name", "tonnage", "app.kubernetes.io/component", "webhook");
+    return Map.of(
+        "app.kubernetes.io/name",
+        "tonnage",
+        "app.kubernetes.io/component",
+        "webhook",
+        WebhookRegistration.MANAGED_BY_LABEL,
+        MANAGED_BY);
   }
 }

@@ -29,6 +29,10 @@ public final class ConsoleLogging {
     }
   }
 
+  /** The logger of fabric8's warnings about alpha and beta API versions. */
+  static final String FABRIC8_VERSION_WARNINGS =
+      "io.fabric8.kubernetes.client.dsl.internal.VersionUsageUtils";
+
   private ConsoleLogging() {}
 
   /** Lines laid out by a logback {@code pattern}. */
@@ -65,5 +69,8 @@ public final class ConsoleLogging {
     root.addAppender(appender);
     root.setLevel(Level.WARN);
     context.getLogger("dev.tonnage").setLevel(tonnageLevel);
+    // fabric8 warns on every start that tonnage.dev/v1alpha1 is an "unstable version": the
+    // project's own API version, known and chosen, so nothing a reader can act on.
+    context.getLogger(FABRIC8_VERSION_WARNINGS).setLevel(Level.ERROR);
   }
 }

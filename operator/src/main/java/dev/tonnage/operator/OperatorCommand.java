@@ -5,6 +5,7 @@ import dev.tonnage.admission.FailurePolicy;
 import dev.tonnage.admission.WebhookConfigurations;
 import dev.tonnage.audit.AuditOptions;
 import dev.tonnage.reports.PolicyReportOptions;
+import io.fabric8.kubernetes.client.KubernetesClientException;
 import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -327,7 +328,13 @@ public final class OperatorCommand implements Callable<Integer> {
     OperatorLogging.configure(logFormat, verbose ? "DEBUG" : logLevel);
     warnAboutUnreadEnvironment(System.getenv().keySet());
     OperatorConfig config = config();
-    OperatorRuntime runtime = OperatorRuntime.start(config, audit, reports);
+    OperatorRuntime runtime;
+    try {
+      runtime = OperatorRuntime.start(config, audit, reports);
+    } catch (KubernetesClientException e) {
+      // One line with the cause (picocli's handler prints it), never fabric8's stack trace.
+      throw new IllegalStateException(startFailure(e), e);
+    }
     Runtime.getRuntime().addShutdownHook(new Thread(runtime::close, "tonnage-shutdown"));
     runtime.awaitClosed();
     return 0;
@@ -432,6 +439,25 @@ public final class OperatorCommand implements Callable<Integer> {
                   + " operator --help)",
               unread);
     }
+  }
+
+  /** fabric8's "Operation: [get] for kind: [Secret] ... failed." plus what actually went wrong. */
+  static String startFailure(KubernetesClientException e) {
+    String why;
+    if (e.getStatus() != null && e.getCode() > 0) {
+      why = "HTTP " + e.getCode() + ": " + e.getStatus().getMessage();
+    } else {
+      Throwable root = e;
+      while (root.getCause() != null && root.getCause() != root) {
+        root = root.getCause();
+      }
+      why = root == e ? "no answer" : root.toString();
+    }
+    return "cannot start: "
+        + e.getMessage().strip()
+        + " ("
+        + why
+        + "); check --kubeconfig (or the Pod's service account) and the operator's RBAC";
   }
 
   private static List<String> nonBlank(List<String> values) {

@@ -8,6 +8,7 @@ import dev.tonnage.admission.AdmissionSettings;
 import dev.tonnage.admission.KubernetesEventRecorder;
 import dev.tonnage.admission.PolicyAdmissionDecider;
 import dev.tonnage.admission.RegistryCredentialsResolver;
+import dev.tonnage.admission.WebhookCaBundleKeeper;
 import dev.tonnage.admission.WebhookConfigurations;
 import dev.tonnage.admission.WebhookRegistration;
 import dev.tonnage.audit.AuditOptions;
@@ -162,20 +163,29 @@ public final class OperatorRuntime implements AutoCloseable {
     health.addReadinessCheck(server.readinessCheck());
 
     if (config.registration() != null) {
+      // One owner per field: the installer (the chart, or the operator's own registration below
+      // where it is missing) owns the configurations; the keeper owns only their caBundle.
       WebhookRegistration registration =
           new WebhookRegistration(client, config.registration().names());
-      Runnable publish =
+      Runnable register =
           config.registration().createsConfigurations()
               ? () -> registration.register(target(config, caBundle.get()))
-              : () -> registration.updateCaBundle(caBundle.get());
-      publish.run();
-      // Keep caBundle in step with what is served; applying unchanged content is a no-op.
+              : () -> {};
+      register.run();
+      WebhookCaBundleKeeper keeper =
+          keep(
+              new WebhookCaBundleKeeper(client, config.registration().names(), caBundle.get())
+                  .start());
+      keeper.bindMetrics(meters);
+      health.addReadinessCheck(ReadinessCheck.of("webhook-ca-bundle", keeper::inSync));
+      // Keep caBundle in step with what is served.
       certificate.onReload(
           material -> {
             if (!config.tls().selfSigned()) {
               caBundle.set(caBundleOf(config, material));
             }
-            publish.run();
+            register.run();
+            keeper.caBundleChanged(caBundle.get());
           });
     }
     // The audit: reconcilers on the Lease holder (see docs/audit.md).

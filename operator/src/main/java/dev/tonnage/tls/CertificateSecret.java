@@ -87,7 +87,8 @@ public final class CertificateSecret {
         }
         continue;
       }
-      Issued stored = read(secret);
+      boolean empty = isEmpty(secret);
+      Issued stored = empty ? null : read(secret);
       if (stored != null && isCurrent(stored, now)) {
         return stored;
       }
@@ -97,7 +98,13 @@ public final class CertificateSecret {
               : CertificateAuthority.generate("tonnage-webhook-ca", CA_VALIDITY, now);
       Issued renewed = new Issued(ca, issue(ca, now));
       if (write(toSecret(renewed, secret.getMetadata().getResourceVersion()))) {
-        LOG.info("renewed webhook serving certificate in secret {}/{}", namespace, name);
+        if (empty) {
+          // A first install: the chart creates the Secret empty for the operator to fill.
+          LOG.info(
+              "generated the webhook CA and serving certificate in secret {}/{}", namespace, name);
+        } else {
+          LOG.info("renewed webhook serving certificate in secret {}/{}", namespace, name);
+        }
         return renewed;
       }
     }
@@ -160,6 +167,12 @@ public final class CertificateSecret {
         .withType("kubernetes.io/tls")
         .withData(data)
         .build();
+  }
+
+  /** No key holds anything: the chart's placeholder (tls.crt and tls.key empty). */
+  private static boolean isEmpty(Secret secret) {
+    Map<String, String> data = secret.getData() == null ? Map.of() : secret.getData();
+    return data.values().stream().allMatch(v -> v == null || v.isBlank());
   }
 
   private Issued read(Secret secret) {

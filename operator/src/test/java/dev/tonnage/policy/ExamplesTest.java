@@ -16,9 +16,15 @@ class ExamplesTest {
 
   private static final Path EXAMPLES = Path.of("../examples");
 
+  /** The policy files; examples/ also holds the team example's Namespace, for kubectl apply. */
   static Stream<Path> examples() throws IOException {
     try (Stream<Path> files = Files.list(EXAMPLES)) {
-      return files.filter(f -> f.toString().endsWith(".yaml")).sorted().toList().stream();
+      return files
+          .filter(f -> f.toString().endsWith(".yaml"))
+          .filter(f -> !f.getFileName().toString().startsWith("namespace-"))
+          .sorted()
+          .toList()
+          .stream();
     }
   }
 
@@ -38,6 +44,15 @@ class ExamplesTest {
             "prod-enforce.yaml",
             "audit-uncompressed-2gi.yaml",
             "team-imagepolicy.yaml");
+  }
+
+  @Test
+  void theTeamExamplesNamespaceIsAppliedBeforeItsPolicy() throws IOException {
+    // kubectl apply -f examples/ goes through the files in name order.
+    assertThat(Files.readString(EXAMPLES.resolve("namespace-team-payments.yaml")))
+        .contains("kind: Namespace")
+        .contains("name: team-payments");
+    assertThat("namespace-team-payments.yaml").isLessThan("team-imagepolicy.yaml");
   }
 
   @Test

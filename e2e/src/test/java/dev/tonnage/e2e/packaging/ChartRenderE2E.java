@@ -541,6 +541,29 @@ class ChartRenderE2E {
   }
 
   @Test
+  void theInClusterFormRefusesToRenderWithoutAnImageSayingWhatToSet() {
+    ProcessResult result = helm.template(KUBE_1_20, List.of("--set", "image.repository="));
+
+    assertThat(result.exitCode()).as(result.stdout()).isNotZero();
+    assertThat(result.stderr())
+        .contains("image.repository is not set: no Tonnage image is published")
+        .contains("image/build-image.sh REGISTRY/REPO:TAG")
+        .contains("--set image.repository=REGISTRY/REPO --set image.tag=TAG");
+    RenderedChart outOfCluster =
+        render(
+            KUBE_1_20,
+            List.of("--set", "image.repository=", "--set", "webhook.url=https://127.0.0.1:8443"));
+    assertThat(outOfCluster.one("Deployment").toString())
+        .as("the out-of-cluster form runs the operator as a jar and needs no image")
+        .contains("\"image\":\"tonnage:");
+    assertThat(
+            render(KUBE_1_20, List.of("--set", "image.repository=r.example/tonnage"))
+                .one("Deployment")
+                .toString())
+        .contains("\"image\":\"r.example/tonnage:");
+  }
+
+  @Test
   void theSchemaRejectsValuesTheOperatorCannotUse() {
     assertRejected(List.of("--set", "webhook.failurePolicy=Maybe"), "failurePolicy");
     assertRejected(List.of("--set", "imagePullSecrets.read=namespaced"), "namespaces");

@@ -16,6 +16,14 @@ import java.util.List;
  */
 final class Helm implements AutoCloseable {
 
+  /**
+   * An operator image for renders of the in-cluster form, which refuses to render without one (none
+   * is published): a values file, so that any later {@code --values} or {@code --set} replaces it.
+   */
+  static List<String> imageValues() {
+    return List.of("--values", ValueSet.resource("values-image.yaml").toString());
+  }
+
   private final Path binary;
   private final ScratchDirectory home;
 
@@ -66,6 +74,7 @@ final class Helm implements AutoCloseable {
     List<String> args = new ArrayList<>();
     args.addAll(List.of("template", "tonnage", chart().toString(), "--namespace", "tonnage"));
     args.addAll(List.of("--kube-version", kubeVersion));
+    args.addAll(imageValues());
     args.addAll(valueArgs);
     return run(args);
   }
@@ -73,6 +82,7 @@ final class Helm implements AutoCloseable {
   /** {@code helm lint --strict} of the chart. */
   ProcessResult lint(List<String> valueArgs) {
     List<String> args = new ArrayList<>(List.of("lint", "--strict", chart().toString()));
+    args.addAll(imageValues());
     args.addAll(valueArgs);
     return run(args);
   }

@@ -102,6 +102,16 @@ class HelmInstallE2E {
         "",
         null,
         "tonnage-mutating");
+    // ...which it watches by name, to put its caBundle back when they are replaced.
+    assertCan(
+        "watch",
+        "admissionregistration.k8s.io",
+        "validatingwebhookconfigurations",
+        "",
+        null,
+        "tonnage-validating");
+    assertCannot(
+        "watch", "admissionregistration.k8s.io", "validatingwebhookconfigurations", "", null);
 
     assertCannot("get", "", "secrets", "", "default", "anything");
     assertCannot("list", "", "secrets", "", NAMESPACE);
