@@ -278,6 +278,8 @@ unknown flag would stop it, so one chart fits operator versions that differ in t
 - name: TONNAGE_PULL_SECRET_NAMESPACES
   value: {{ join "," .Values.imagePullSecrets.namespaces | quote }}
 {{- end }}
+- name: TONNAGE_POLICY_REPORTS
+  value: {{ .Values.policyReports.enabled | quote }}
 - name: JAVA_TOOL_OPTIONS
   value: {{ .Values.operator.javaOptions | quote }}
 {{- end }}

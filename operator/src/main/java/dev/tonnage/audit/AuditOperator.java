@@ -52,7 +52,8 @@ public final class AuditOperator implements AutoCloseable {
             new PolicyAuditor.AuditRecorders(
                 new EventDeduplicator(b.settings.interval(), b.settings.maxEventKeys()),
                 new KubernetesWorkloadEvents(b.client, b.identity, b.clock),
-                new AuditMetricsLedger(b.metrics)),
+                new AuditMetricsLedger(b.metrics),
+                b.results),
             b.clock);
     this.runtime =
         new AuditRuntime(
@@ -155,6 +156,7 @@ public final class AuditOperator implements AutoCloseable {
     private boolean serverSideApply = true;
     private Metrics josdkMetrics;
     private ImageMeasurer.Streaming streaming = ImageMeasurer.Streaming.OFF;
+    private AuditResults results = AuditResults.NONE;
 
     private Builder(KubernetesClient client) {
       this.client = Objects.requireNonNull(client, "client");
@@ -189,6 +191,12 @@ public final class AuditOperator implements AutoCloseable {
      */
     public Builder layerStreaming(LayerSettler settler, long maxBytesPerAudit, Duration timeout) {
       this.streaming = new ImageMeasurer.Streaming(settler, maxBytesPerAudit, timeout);
+      return this;
+    }
+
+    /** Where each audit's per-workload findings go besides the status (PolicyReports). */
+    public Builder results(AuditResults auditResults) {
+      this.results = auditResults;
       return this;
     }
 

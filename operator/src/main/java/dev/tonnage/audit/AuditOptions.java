@@ -122,14 +122,16 @@ public final class AuditOptions {
   /**
    * Starts the audit unless {@code --no-audit}: the reconcilers of both policy kinds, on the Lease
    * holder in {@code namespace} when leader election is on, measuring through {@code registry} with
-   * the operator-wide {@code credentials}. The caller closes it on shutdown.
+   * the operator-wide {@code credentials}, handing each audit's findings to {@code results}. The
+   * caller closes it on shutdown.
    */
   public Optional<AuditOperator> start(
       KubernetesClient client,
       RegistryClient registry,
       RegistryCredentials credentials,
       TonnageMetrics metrics,
-      String namespace) {
+      String namespace,
+      AuditResults results) {
     if (!enabled) {
       return Optional.empty();
     }
@@ -140,6 +142,7 @@ public final class AuditOptions {
             .settings(settings)
             .metrics(new TonnageAuditMetrics(metrics, settings.interval(), Clock.systemUTC()))
             .josdkMetrics(metrics.josdkMetrics())
+            .results(results)
             .layerStreaming(
                 (image, layer) ->
                     registry.streamUncompressedSize(

@@ -42,6 +42,7 @@ public final class PolicyAuditor {
   private final EventDeduplicator dedup;
   private final WorkloadEvents events;
   private final AuditMetricsLedger metrics;
+  private final AuditResults results;
   private final Clock clock;
 
   public PolicyAuditor(
@@ -51,6 +52,7 @@ public final class PolicyAuditor {
     this.dedup = recorders.dedup();
     this.events = recorders.events();
     this.metrics = recorders.metrics();
+    this.results = recorders.results();
     this.clock = clock;
   }
 
@@ -60,9 +62,20 @@ public final class PolicyAuditor {
    * @param dedup lets one Event per workload, image and reason through per interval
    * @param events records the Events
    * @param metrics the metric series lifecycle
+   * @param results receives each audit's per-workload findings (PolicyReports)
    */
   public record AuditRecorders(
-      EventDeduplicator dedup, WorkloadEvents events, AuditMetricsLedger metrics) {}
+      EventDeduplicator dedup,
+      WorkloadEvents events,
+      AuditMetricsLedger metrics,
+      AuditResults results) {
+
+    /** Recorders whose findings go nowhere but the policy status. */
+    public AuditRecorders(
+        EventDeduplicator dedup, WorkloadEvents events, AuditMetricsLedger metrics) {
+      this(dedup, events, metrics, AuditResults.NONE);
+    }
+  }
 
   /**
    * Audits {@code policy} over the Pods of {@code namespace} (an ImagePolicy's own) or of every
@@ -142,6 +155,14 @@ public final class PolicyAuditor {
             facts.size(),
             Duration.between(start, clock.instant()));
     metrics.audited(policy.ref(), facts, imagesByNamespace, violationsByNamespace, outcome);
+    results.audited(
+        policy,
+        judged.stream()
+            .map(
+                j ->
+                    new AuditResults.WorkloadFindings(
+                        j.covered().workload(), j.violations(), j.unavailable()))
+            .toList());
     return outcome;
   }
 
@@ -186,6 +207,7 @@ public final class PolicyAuditor {
   /** The policy is gone or invalid: forget its metric series. */
   public void forget(PolicyRef policy) {
     metrics.forget(policy);
+    results.forget(policy);
   }
 
   private static ImageFacts factsOf(Map<ImageReference, FactsOutcome> facts, Violation v) {

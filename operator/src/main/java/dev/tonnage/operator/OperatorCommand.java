@@ -4,6 +4,7 @@ import dev.tonnage.admission.AdmissionSettings;
 import dev.tonnage.admission.FailurePolicy;
 import dev.tonnage.admission.WebhookConfigurations;
 import dev.tonnage.audit.AuditOptions;
+import dev.tonnage.reports.PolicyReportOptions;
 import io.fabric8.kubernetes.client.KubernetesClientException;
 import java.net.URI;
 import java.nio.file.Files;
@@ -38,6 +39,8 @@ public final class OperatorCommand implements Callable<Integer> {
 
   /** The audit's flags (dev.tonnage.audit). */
   @Mixin AuditOptions audit = new AuditOptions();
+
+  @Mixin PolicyReportOptions reports = new PolicyReportOptions();
 
   @Option(
       names = {"-h", "--help"},
@@ -327,7 +330,7 @@ public final class OperatorCommand implements Callable<Integer> {
     OperatorConfig config = config();
     OperatorRuntime runtime;
     try {
-      runtime = OperatorRuntime.start(config, audit);
+      runtime = OperatorRuntime.start(config, audit, reports);
     } catch (KubernetesClientException e) {
       // One line with the cause (picocli's handler prints it), never fabric8's stack trace.
       throw new IllegalStateException(startFailure(e), e);

@@ -211,7 +211,7 @@ public record OperatorConfig(
 
   /** Where the operator reads Secrets: {@code --read-pull-secrets}. */
   public enum PullSecretScope {
-    /** Secrets (and ServiceAccounts) of every namespace, in one cluster-wide cache. */
+    /** Secrets (and ServiceAccounts) of any namespace, fetched by name when a Pod names them. */
     CLUSTER,
     /** Only those of the namespaces in {@code --pull-secret-namespace}. */
     NAMESPACED,
@@ -228,8 +228,8 @@ public record OperatorConfig(
   public record PullSecretAccess(PullSecretScope scope, List<String> namespaces) {
 
     /**
-     * Each listed namespace is one more watch the operator keeps open on the API server; past this
-     * many, reading cluster-wide is the cheaper choice.
+     * Each listed namespace is one more Role and one more access check at start; past this many,
+     * reading cluster-wide is the simpler choice.
      */
     public static final int MAX_NAMESPACES = 100;
 
@@ -261,7 +261,7 @@ public record OperatorConfig(
                 + namespaces.size()
                 + " namespaces, more than "
                 + MAX_NAMESPACES
-                + " (one watch each): use --read-pull-secrets cluster");
+                + " (one Role each): use --read-pull-secrets cluster");
       }
       for (String namespace : namespaces) {
         requireNamespaceName(namespace);

@@ -22,6 +22,7 @@ import dev.tonnage.registry.DockerConfigCredentials;
 import dev.tonnage.registry.RegistryClient;
 import dev.tonnage.registry.RegistryCredentials;
 import dev.tonnage.registry.RegistryEventListener;
+import dev.tonnage.reports.PolicyReportOptions;
 import dev.tonnage.tls.CertificateSecret;
 import dev.tonnage.tls.PemKeyMaterial;
 import dev.tonnage.tls.ServingCertificate;
@@ -66,10 +67,11 @@ public final class OperatorRuntime implements AutoCloseable {
   private OperatorRuntime() {}
 
   /** Starts everything; on failure closes what started and rethrows. */
-  public static OperatorRuntime start(OperatorConfig config, AuditOptions audit) throws Exception {
+  public static OperatorRuntime start(
+      OperatorConfig config, AuditOptions audit, PolicyReportOptions reports) throws Exception {
     OperatorRuntime runtime = new OperatorRuntime();
     try {
-      runtime.run(config, audit);
+      runtime.run(config, audit, reports);
       return runtime;
     } catch (Exception | Error e) {
       runtime.close();
@@ -77,7 +79,8 @@ public final class OperatorRuntime implements AutoCloseable {
     }
   }
 
-  private void run(OperatorConfig config, AuditOptions audit) throws Exception {
+  private void run(OperatorConfig config, AuditOptions audit, PolicyReportOptions reports)
+      throws Exception {
     PrometheusMeterRegistry meters = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
     TonnageMetrics metrics = keep(new TonnageMetrics(meters));
     metrics.bindJvmMetrics();
@@ -117,13 +120,14 @@ public final class OperatorRuntime implements AutoCloseable {
       caBundle.set(caBundleOf(config, certificate.current()));
     }
 
-    ClusterCaches caches =
-        keep(ClusterCaches.start(client, config.pullSecrets(), CACHE_SYNC_TIMEOUT));
+    ClusterCaches caches = keep(ClusterCaches.start(client, CACHE_SYNC_TIMEOUT));
+    PullSecretReader pullSecrets = keep(PullSecretReader.start(client, config.pullSecrets()));
     RegistryClient registryClient =
         keep(new RegistryClient(config.registry().clientConfig(), registryListener(metrics)));
     RegistryCredentials operatorWide =
         config.registry().dockerConfigCredentials().orElse(RegistryCredentials.anonymous());
-    RegistryCredentialsResolver credentials = new RegistryCredentialsResolver(caches, operatorWide);
+    RegistryCredentialsResolver credentials =
+        new RegistryCredentialsResolver(pullSecrets, operatorWide);
     // Registries named by the configuration get their own metric label; others are "other".
     RegistryLabels registryLabels = metrics.registryLabels();
     config.registry().insecureRegistries().forEach(registryLabels::learn);
@@ -186,7 +190,13 @@ public final class OperatorRuntime implements AutoCloseable {
     }
     // The audit: reconcilers on the Lease holder (see docs/audit.md).
     audit
-        .start(client, registryClient, operatorWide, metrics, config.namespace())
+        .start(
+            client,
+            registryClient,
+            operatorWide,
+            metrics,
+            config.namespace(),
+            reports.start(client))
         .ifPresent(this::keep);
     health.started();
     LOG.info(

@@ -13,6 +13,7 @@ import dev.tonnage.registry.ImageReference;
 import dev.tonnage.registry.InvalidReferenceException;
 import dev.tonnage.registry.Platform;
 import java.util.ArrayList;
+import java.util.EnumSet;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Optional;
@@ -163,6 +164,25 @@ public final class CompiledPolicy {
   /** The explicit platforms to check; empty: the Pod's, else all of the image's. */
   public List<Platform> platforms() {
     return platforms;
+  }
+
+  /** The rules this policy checks (spec.limits and spec.baseImages that are set). */
+  public Set<Rule> rules() {
+    Set<Rule> rules = EnumSet.noneOf(Rule.class);
+    addIf(rules, maxCompressedSize != null, Rule.MAX_COMPRESSED_SIZE);
+    addIf(rules, maxUncompressedSize != null, Rule.MAX_UNCOMPRESSED_SIZE);
+    addIf(rules, maxLayers != null, Rule.MAX_LAYERS);
+    addIf(rules, maxLayerSize != null, Rule.MAX_LAYER_SIZE);
+    addIf(rules, !deniedBases.isEmpty(), Rule.BASE_IMAGE_DENIED);
+    addIf(rules, !allowedBases.isEmpty(), Rule.BASE_IMAGE_NOT_ALLOWED);
+    addIf(rules, requireKnownBase, Rule.BASE_IMAGE_UNKNOWN);
+    return rules;
+  }
+
+  private static void addIf(Set<Rule> rules, boolean set, Rule rule) {
+    if (set) {
+      rules.add(rule);
+    }
   }
 
   /** Whether a limit needs uncompressed sizes, which cost the registry extra requests. */

@@ -20,6 +20,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
+import java.util.TreeMap;
 import java.util.TreeSet;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterAll;
@@ -305,19 +306,28 @@ class ChartRenderE2E {
 
     for (JsonNode role : concat(chart.ofKind("ClusterRole"), chart.ofKind("Role"))) {
       String name = role.path("metadata").path("name").asText();
+      if (aggregated(role)) {
+        continue; // for people, not the operator: aggregatedRolesGiveNamespaceUsersTheirOwnResults
+      }
       for (JsonNode rule : role.path("rules")) {
-        assertThat(rule.path("verbs").toString()).doesNotContain("*", "delete", "escalate", "bind");
-        assertThat(rule.path("resources").toString()).doesNotContain("\"*\"");
-        if (rule.path("resources").toString().contains("secrets")) {
+        String resources = rule.path("resources").toString();
+        assertThat(rule.path("verbs").toString()).doesNotContain("*", "escalate", "bind");
+        if (rule.path("verbs").toString().contains("delete")) {
+          assertThat(resources)
+              .as("the operator deletes only its reports")
+              .isIn("[\"policyreports\"]", "[\"reports\"]");
+        }
+        assertThat(resources).doesNotContain("\"*\"");
+        if (resources.contains("secrets")) {
           if (name.endsWith("-pull-secrets")) {
-            assertThat(rule.path("verbs").toString()).isEqualTo("[\"get\",\"list\",\"watch\"]");
+            assertThat(rule.path("verbs").toString()).isEqualTo("[\"get\"]");
           } else {
             assertThat(role.path("kind").asText()).isEqualTo("Role");
             assertThat(rule.path("resourceNames").toString())
                 .isEqualTo("[\"tonnage-webhook-tls\"]");
           }
         }
-        if (rule.path("resources").toString().contains("webhookconfigurations")) {
+        if (resources.contains("webhookconfigurations")) {
           assertThat(rule.path("resourceNames").toString()).startsWith("[\"tonnage-");
         }
       }
@@ -356,10 +366,78 @@ class ChartRenderE2E {
     assertThat(namespaced.kindsAndNames()).doesNotContain("ClusterRole/tonnage-pull-secrets");
     JsonNode clusterRole = cluster.named("ClusterRole", "tonnage-pull-secrets");
     assertThat(clusterRole.path("rules").get(0).path("verbs").toString())
-        .isEqualTo("[\"get\",\"list\",\"watch\"]");
+        .as("fetched by name only: no list or watch of every Secret")
+        .isEqualTo("[\"get\"]");
     assertThat(clusterRole.path("rules").get(0).path("resources").toString())
         .isEqualTo("[\"secrets\",\"serviceaccounts\"]");
     assertThat(cluster.operatorEnv()).containsEntry("TONNAGE_READ_PULL_SECRETS", "cluster");
+  }
+
+  /**
+   * The test control plane runs kube-apiserver alone, without kube-controller-manager and so
+   * without the ClusterRole aggregation controller: what aggregation folds into view, edit and
+   * admin is asserted here, on the rendered roles; LeastPrivilegeE2E binds them on a real API
+   * server.
+   */
+  @Test
+  void aggregatedRolesGiveNamespaceUsersTheirOwnResults() {
+    RenderedChart chart = render(KUBE_1_20, List.of());
+
+    JsonNode view = chart.named("ClusterRole", "tonnage-view");
+    assertThat(labels(view))
+        .containsEntry("rbac.authorization.k8s.io/aggregate-to-view", "true")
+        .containsEntry("rbac.authorization.k8s.io/aggregate-to-edit", "true")
+        .containsEntry("rbac.authorization.k8s.io/aggregate-to-admin", "true");
+    assertThat(view.path("rules").toString())
+        .isEqualTo(
+            "[{\"apiGroups\":[\"tonnage.dev\"],\"resources\":[\"imagepolicies\","
+                + "\"imagepolicyexceptions\"],\"verbs\":[\"get\",\"list\",\"watch\"]},"
+                + "{\"apiGroups\":[\"wgpolicyk8s.io\"],\"resources\":[\"policyreports\"],"
+                + "\"verbs\":[\"get\",\"list\",\"watch\"]},"
+                + "{\"apiGroups\":[\"openreports.io\"],\"resources\":[\"reports\"],"
+                + "\"verbs\":[\"get\",\"list\",\"watch\"]}]");
+    JsonNode edit = chart.named("ClusterRole", "tonnage-edit");
+    assertThat(labels(edit))
+        .containsEntry("rbac.authorization.k8s.io/aggregate-to-edit", "true")
+        .containsEntry("rbac.authorization.k8s.io/aggregate-to-admin", "true")
+        .doesNotContainKey("rbac.authorization.k8s.io/aggregate-to-view");
+    assertThat(edit.path("rules").toString())
+        .isEqualTo(
+            "[{\"apiGroups\":[\"tonnage.dev\"],\"resources\":[\"imagepolicies\"],"
+                + "\"verbs\":[\"create\",\"update\",\"patch\",\"delete\","
+                + "\"deletecollection\"]}]");
+    assertThat(
+            render(KUBE_1_20, List.of("--set", "rbac.aggregateToStandardRoles=false"))
+                .kindsAndNames())
+        .doesNotContain("ClusterRole/tonnage-view", "ClusterRole/tonnage-edit");
+  }
+
+  @Test
+  void policyReportsAreOnByDefaultWithTheirRbacAndOffWithOneValue() {
+    RenderedChart on = render(KUBE_1_20, List.of());
+    RenderedChart off = render(KUBE_1_20, List.of("--set", "policyReports.enabled=false"));
+
+    assertThat(on.operatorEnv()).containsEntry("TONNAGE_POLICY_REPORTS", "true");
+    assertThat(on.named("ClusterRole", "tonnage").path("rules").toString())
+        .contains("policyreports", "openreports.io");
+    assertThat(off.operatorEnv()).containsEntry("TONNAGE_POLICY_REPORTS", "false");
+    assertThat(off.named("ClusterRole", "tonnage").path("rules").toString())
+        .doesNotContain("policyreports", "openreports.io");
+  }
+
+  private static boolean aggregated(JsonNode role) {
+    return labels(role).keySet().stream()
+        .anyMatch(k -> k.startsWith("rbac.authorization.k8s.io/aggregate-to-"));
+  }
+
+  private static Map<String, String> labels(JsonNode object) {
+    Map<String, String> labels = new TreeMap<>();
+    object
+        .path("metadata")
+        .path("labels")
+        .properties()
+        .forEach(e -> labels.put(e.getKey(), e.getValue().asText()));
+    return labels;
   }
 
   @Test

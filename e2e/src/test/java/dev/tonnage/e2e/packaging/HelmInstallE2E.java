@@ -140,10 +140,13 @@ class HelmInstallE2E {
   void pullSecretToggleWidensSecretAccessOnlyAsFarAsAsked() {
     kube.kubectl("create", "namespace", "team-a").requireSuccess();
     install().requireSuccess();
-    // Default: read (never write) Secrets everywhere, for Pods' imagePullSecrets.
-    assertCan("list", "", "secrets", "", null);
-    assertCan("watch", "", "secrets", "", null);
-    assertCan("watch", "", "serviceaccounts", "", null);
+    // Default: get (never list, watch or write) Secrets by name everywhere, for Pods'
+    // imagePullSecrets.
+    assertCan("get", "", "secrets", "", null);
+    assertCan("get", "", "serviceaccounts", "", null);
+    assertCannot("list", "", "secrets", "", null);
+    assertCannot("watch", "", "secrets", "", null);
+    assertCannot("list", "", "secrets", "", "default");
     assertCannot("update", "", "secrets", "", "default", "anything");
     assertCannot("create", "", "secrets", "", "default");
 
@@ -152,16 +155,16 @@ class HelmInstallE2E {
         "imagePullSecrets.read=namespaced",
         "--set",
         "imagePullSecrets.namespaces={team-a}");
-    assertCan("list", "", "secrets", "", "team-a");
-    assertCan("watch", "", "secrets", "", "team-a");
-    assertCan("watch", "", "serviceaccounts", "", "team-a");
-    assertCannot("list", "", "secrets", "", "default");
-    assertCannot("list", "", "secrets", "", null);
-    assertCannot("list", "", "serviceaccounts", "", "default");
+    assertCan("get", "", "secrets", "", "team-a");
+    assertCan("get", "", "serviceaccounts", "", "team-a");
+    assertCannot("list", "", "secrets", "", "team-a");
+    assertCannot("get", "", "secrets", "", "default");
+    assertCannot("get", "", "secrets", "", null);
+    assertCannot("get", "", "serviceaccounts", "", "default");
 
     upgrade("--set", "imagePullSecrets.read=none");
-    assertCannot("list", "", "secrets", "", "team-a");
-    assertCannot("list", "", "serviceaccounts", "", "team-a");
+    assertCannot("get", "", "secrets", "", "team-a");
+    assertCannot("get", "", "serviceaccounts", "", "team-a");
     assertCan("get", "", "secrets", "", NAMESPACE, "tonnage-webhook-tls");
   }
 

@@ -161,7 +161,7 @@ class HelmOperatorE2E {
 
       assertThat(result.exitCode()).as(result.stdout() + result.stderr()).isEqualTo(2);
       assertThat(result.stderr())
-          .contains("tonnage: the API server forbids the operator to list")
+          .contains("tonnage: the API server forbids the operator to get secrets")
           .contains("in every namespace")
           .contains("--read-pull-secrets (env TONNAGE_READ_PULL_SECRETS)");
       assertThat(result.stdout() + result.stderr())
@@ -240,9 +240,13 @@ class HelmOperatorE2E {
   }
 
   /** An image over the policy's 1 MiB and one under it, in the loopback registry. */
-  private record Images(String big, String small) {}
+  record Images(String big, String small) {}
 
   private Images pushImages() {
+    return pushImages(registry);
+  }
+
+  static Images pushImages(RegistryServer registry) {
     try (ImageBuilder images = ImageBuilder.forRegistry(registry)) {
       // Random bytes do not compress: a 3 MiB layer weighs about 3 MiB in the registry.
       String big =
@@ -396,15 +400,15 @@ class HelmOperatorE2E {
     return env;
   }
 
-  private static Path jar() {
+  static Path jar() {
     return Checkout.root().resolve("operator/target/tonnage.jar");
   }
 
-  private static Path java() {
+  static Path java() {
     return Path.of(System.getProperty("java.home"), "bin", "java");
   }
 
-  private static void awaitHttp200(ManagedProcess process, String url) {
+  static void awaitHttp200(ManagedProcess process, String url) {
     HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(1)).build();
     process.awaitReady(
         Duration.ofSeconds(60),
