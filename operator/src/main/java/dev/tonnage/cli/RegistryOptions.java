@@ -2,6 +2,7 @@ package dev.tonnage.cli;
 
 import dev.tonnage.operator.DurationConverter;
 import dev.tonnage.operator.OperatorConfig;
+import dev.tonnage.registry.CredentialHelpers;
 import dev.tonnage.registry.DockerConfigCredentials;
 import dev.tonnage.registry.RegistryClientConfig;
 import dev.tonnage.registry.RegistryCredentials;
@@ -79,11 +80,16 @@ public final class RegistryOptions {
     return settings().clientConfig();
   }
 
+  /** The docker config's credentials with its credential helpers, looked up on {@code PATH}. */
   RegistryCredentials credentials(Map<String, String> environment, Path home) throws IOException {
+    CredentialHelpers helpers = CredentialHelpers.onPath(environment.get("PATH"));
     var given = settings().dockerConfigCredentials();
-    return given.isPresent()
-        ? given.get()
-        : DockerConfigCredentials.fromEnvironment(environment, home);
+    if (given.isEmpty()) {
+      return DockerConfigCredentials.fromEnvironment(environment, home, helpers);
+    }
+    return given.get() instanceof DockerConfigCredentials docker
+        ? docker.withHelpers(helpers)
+        : given.get();
   }
 
   Duration timeout() {
