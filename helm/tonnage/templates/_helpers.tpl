@@ -249,6 +249,12 @@ unknown flag would stop it, so one chart fits operator versions that differ in t
   {{- range . }}{{ $files = append $files (printf "/etc/tonnage/ca/%s" .) }}{{ end }}
   value: {{ join "," $files | quote }}
 {{- end }}
+{{- with .Values.registry.mirrors }}
+- name: TONNAGE_REGISTRY_MIRRORS
+  {{- $mirrors := list }}
+  {{- range $registry := keys . | sortAlpha }}{{ range $url := index $.Values.registry.mirrors $registry }}{{ $mirrors = append $mirrors (printf "%s=%s" $registry $url) }}{{ end }}{{ end }}
+  value: {{ join "," $mirrors | quote }}
+{{- end }}
 {{- with .Values.registry.rateLimits }}
 - name: TONNAGE_REGISTRY_RATE_LIMITS
   {{- $limits := list }}

@@ -60,6 +60,13 @@ public final class RegistryOptions {
   Duration registryTimeout;
 
   @Option(
+      names = "--registry-mirror",
+      split = ",",
+      paramLabel = "UPSTREAM=URL",
+      description = OperatorConfig.Registry.MIRROR_HELP + ").")
+  List<String> registryMirrors = new ArrayList<>();
+
+  @Option(
       names = "--timeout",
       paramLabel = "SECONDS",
       defaultValue = "60",
@@ -73,7 +80,8 @@ public final class RegistryOptions {
         insecureRegistries.stream().map(String::trim).filter(h -> !h.isEmpty()).toList(),
         caFiles,
         registryTimeout,
-        new DurationConverter().convert(OperatorConfig.Registry.DEFAULT_TAG_TTL));
+        new DurationConverter().convert(OperatorConfig.Registry.DEFAULT_TAG_TTL),
+        registryMirrors.stream().map(String::trim).filter(m -> !m.isEmpty()).toList());
   }
 
   RegistryClientConfig clientConfig() {

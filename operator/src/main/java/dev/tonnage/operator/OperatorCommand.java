@@ -314,6 +314,14 @@ public final class OperatorCommand implements Callable<Integer> {
               + " TONNAGE_TAG_TTL; ${DEFAULT-VALUE}).")
   Duration tagTtl;
 
+  @Option(
+      names = "--registry-mirror",
+      split = ",",
+      defaultValue = "${env:TONNAGE_REGISTRY_MIRRORS:-}",
+      paramLabel = "UPSTREAM=URL",
+      description = OperatorConfig.Registry.MIRROR_HELP + "; env TONNAGE_REGISTRY_MIRRORS).")
+  List<String> registryMirrors = new ArrayList<>();
+
   /** Prefix of the environment variables the operator's flags read. */
   public static final String ENV_PREFIX = "TONNAGE_";
 
@@ -391,7 +399,8 @@ public final class OperatorCommand implements Callable<Integer> {
             nonBlank(insecureRegistries),
             nonBlank(caFiles).stream().map(Path::of).toList(),
             registryTimeout,
-            tagTtl),
+            tagTtl,
+            nonBlank(registryMirrors)),
         new OperatorConfig.PullSecretAccess(readPullSecrets, nonBlank(pullSecretNamespaces)));
   }
 

@@ -5,6 +5,7 @@ import dev.tonnage.admission.WebhookConfigurations;
 import dev.tonnage.registry.DockerConfigCredentials;
 import dev.tonnage.registry.RegistryClientConfig;
 import dev.tonnage.registry.RegistryCredentials;
+import dev.tonnage.registry.RegistryMirror;
 import java.io.IOException;
 import java.net.URI;
 import java.nio.file.Files;
@@ -140,13 +141,15 @@ public record OperatorConfig(
    * @param requestTimeout longest one registry HTTP exchange may take
    * @param tagTtl how long a tag's digest is trusted before a HEAD re-checks it
    * @param caFiles PEM CAs trusted for registries besides the system's
+   * @param mirrors {@code --registry-mirror UPSTREAM=URL} values, in the order they are asked
    */
   public record Registry(
       Path dockerConfig,
       List<String> insecureRegistries,
       List<Path> caFiles,
       Duration requestTimeout,
-      Duration tagTtl) {
+      Duration tagTtl,
+      List<String> mirrors) {
 
     /**
      * Default of {@code --registry-timeout}, CLI and operator: a manifest, config or trailer
@@ -154,6 +157,11 @@ public record OperatorConfig(
      * its 8 s budget anyway; layer streams have their own, longer limit.
      */
     public static final String DEFAULT_REQUEST_TIMEOUT = "10s";
+
+    /** What {@code --registry-mirror} does, for the help of the operator and the CLI. */
+    public static final String MIRROR_HELP =
+        "Ask this mirror for UPSTREAM's images first, then UPSTREAM, e.g."
+            + " docker.io=https://mirror.example (repeatable or comma-separated, in order";
 
     /** Default of {@code --tag-ttl}. */
     public static final String DEFAULT_TAG_TTL = "5m";
@@ -164,6 +172,7 @@ public record OperatorConfig(
     public Registry {
       insecureRegistries = List.copyOf(insecureRegistries);
       caFiles = List.copyOf(caFiles);
+      mirrors = List.copyOf(mirrors);
       if (requestTimeout == null || requestTimeout.isNegative() || requestTimeout.isZero()) {
         throw new IllegalArgumentException(
             "--registry-timeout must be above 0; got " + requestTimeout);
@@ -185,6 +194,7 @@ public record OperatorConfig(
           .caBundles(caFiles)
           .requestTimeout(requestTimeout)
           .tagTtl(tagTtl)
+          .mirrors(mirrors.stream().map(RegistryMirror::parse).toList())
           .build();
     }
 

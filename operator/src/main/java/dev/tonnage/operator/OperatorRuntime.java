@@ -131,6 +131,7 @@ public final class OperatorRuntime implements AutoCloseable {
     // Registries named by the configuration get their own metric label; others are "other".
     RegistryLabels registryLabels = metrics.registryLabels();
     config.registry().insecureRegistries().forEach(registryLabels::learn);
+    registryClient.config().mirrors().forEach(mirror -> registryLabels.learn(mirror.host()));
     audit.registriesNamed().forEach(registryLabels::learn);
     dockerConfig
         .filter(DockerConfigCredentials.class::isInstance)

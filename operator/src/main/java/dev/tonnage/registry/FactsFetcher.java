@@ -84,6 +84,27 @@ final class FactsFetcher {
     return as(ref, cached.facts());
   }
 
+  /**
+   * {@link #load} from the first of {@code targets} that answers: a mirror that fails in any way
+   * (down, not found, unauthorized) hands over to the next, the upstream being the last.
+   */
+  ImageFacts loadVia(
+      ImageReference ref, List<PullTarget> targets, boolean uncompressed, Instant until)
+      throws RegistryException {
+    for (int i = 0; i < targets.size() - 1; i++) {
+      try {
+        return load(ref, targets.get(i), uncompressed, until);
+      } catch (RegistryException e) {
+        log.info(
+            "mirror {} did not answer for {}, asking the next: {}",
+            targets.get(i).registry(),
+            ref,
+            e.getMessage());
+      }
+    }
+    return load(ref, targets.get(targets.size() - 1), uncompressed, until);
+  }
+
   ImageFacts load(ImageReference ref, PullTarget target, boolean uncompressed, Instant until)
       throws RegistryException {
     String digest = ref.digest();
