@@ -239,6 +239,8 @@ unknown flag would stop it, so one chart fits operator versions that differ in t
   value: {{ .Values.registry.timeout | quote }}
 - name: TONNAGE_TAG_TTL
   value: {{ .Values.registry.tagTtl | quote }}
+- name: TONNAGE_STALE_IF_ERROR
+  value: {{ .Values.registry.staleIfError | quote }}
 {{- with .Values.registry.insecure }}
 - name: TONNAGE_INSECURE_REGISTRIES
   value: {{ join "," . | quote }}

@@ -67,6 +67,14 @@ public final class RegistryOptions {
   List<String> registryMirrors = new ArrayList<>();
 
   @Option(
+      names = "--stale-if-error",
+      paramLabel = "DURATION",
+      defaultValue = OperatorConfig.Registry.DEFAULT_STALE_IF_ERROR,
+      converter = DurationConverter.class,
+      description = OperatorConfig.Registry.STALE_IF_ERROR_HELP + "default: ${DEFAULT-VALUE}).")
+  Duration staleIfError;
+
+  @Option(
       names = "--timeout",
       paramLabel = "SECONDS",
       defaultValue = "60",
@@ -81,7 +89,8 @@ public final class RegistryOptions {
         caFiles,
         registryTimeout,
         new DurationConverter().convert(OperatorConfig.Registry.DEFAULT_TAG_TTL),
-        registryMirrors.stream().map(String::trim).filter(m -> !m.isEmpty()).toList());
+        registryMirrors.stream().map(String::trim).filter(m -> !m.isEmpty()).toList(),
+        staleIfError);
   }
 
   RegistryClientConfig clientConfig() {

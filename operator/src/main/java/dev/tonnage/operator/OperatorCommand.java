@@ -322,6 +322,16 @@ public final class OperatorCommand implements Callable<Integer> {
       description = OperatorConfig.Registry.MIRROR_HELP + "; env TONNAGE_REGISTRY_MIRRORS).")
   List<String> registryMirrors = new ArrayList<>();
 
+  @Option(
+      names = "--stale-if-error",
+      defaultValue =
+          "${env:TONNAGE_STALE_IF_ERROR:-" + OperatorConfig.Registry.DEFAULT_STALE_IF_ERROR + "}",
+      converter = DurationConverter.class,
+      description =
+          OperatorConfig.Registry.STALE_IF_ERROR_HELP
+              + "env TONNAGE_STALE_IF_ERROR; ${DEFAULT-VALUE}).")
+  Duration staleIfError;
+
   /** Prefix of the environment variables the operator's flags read. */
   public static final String ENV_PREFIX = "TONNAGE_";
 
@@ -400,7 +410,8 @@ public final class OperatorCommand implements Callable<Integer> {
             nonBlank(caFiles).stream().map(Path::of).toList(),
             registryTimeout,
             tagTtl,
-            nonBlank(registryMirrors)),
+            nonBlank(registryMirrors),
+            staleIfError),
         new OperatorConfig.PullSecretAccess(readPullSecrets, nonBlank(pullSecretNamespaces)));
   }
 

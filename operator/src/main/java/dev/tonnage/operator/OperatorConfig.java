@@ -142,6 +142,8 @@ public record OperatorConfig(
    * @param tagTtl how long a tag's digest is trusted before a HEAD re-checks it
    * @param caFiles PEM CAs trusted for registries besides the system's
    * @param mirrors {@code --registry-mirror UPSTREAM=URL} values, in the order they are asked
+   * @param staleIfError how long past the tag TTL last known facts are served while the registry is
+   *     down or rate-limits
    */
   public record Registry(
       Path dockerConfig,
@@ -149,7 +151,8 @@ public record OperatorConfig(
       List<Path> caFiles,
       Duration requestTimeout,
       Duration tagTtl,
-      List<String> mirrors) {
+      List<String> mirrors,
+      Duration staleIfError) {
 
     /**
      * Default of {@code --registry-timeout}, CLI and operator: a manifest, config or trailer
@@ -157,6 +160,14 @@ public record OperatorConfig(
      * its 8 s budget anyway; layer streams have their own, longer limit.
      */
     public static final String DEFAULT_REQUEST_TIMEOUT = "10s";
+
+    /** Default of {@code --stale-if-error}: a registry outage of a day does not block deploys. */
+    public static final String DEFAULT_STALE_IF_ERROR = "24h";
+
+    /** What {@code --stale-if-error} does, for the help of the operator and the CLI. */
+    public static final String STALE_IF_ERROR_HELP =
+        "How long past --tag-ttl a tag's last known facts are served, with a warning, while its"
+            + " registry is down or rate-limits; 0 never (";
 
     /** What {@code --registry-mirror} does, for the help of the operator and the CLI. */
     public static final String MIRROR_HELP =
@@ -173,6 +184,10 @@ public record OperatorConfig(
       insecureRegistries = List.copyOf(insecureRegistries);
       caFiles = List.copyOf(caFiles);
       mirrors = List.copyOf(mirrors);
+      if (staleIfError == null || staleIfError.isNegative()) {
+        throw new IllegalArgumentException(
+            "--stale-if-error must not be negative; got " + staleIfError);
+      }
       if (requestTimeout == null || requestTimeout.isNegative() || requestTimeout.isZero()) {
         throw new IllegalArgumentException(
             "--registry-timeout must be above 0; got " + requestTimeout);
@@ -195,6 +210,7 @@ public record OperatorConfig(
           .requestTimeout(requestTimeout)
           .tagTtl(tagTtl)
           .mirrors(mirrors.stream().map(RegistryMirror::parse).toList())
+          .staleIfError(staleIfError)
           .build();
     }
 

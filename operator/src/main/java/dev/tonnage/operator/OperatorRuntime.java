@@ -308,6 +308,11 @@ public final class OperatorRuntime implements AutoCloseable {
       public void rateLimitSeen(String registry, long limit, long remaining) {
         metrics.registryRateLimit(registry, limit, remaining);
       }
+
+      @Override
+      public void staleFactsServed(String registry) {
+        metrics.registryStaleFactsServed(registry);
+      }
     };
   }
 

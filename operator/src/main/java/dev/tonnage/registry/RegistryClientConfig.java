@@ -36,6 +36,8 @@ import java.util.stream.Collectors;
  * @param retryPolicy retries of temporary failures
  * @param userAgent the User-Agent header
  * @param mirrors mirrors asked for an upstream's images before it, in order
+ * @param staleIfError how long past its TTL a tag's last known digest (and its facts) is still
+ *     served when re-checking it fails for a passing reason (registry down, 5xx, 429); zero: never
  */
 public record RegistryClientConfig(
     Duration connectTimeout,
@@ -54,7 +56,8 @@ public record RegistryClientConfig(
     int maxQueuedFetches,
     RetryPolicy retryPolicy,
     String userAgent,
-    List<RegistryMirror> mirrors) {
+    List<RegistryMirror> mirrors,
+    Duration staleIfError) {
 
   /** Most fetch threads one may configure: the engine's thread bound is about twice this. */
   public static final int MAX_FETCH_THREADS = 128;
@@ -72,6 +75,9 @@ public record RegistryClientConfig(
     Objects.requireNonNull(retryPolicy, "retryPolicy");
     Objects.requireNonNull(userAgent, "userAgent");
     mirrors = List.copyOf(mirrors);
+    if (staleIfError == null || staleIfError.isNegative()) {
+      throw new IllegalArgumentException("staleIfError must not be negative; got " + staleIfError);
+    }
     if (maxConcurrentRequestsPerRegistry < 1) {
       throw new IllegalArgumentException("maxConcurrentRequestsPerRegistry must be at least 1");
     }
@@ -115,6 +121,7 @@ public record RegistryClientConfig(
     b.retryPolicy = retryPolicy;
     b.userAgent = userAgent;
     b.mirrors = mirrors;
+    b.staleIfError = staleIfError;
     return b;
   }
 
@@ -163,6 +170,8 @@ public record RegistryClientConfig(
     private RetryPolicy retryPolicy = RetryPolicy.defaults();
     private String userAgent = "tonnage/0.1";
     private List<RegistryMirror> mirrors = List.of();
+    // Off for the engine used as a library; the CLI and operator flags default to 24h.
+    private Duration staleIfError = Duration.ZERO;
 
     private Builder() {}
 
@@ -251,6 +260,11 @@ public record RegistryClientConfig(
       return this;
     }
 
+    public Builder staleIfError(Duration value) {
+      staleIfError = value;
+      return this;
+    }
+
     public RegistryClientConfig build() {
       return new RegistryClientConfig(
           connectTimeout,
@@ -269,7 +283,8 @@ public record RegistryClientConfig(
           maxQueuedFetches,
           retryPolicy,
           userAgent,
-          mirrors);
+          mirrors,
+          staleIfError);
     }
   }
 }
