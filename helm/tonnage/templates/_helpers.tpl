@@ -252,6 +252,8 @@ unknown flag would stop it, so one chart fits operator versions that differ in t
   value: {{ .Values.registry.timeout | quote }}
 - name: TONNAGE_TAG_TTL
   value: {{ .Values.registry.tagTtl | quote }}
+- name: TONNAGE_STALE_IF_ERROR
+  value: {{ .Values.registry.staleIfError | quote }}
 {{- with .Values.registry.insecure }}
 - name: TONNAGE_INSECURE_REGISTRIES
   value: {{ join "," . | quote }}
@@ -261,6 +263,12 @@ unknown flag would stop it, so one chart fits operator versions that differ in t
   {{- $files := list }}
   {{- range . }}{{ $files = append $files (printf "/etc/tonnage/ca/%s" .) }}{{ end }}
   value: {{ join "," $files | quote }}
+{{- end }}
+{{- with .Values.registry.mirrors }}
+- name: TONNAGE_REGISTRY_MIRRORS
+  {{- $mirrors := list }}
+  {{- range $registry := keys . | sortAlpha }}{{ range $url := index $.Values.registry.mirrors $registry }}{{ $mirrors = append $mirrors (printf "%s=%s" $registry $url) }}{{ end }}{{ end }}
+  value: {{ join "," $mirrors | quote }}
 {{- end }}
 {{- with .Values.registry.rateLimits }}
 - name: TONNAGE_REGISTRY_RATE_LIMITS

@@ -2,6 +2,7 @@ package dev.tonnage.cli;
 
 import dev.tonnage.operator.DurationConverter;
 import dev.tonnage.operator.OperatorConfig;
+import dev.tonnage.registry.CredentialHelpers;
 import dev.tonnage.registry.DockerConfigCredentials;
 import dev.tonnage.registry.RegistryClientConfig;
 import dev.tonnage.registry.RegistryCredentials;
@@ -59,6 +60,21 @@ public final class RegistryOptions {
   Duration registryTimeout;
 
   @Option(
+      names = "--registry-mirror",
+      split = ",",
+      paramLabel = "UPSTREAM=URL",
+      description = OperatorConfig.Registry.MIRROR_HELP + ").")
+  List<String> registryMirrors = new ArrayList<>();
+
+  @Option(
+      names = "--stale-if-error",
+      paramLabel = "DURATION",
+      defaultValue = OperatorConfig.Registry.DEFAULT_STALE_IF_ERROR,
+      converter = DurationConverter.class,
+      description = OperatorConfig.Registry.STALE_IF_ERROR_HELP + "default: ${DEFAULT-VALUE}).")
+  Duration staleIfError;
+
+  @Option(
       names = "--timeout",
       paramLabel = "SECONDS",
       defaultValue = "60",
@@ -72,18 +88,25 @@ public final class RegistryOptions {
         insecureRegistries.stream().map(String::trim).filter(h -> !h.isEmpty()).toList(),
         caFiles,
         registryTimeout,
-        new DurationConverter().convert(OperatorConfig.Registry.DEFAULT_TAG_TTL));
+        new DurationConverter().convert(OperatorConfig.Registry.DEFAULT_TAG_TTL),
+        registryMirrors.stream().map(String::trim).filter(m -> !m.isEmpty()).toList(),
+        staleIfError);
   }
 
   RegistryClientConfig clientConfig() {
     return settings().clientConfig();
   }
 
+  /** The docker config's credentials with its credential helpers, looked up on {@code PATH}. */
   RegistryCredentials credentials(Map<String, String> environment, Path home) throws IOException {
+    CredentialHelpers helpers = CredentialHelpers.onPath(environment.get("PATH"));
     var given = settings().dockerConfigCredentials();
-    return given.isPresent()
-        ? given.get()
-        : DockerConfigCredentials.fromEnvironment(environment, home);
+    if (given.isEmpty()) {
+      return DockerConfigCredentials.fromEnvironment(environment, home, helpers);
+    }
+    return given.get() instanceof DockerConfigCredentials docker
+        ? docker.withHelpers(helpers)
+        : given.get();
   }
 
   Duration timeout() {

@@ -371,6 +371,17 @@ public final class TonnageMetrics implements AutoCloseable {
         .record(duration);
   }
 
+  /** Counts last known facts served past the tag TTL because the registry failed. */
+  public void registryStaleFactsServed(String registry) {
+    Counter.builder("tonnage.registry.stale.facts.served")
+        .description(
+            "Tags answered with their last known facts because re-checking them failed"
+                + " (stale-if-error)")
+        .tags("registry", registryLabels.label(registry))
+        .register(this.registry)
+        .increment();
+  }
+
   /**
    * Records the rate-limit headers a registry sent.
    *

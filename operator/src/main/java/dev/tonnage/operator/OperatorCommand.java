@@ -318,6 +318,24 @@ public final class OperatorCommand implements Callable<Integer> {
               + " TONNAGE_TAG_TTL; ${DEFAULT-VALUE}).")
   Duration tagTtl;
 
+  @Option(
+      names = "--registry-mirror",
+      split = ",",
+      defaultValue = "${env:TONNAGE_REGISTRY_MIRRORS:-}",
+      paramLabel = "UPSTREAM=URL",
+      description = OperatorConfig.Registry.MIRROR_HELP + "; env TONNAGE_REGISTRY_MIRRORS).")
+  List<String> registryMirrors = new ArrayList<>();
+
+  @Option(
+      names = "--stale-if-error",
+      defaultValue =
+          "${env:TONNAGE_STALE_IF_ERROR:-" + OperatorConfig.Registry.DEFAULT_STALE_IF_ERROR + "}",
+      converter = DurationConverter.class,
+      description =
+          OperatorConfig.Registry.STALE_IF_ERROR_HELP
+              + "env TONNAGE_STALE_IF_ERROR; ${DEFAULT-VALUE}).")
+  Duration staleIfError;
+
   /** Prefix of the environment variables the operator's flags read. */
   public static final String ENV_PREFIX = "TONNAGE_";
 
@@ -401,7 +419,9 @@ public final class OperatorCommand implements Callable<Integer> {
             nonBlank(insecureRegistries),
             nonBlank(caFiles).stream().map(Path::of).toList(),
             registryTimeout,
-            tagTtl),
+            tagTtl,
+            nonBlank(registryMirrors),
+            staleIfError),
         new OperatorConfig.PullSecretAccess(readPullSecrets, nonBlank(pullSecretNamespaces)));
   }
 

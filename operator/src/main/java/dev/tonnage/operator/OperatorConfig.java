@@ -5,6 +5,7 @@ import dev.tonnage.admission.WebhookConfigurations;
 import dev.tonnage.registry.DockerConfigCredentials;
 import dev.tonnage.registry.RegistryClientConfig;
 import dev.tonnage.registry.RegistryCredentials;
+import dev.tonnage.registry.RegistryMirror;
 import java.io.IOException;
 import java.net.URI;
 import java.nio.file.Files;
@@ -140,13 +141,18 @@ public record OperatorConfig(
    * @param requestTimeout longest one registry HTTP exchange may take
    * @param tagTtl how long a tag's digest is trusted before a HEAD re-checks it
    * @param caFiles PEM CAs trusted for registries besides the system's
+   * @param mirrors {@code --registry-mirror UPSTREAM=URL} values, in the order they are asked
+   * @param staleIfError how long past the tag TTL last known facts are served while the registry is
+   *     down or rate-limits
    */
   public record Registry(
       Path dockerConfig,
       List<String> insecureRegistries,
       List<Path> caFiles,
       Duration requestTimeout,
-      Duration tagTtl) {
+      Duration tagTtl,
+      List<String> mirrors,
+      Duration staleIfError) {
 
     /**
      * Default of {@code --registry-timeout}, CLI and operator: a manifest, config or trailer
@@ -154,6 +160,19 @@ public record OperatorConfig(
      * its 8 s budget anyway; layer streams have their own, longer limit.
      */
     public static final String DEFAULT_REQUEST_TIMEOUT = "10s";
+
+    /** Default of {@code --stale-if-error}: a registry outage of a day does not block deploys. */
+    public static final String DEFAULT_STALE_IF_ERROR = "24h";
+
+    /** What {@code --stale-if-error} does, for the help of the operator and the CLI. */
+    public static final String STALE_IF_ERROR_HELP =
+        "How long past --tag-ttl a tag's last known facts are served, with a warning, while its"
+            + " registry is down or rate-limits; 0 never (";
+
+    /** What {@code --registry-mirror} does, for the help of the operator and the CLI. */
+    public static final String MIRROR_HELP =
+        "Ask this mirror for UPSTREAM's images first, then UPSTREAM, e.g."
+            + " docker.io=https://mirror.example (repeatable or comma-separated, in order";
 
     /** Default of {@code --tag-ttl}. */
     public static final String DEFAULT_TAG_TTL = "5m";
@@ -164,6 +183,11 @@ public record OperatorConfig(
     public Registry {
       insecureRegistries = List.copyOf(insecureRegistries);
       caFiles = List.copyOf(caFiles);
+      mirrors = List.copyOf(mirrors);
+      if (staleIfError == null || staleIfError.isNegative()) {
+        throw new IllegalArgumentException(
+            "--stale-if-error must not be negative; got " + staleIfError);
+      }
       if (requestTimeout == null || requestTimeout.isNegative() || requestTimeout.isZero()) {
         throw new IllegalArgumentException(
             "--registry-timeout must be above 0; got " + requestTimeout);
@@ -185,6 +209,8 @@ public record OperatorConfig(
           .caBundles(caFiles)
           .requestTimeout(requestTimeout)
           .tagTtl(tagTtl)
+          .mirrors(mirrors.stream().map(RegistryMirror::parse).toList())
+          .staleIfError(staleIfError)
           .build();
     }
 

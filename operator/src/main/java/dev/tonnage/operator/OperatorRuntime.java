@@ -18,6 +18,7 @@ import dev.tonnage.metrics.MetricsServer;
 import dev.tonnage.metrics.ReadinessCheck;
 import dev.tonnage.metrics.RegistryLabels;
 import dev.tonnage.metrics.TonnageMetrics;
+import dev.tonnage.registry.CredentialHelpers;
 import dev.tonnage.registry.DockerConfigCredentials;
 import dev.tonnage.registry.RegistryClient;
 import dev.tonnage.registry.RegistryCredentials;
@@ -39,6 +40,7 @@ import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.Deque;
 import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
@@ -124,17 +126,22 @@ public final class OperatorRuntime implements AutoCloseable {
     PullSecretReader pullSecrets = keep(PullSecretReader.start(client, config.pullSecrets()));
     RegistryClient registryClient =
         keep(new RegistryClient(config.registry().clientConfig(), registryListener(metrics)));
+    Optional<RegistryCredentials> dockerConfig = config.registry().dockerConfigCredentials();
     RegistryCredentials operatorWide =
-        config.registry().dockerConfigCredentials().orElse(RegistryCredentials.anonymous());
+        dockerConfig
+            .map(OperatorRuntime::withInstalledHelpers)
+            .orElse(RegistryCredentials.anonymous());
     RegistryCredentialsResolver credentials =
         new RegistryCredentialsResolver(pullSecrets, operatorWide);
     // Registries named by the configuration get their own metric label; others are "other".
     RegistryLabels registryLabels = metrics.registryLabels();
     config.registry().insecureRegistries().forEach(registryLabels::learn);
+    registryClient.config().mirrors().forEach(mirror -> registryLabels.learn(mirror.host()));
     audit.registriesNamed().forEach(registryLabels::learn);
-    if (operatorWide instanceof DockerConfigCredentials docker) {
-      docker.registries().forEach(registryLabels::learn);
-    }
+    dockerConfig
+        .filter(DockerConfigCredentials.class::isInstance)
+        .map(DockerConfigCredentials.class::cast)
+        .ifPresent(docker -> docker.registries().forEach(registryLabels::learn));
     PolicyCache policies =
         keep(PolicyCache.start(client, CACHE_SYNC_TIMEOUT, registryLabels::learnFromPattern));
     health.addReadinessCheck(ReadinessCheck.of("policy-caches", policies::synced));
@@ -241,6 +248,29 @@ public final class OperatorRuntime implements AutoCloseable {
     return resource;
   }
 
+  /**
+   * The operator runs the credential helpers its docker config names only when they are installed
+   * (an image built on Tonnage's adds them to PATH); the others are named once here.
+   */
+  private static RegistryCredentials withInstalledHelpers(RegistryCredentials credentials) {
+    if (!(credentials instanceof DockerConfigCredentials docker) || docker.helpers().isEmpty()) {
+      return credentials;
+    }
+    CredentialHelpers helpers = CredentialHelpers.onPath(System.getenv("PATH"));
+    List<String> missing =
+        docker.helpers().stream().filter(name -> !helpers.isInstalled(name)).toList();
+    if (!missing.isEmpty()) {
+      LOG.warn(
+          "the docker config names credential helpers that are not on PATH: {}; their registries"
+              + " are measured with the config's auths entries only",
+          missing);
+    }
+    if (missing.size() == docker.helpers().size()) {
+      return docker;
+    }
+    return docker.withHelpers(helpers);
+  }
+
   private static KubernetesClient client(OperatorConfig config) throws IOException {
     KubernetesClientBuilder builder = new KubernetesClientBuilder();
     if (config.kubeconfig() != null) {
@@ -297,6 +327,11 @@ public final class OperatorRuntime implements AutoCloseable {
       @Override
       public void rateLimitSeen(String registry, long limit, long remaining) {
         metrics.registryRateLimit(registry, limit, remaining);
+      }
+
+      @Override
+      public void staleFactsServed(String registry) {
+        metrics.registryStaleFactsServed(registry);
       }
     };
   }

@@ -13,18 +13,22 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Base64;
 import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
+import java.util.TreeSet;
 
 /**
  * Credentials from a docker {@code config.json} (also podman's {@code auth.json} and the {@code
  * .dockerconfigjson} of a Kubernetes {@code kubernetes.io/dockerconfigjson} secret). Reads {@code
  * auths} entries with {@code auth} (base64 user:password), {@code username}/{@code password} or
  * {@code identitytoken}; keys may be URLs ({@code https://index.docker.io/v1/}), host[:port], or
- * Kubernetes-style wildcards ({@code *.example.com}). {@code credsStore} and {@code credHelpers}
- * (external programs) are not run.
+ * Kubernetes-style wildcards ({@code *.example.com}). {@code credHelpers} (per registry) and {@code
+ * credsStore} (for every other registry) name external programs, {@code docker-credential-NAME};
+ * they are run only through {@link #withHelpers(CredentialHelpers)}, never for a pull secret.
  */
 public final class DockerConfigCredentials implements RegistryCredentials {
 
@@ -50,10 +54,18 @@ public final class DockerConfigCredentials implements RegistryCredentials {
                       .build())
               .build());
 
-  private final Map<String, Credential> byHost;
+  /** What docker sends a credential helper for Docker Hub; other registries are host[:port]. */
+  static final String DOCKER_HUB_SERVER_URL = "https://index.docker.io/v1/";
 
-  private DockerConfigCredentials(Map<String, Credential> byHost) {
+  private final Map<String, Credential> byHost;
+  private final Map<String, String> helperByHost;
+  private final String credsStore;
+
+  private DockerConfigCredentials(
+      Map<String, Credential> byHost, Map<String, String> helperByHost, String credsStore) {
     this.byHost = Map.copyOf(byHost);
+    this.helperByHost = Map.copyOf(helperByHost);
+    this.credsStore = credsStore;
   }
 
   /** Reads {@code file}; the error names the file and what is wrong, never its content. */
@@ -103,7 +115,12 @@ public final class DockerConfigCredentials implements RegistryCredentials {
     if (root == null || !root.isObject()) {
       throw new IllegalArgumentException("docker config must be a JSON object");
     }
-    JsonNode auths = root.has("auths") ? root.get("auths") : root;
+    // A config with only helpers has no "auths"; the legacy form is the auths map itself.
+    boolean legacy = !root.has("auths") && !root.has("credHelpers") && !root.has("credsStore");
+    JsonNode auths = legacy ? root : root.path("auths");
+    if (auths.isMissingNode()) {
+      auths = JSON.createObjectNode();
+    }
     if (!auths.isObject()) {
       throw new IllegalArgumentException("docker config \"auths\" must be an object");
     }
@@ -131,16 +148,91 @@ public final class DockerConfigCredentials implements RegistryCredentials {
       credentialOf(entry.getKey(), entry.getValue())
           .ifPresent(credential -> byHost.put(normalizeKey(entry.getKey()), credential));
     }
-    return new DockerConfigCredentials(byHost);
+    Map<String, String> helperByHost = new LinkedHashMap<>();
+    JsonNode helpers = root.path("credHelpers");
+    if (!legacy && helpers.isObject()) {
+      if (helpers.size() > MAX_AUTHS_ENTRIES) {
+        throw new IllegalArgumentException(
+            "docker config \"credHelpers\" has "
+                + helpers.size()
+                + " entries; at most "
+                + MAX_AUTHS_ENTRIES
+                + " are read");
+      }
+      for (Map.Entry<String, JsonNode> entry : helpers.properties()) {
+        if (entry.getKey().length() > MAX_KEY_LENGTH) {
+          throw new IllegalArgumentException(
+              "docker config \"credHelpers\" has a registry key of "
+                  + entry.getKey().length()
+                  + " characters; at most "
+                  + MAX_KEY_LENGTH
+                  + " are allowed");
+        }
+        helperByHost.put(normalizeKey(entry.getKey()), helperName(entry.getValue().asText("")));
+      }
+    }
+    String store = legacy ? null : text(root, "credsStore");
+    return new DockerConfigCredentials(
+        byHost, helperByHost, store == null || store.isEmpty() ? null : helperName(store));
+  }
+
+  private static String helperName(String name) {
+    if (!CredentialHelper.isValidName(name)) {
+      throw new IllegalArgumentException(
+          "docker config names a credential helper that is not a plain program name of at most "
+              + CredentialHelper.MAX_NAME_LENGTH
+              + " letters, digits, '.', '_' and '-'");
+    }
+    return name;
+  }
+
+  /**
+   * These credentials with the config's credential helpers run, as docker does: a registry's {@code
+   * credHelpers} entry, else {@code credsStore}, answers first; when the helper has no credential
+   * (or is not installed, or fails) the {@code auths} entries answer.
+   */
+  public RegistryCredentials withHelpers(CredentialHelpers helpers) {
+    if (helperByHost.isEmpty() && credsStore == null) {
+      return this;
+    }
+    return registryHost -> {
+      String host = normalizeKey(registryHost);
+      String helper = helperByHost.getOrDefault(host, credsStore);
+      if (helper != null) {
+        String serverUrl = ImageReference.DOCKER_HUB.equals(host) ? DOCKER_HUB_SERVER_URL : host;
+        Optional<Credential> answer = helpers.credential(helper, serverUrl);
+        if (answer.isPresent()) {
+          return answer;
+        }
+      }
+      return forRegistry(registryHost);
+    };
+  }
+
+  /**
+   * The credential helpers the config names ({@code credHelpers} values and {@code credsStore}).
+   */
+  public Set<String> helpers() {
+    Set<String> names = new TreeSet<>(helperByHost.values());
+    if (credsStore != null) {
+      names.add(credsStore);
+    }
+    return names;
   }
 
   /**
    * The docker config the CLI and local tools would use: {@code REGISTRY_AUTH_FILE} first, then
    * {@code $DOCKER_CONFIG/config.json}, else {@code ~/.docker/config.json}; files that do not exist
-   * are skipped.
+   * are skipped. Credential helpers are not run.
    */
   public static RegistryCredentials fromEnvironment(Map<String, String> env, Path home)
       throws IOException {
+    return fromEnvironment(env, home, null);
+  }
+
+  /** As {@link #fromEnvironment(Map, Path)}, running the configs' helpers from {@code helpers}. */
+  public static RegistryCredentials fromEnvironment(
+      Map<String, String> env, Path home, CredentialHelpers helpers) throws IOException {
     List<Path> files = new ArrayList<>();
     String authFile = env.get("REGISTRY_AUTH_FILE");
     if (authFile != null && !authFile.isBlank()) {
@@ -155,7 +247,8 @@ public final class DockerConfigCredentials implements RegistryCredentials {
     List<RegistryCredentials> sources = new ArrayList<>();
     for (Path file : files) {
       if (Files.isRegularFile(file)) {
-        sources.add(fromFile(file));
+        DockerConfigCredentials config = fromFile(file);
+        sources.add(helpers == null ? config : config.withHelpers(helpers));
       }
     }
     return RegistryCredentials.chain(sources.toArray(RegistryCredentials[]::new));
@@ -174,9 +267,11 @@ public final class DockerConfigCredentials implements RegistryCredentials {
         .findFirst();
   }
 
-  /** The registry hosts this config has credentials for, normalized. */
+  /** The registry hosts this config has credentials or a credential helper for, normalized. */
   public List<String> registries() {
-    return List.copyOf(byHost.keySet());
+    Set<String> hosts = new LinkedHashSet<>(byHost.keySet());
+    hosts.addAll(helperByHost.keySet());
+    return List.copyOf(hosts);
   }
 
   private static Optional<Credential> credentialOf(String key, JsonNode entry) {
@@ -289,6 +384,6 @@ public final class DockerConfigCredentials implements RegistryCredentials {
 
   @Override
   public String toString() {
-    return "DockerConfigCredentials" + byHost.keySet();
+    return "DockerConfigCredentials" + byHost.keySet() + " helpers" + helpers();
   }
 }

@@ -20,6 +20,9 @@ final class FactsCaches {
   /** Tag resolutions: keys hold references of up to ~500 characters; ~40,000 typical entries. */
   static final long TAGS_MAX_BYTES = 16L * 1024 * 1024;
 
+  /** Last known tag resolutions, kept past the TTL for stale-if-error: as many as {@link #tags}. */
+  static final long LAST_KNOWN_TAGS_MAX_BYTES = 16L * 1024 * 1024;
+
   /** Definite failures: a message (up to ~1 KiB) and an exception with its stack each. */
   static final long FAILURES_MAX_BYTES = 8L * 1024 * 1024;
 
@@ -45,6 +48,9 @@ final class FactsCaches {
   final Cache<String, CachedImage> facts;
   final Cache<String, String> tags;
 
+  /** Tag resolutions for {@code tagTtl + staleIfError}: served only when re-checking fails. */
+  final Cache<String, String> lastKnownTags;
+
   /**
    * Sizes from a trailer, header or failed read, trusted only for the repository that served it.
    */
@@ -69,11 +75,15 @@ final class FactsCaches {
         Caffeine.newBuilder()
             .executor(Runnable::run)
             .maximumWeight(TAGS_MAX_BYTES)
-            .weigher(
-                (String key, String digest) ->
-                    RetainedBytes.weight(
-                        RetainedBytes.ENTRY + RetainedBytes.of(key) + RetainedBytes.of(digest)))
+            .weigher(FactsCaches::weighTag)
             .expireAfterWrite(config.tagTtl())
+            .build();
+    this.lastKnownTags =
+        Caffeine.newBuilder()
+            .executor(Runnable::run)
+            .maximumWeight(config.staleIfError().isZero() ? 0 : LAST_KNOWN_TAGS_MAX_BYTES)
+            .weigher(FactsCaches::weighTag)
+            .expireAfterWrite(config.tagTtl().plus(config.staleIfError()))
             .build();
     this.layerReads =
         Caffeine.newBuilder()
@@ -110,6 +120,17 @@ final class FactsCaches {
             .build();
   }
 
+  private static int weighTag(String key, String digest) {
+    return RetainedBytes.weight(
+        RetainedBytes.ENTRY + RetainedBytes.of(key) + RetainedBytes.of(digest));
+  }
+
+  /** A tag's resolution, fresh for the TTL and last known for stale-if-error after it. */
+  void resolved(String tagKey, String digest) {
+    tags.put(tagKey, digest);
+    lastKnownTags.put(tagKey, digest);
+  }
+
   /** The estimated bytes a facts entry holds: key, facts, and the layer descriptors. */
   static long weigh(String key, CachedImage image) {
     long bytes = RetainedBytes.ENTRY + RetainedBytes.of(key) + RetainedBytes.of(image.facts());
@@ -143,6 +164,10 @@ final class FactsCaches {
                 image.layers().containsKey(layerDigest)
                     ? new CachedImage(image.facts(), image.layers(), false)
                     : image);
+  }
+
+  void staleServed(String registry) {
+    listener.staleFactsServed(registry);
   }
 
   void hit(RegistryEventListener.Cache which) {

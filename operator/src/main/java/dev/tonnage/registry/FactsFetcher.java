@@ -84,6 +84,27 @@ final class FactsFetcher {
     return as(ref, cached.facts());
   }
 
+  /**
+   * {@link #load} from the first of {@code targets} that answers: a mirror that fails in any way
+   * (down, not found, unauthorized) hands over to the next, the upstream being the last.
+   */
+  ImageFacts loadVia(
+      ImageReference ref, List<PullTarget> targets, boolean uncompressed, Instant until)
+      throws RegistryException {
+    for (int i = 0; i < targets.size() - 1; i++) {
+      try {
+        return load(ref, targets.get(i), uncompressed, until);
+      } catch (RegistryException e) {
+        log.info(
+            "mirror {} did not answer for {}, asking the next: {}",
+            targets.get(i).registry(),
+            ref,
+            e.getMessage());
+      }
+    }
+    return load(ref, targets.get(targets.size() - 1), uncompressed, until);
+  }
+
   ImageFacts load(ImageReference ref, PullTarget target, boolean uncompressed, Instant until)
       throws RegistryException {
     String digest = ref.digest();
@@ -92,16 +113,24 @@ final class FactsFetcher {
       String tagKey = FactsCaches.tagKey(ref, target);
       digest = caches.lookup(caches.tags, tagKey, Cache.TAGS);
       if (digest == null) {
-        ManifestHead.Result head = transport.send(target, new ManifestHead(ref), until);
-        if (head.digest() != null) {
-          digest = head.digest();
-        } else {
-          // Some registries leave Docker-Content-Digest out of HEAD answers or refuse HEAD on
-          // manifests: GET by tag and hash.
-          fetchedByTag = transport.send(target, new ManifestGet(ref), until);
-          digest = fetchedByTag.digest();
+        try {
+          ManifestHead.Result head = transport.send(target, new ManifestHead(ref), until);
+          if (head.digest() != null) {
+            digest = head.digest();
+          } else {
+            // Some registries leave Docker-Content-Digest out of HEAD answers or refuse HEAD on
+            // manifests: GET by tag and hash.
+            fetchedByTag = transport.send(target, new ManifestGet(ref), until);
+            digest = fetchedByTag.digest();
+          }
+        } catch (RateLimitedException | UnavailableException e) {
+          ImageFacts stale = lastKnown(ref, tagKey, e);
+          if (stale == null) {
+            throw e;
+          }
+          return stale;
         }
-        caches.tags.put(tagKey, digest);
+        caches.resolved(tagKey, digest);
       }
     }
     String factsKey = FactsCaches.factsKey(ref, digest);
@@ -118,6 +147,29 @@ final class FactsFetcher {
       cached = withUncompressed(ref, cached, target, until);
       caches.facts.put(factsKey, cached);
     }
+    return as(ref, cached.facts());
+  }
+
+  /**
+   * The facts of the tag's last known digest when re-checking the tag failed for a passing reason
+   * and stale-if-error still covers it; null otherwise.
+   */
+  private ImageFacts lastKnown(ImageReference ref, String tagKey, RegistryException failure) {
+    if (!failure.temporary()) {
+      return null;
+    }
+    String digest = caches.lastKnownTags.getIfPresent(tagKey);
+    CachedImage cached =
+        digest == null ? null : caches.facts.getIfPresent(FactsCaches.factsKey(ref, digest));
+    if (cached == null) {
+      return null;
+    }
+    caches.staleServed(ref.registry());
+    log.warn(
+        "serving the last known facts of {} ({}): re-checking the tag failed: {}",
+        ref,
+        digest,
+        failure.getMessage());
     return as(ref, cached.facts());
   }
 

@@ -129,8 +129,12 @@ public final class RegistryClient implements ImageInspector, AutoCloseable {
   public CompletableFuture<ImageFacts> inspect(ImageReference ref, InspectRequest request) {
     Objects.requireNonNull(ref, "ref");
     Objects.requireNonNull(request, "request");
-    PullTarget target = PullTarget.of(ref, request.credentials());
-    ImageFacts cached = fetcher.cachedOnly(ref, target, request.uncompressed());
+    List<PullTarget> targets = PullTarget.routes(ref, request.credentials(), config);
+    PullTarget target = targets.get(targets.size() - 1);
+    ImageFacts cached = null;
+    for (PullTarget via : targets) {
+      cached = cached != null ? cached : fetcher.cachedOnly(ref, via, request.uncompressed());
+    }
     CompletableFuture<ImageFacts> facts;
     if (cached != null) {
       facts = CompletableFuture.completedFuture(cached);
@@ -143,7 +147,7 @@ public final class RegistryClient implements ImageInspector, AutoCloseable {
       facts =
           failed != null
               ? CompletableFuture.failedFuture(failed)
-              : shared(ref, target, request.uncompressed(), request.deadline());
+              : shared(ref, targets, request.uncompressed(), request.deadline());
     }
     if (!request.candidateBases().isEmpty()) {
       facts = facts.thenCompose(found -> withCandidateBases(found, request));
@@ -151,9 +155,13 @@ public final class RegistryClient implements ImageInspector, AutoCloseable {
     return facts.isDone() ? facts : withDeadline(facts, ref, request.deadline());
   }
 
-  /** One fetch per (image, principal, uncompressed) at a time, however many callers wait. */
+  /**
+   * One fetch per (image, principal, uncompressed) at a time, however many callers wait; asked of
+   * each of {@code targets} in turn (mirrors, then the upstream, the last) until one answers.
+   */
   private CompletableFuture<ImageFacts> shared(
-      ImageReference ref, PullTarget target, boolean uncompressed, Instant deadline) {
+      ImageReference ref, List<PullTarget> targets, boolean uncompressed, Instant deadline) {
+    PullTarget target = targets.get(targets.size() - 1);
     FlightKey key = new FlightKey(ref.toString(), target.principal(), uncompressed);
     CompletableFuture<ImageFacts> mine = new CompletableFuture<>();
     CompletableFuture<ImageFacts> existing = inFlight.putIfAbsent(key, mine);
@@ -165,7 +173,7 @@ public final class RegistryClient implements ImageInspector, AutoCloseable {
           ImageFacts facts = null;
           Throwable failure = null;
           try {
-            facts = fetcher.load(ref, target, uncompressed, deadline);
+            facts = fetcher.loadVia(ref, targets, uncompressed, deadline);
           } catch (NotFoundException | UnauthorizedException | ForbiddenException e) {
             caches.failures.put(FactsCaches.failureKey(ref, target), e);
             failure = e;

@@ -35,6 +35,9 @@ import java.util.stream.Collectors;
  *     temporarily unavailable
  * @param retryPolicy retries of temporary failures
  * @param userAgent the User-Agent header
+ * @param mirrors mirrors asked for an upstream's images before it, in order
+ * @param staleIfError how long past its TTL a tag's last known digest (and its facts) is still
+ *     served when re-checking it fails for a passing reason (registry down, 5xx, 429); zero: never
  */
 public record RegistryClientConfig(
     Duration connectTimeout,
@@ -52,7 +55,9 @@ public record RegistryClientConfig(
     int fetchThreads,
     int maxQueuedFetches,
     RetryPolicy retryPolicy,
-    String userAgent) {
+    String userAgent,
+    List<RegistryMirror> mirrors,
+    Duration staleIfError) {
 
   /** Most fetch threads one may configure: the engine's thread bound is about twice this. */
   public static final int MAX_FETCH_THREADS = 128;
@@ -69,6 +74,10 @@ public record RegistryClientConfig(
     Objects.requireNonNull(negativeTtl, "negativeTtl");
     Objects.requireNonNull(retryPolicy, "retryPolicy");
     Objects.requireNonNull(userAgent, "userAgent");
+    mirrors = List.copyOf(mirrors);
+    if (staleIfError == null || staleIfError.isNegative()) {
+      throw new IllegalArgumentException("staleIfError must not be negative; got " + staleIfError);
+    }
     if (maxConcurrentRequestsPerRegistry < 1) {
       throw new IllegalArgumentException("maxConcurrentRequestsPerRegistry must be at least 1");
     }
@@ -111,13 +120,24 @@ public record RegistryClientConfig(
     b.maxQueuedFetches = maxQueuedFetches;
     b.retryPolicy = retryPolicy;
     b.userAgent = userAgent;
+    b.mirrors = mirrors;
+    b.staleIfError = staleIfError;
     return b;
   }
 
-  /** Whether {@code registry} (host[:port]) is configured for plain HTTP. */
+  /** The mirrors of {@code registry} (host[:port]), in the order they are asked. */
+  public List<RegistryMirror> mirrorsOf(String registry) {
+    return mirrors.stream().filter(mirror -> mirror.upstream().equals(registry)).toList();
+  }
+
+  /**
+   * Whether {@code registry} (host[:port]) is configured for plain HTTP, by {@code
+   * insecureRegistries} or as an {@code http://} mirror.
+   */
   public boolean isInsecure(String registry) {
     String wanted = registry.toLowerCase(Locale.ROOT);
-    if (insecureRegistries.contains(wanted)) {
+    if (insecureRegistries.contains(wanted)
+        || mirrors.stream().anyMatch(m -> m.plainHttp() && m.host().equals(wanted))) {
       return true;
     }
     // An entry without a port covers every port of that host.
@@ -149,6 +169,9 @@ public record RegistryClientConfig(
     private int maxQueuedFetches = 1_000;
     private RetryPolicy retryPolicy = RetryPolicy.defaults();
     private String userAgent = "tonnage/0.1";
+    private List<RegistryMirror> mirrors = List.of();
+    // Off for the engine used as a library; the CLI and operator flags default to 24h.
+    private Duration staleIfError = Duration.ZERO;
 
     private Builder() {}
 
@@ -232,6 +255,16 @@ public record RegistryClientConfig(
       return this;
     }
 
+    public Builder mirrors(List<RegistryMirror> value) {
+      mirrors = value;
+      return this;
+    }
+
+    public Builder staleIfError(Duration value) {
+      staleIfError = value;
+      return this;
+    }
+
     public RegistryClientConfig build() {
       return new RegistryClientConfig(
           connectTimeout,
@@ -249,7 +282,9 @@ public record RegistryClientConfig(
           fetchThreads,
           maxQueuedFetches,
           retryPolicy,
-          userAgent);
+          userAgent,
+          mirrors,
+          staleIfError);
     }
   }
 }

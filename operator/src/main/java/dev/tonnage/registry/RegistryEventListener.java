@@ -38,6 +38,12 @@ public interface RegistryEventListener {
   /** The registry announced its pull rate limit ({@code ratelimit-limit/remaining} headers). */
   default void rateLimitSeen(String registry, long limit, long remaining) {}
 
+  /**
+   * A tag's last known facts were served past its TTL because re-checking it failed for a passing
+   * reason (registry down, 5xx, rate limited).
+   */
+  default void staleFactsServed(String registry) {}
+
   default void cacheHit(Cache cache) {}
 
   default void cacheMiss(Cache cache) {}

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.tonnage.operator.OperatorCommand;
+import dev.tonnage.registry.RegistryMirror;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -52,6 +53,23 @@ class RegistryOptionsTest {
     assertThat(options.settings().caFiles()).containsExactly(a, b);
     assertThat(options.clientConfig().insecureRegistries())
         .containsExactlyInAnyOrder("lab:5000", "10.0.0.1", "other");
+  }
+
+  @Test
+  void registryMirrorsAreRepeatableOrCommaSeparatedAndKeepTheirOrder() {
+    RegistryOptions options =
+        parse(
+            "--registry-mirror",
+            "docker.io=https://first,docker.io=http://second:5000",
+            "--registry-mirror",
+            "ghcr.io=https://third");
+
+    assertThat(options.clientConfig().mirrorsOf("index.docker.io"))
+        .extracting(RegistryMirror::toString)
+        .containsExactly("index.docker.io=https://first", "index.docker.io=http://second:5000");
+    assertThat(options.clientConfig().mirrorsOf("ghcr.io")).hasSize(1);
+    assertThatThrownBy(() -> parse("--registry-mirror", "docker.io").clientConfig())
+        .hasMessageStartingWith("--registry-mirror must be UPSTREAM=URL");
   }
 
   @Test

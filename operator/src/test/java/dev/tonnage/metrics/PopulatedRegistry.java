@@ -28,6 +28,7 @@ final class PopulatedRegistry {
     metrics.registryRequest("index.docker.io", "GET", 200, Duration.ofMillis(120));
     metrics.registryRequest("index.docker.io", "HEAD", 0, Duration.ofSeconds(10));
     metrics.registryRateLimit("index.docker.io", 100, 42);
+    metrics.registryStaleFactsServed("index.docker.io");
     metrics.auditCompleted(Instant.now());
     metrics.setAuditLeader(true);
     metrics.auditLeaseFailed();

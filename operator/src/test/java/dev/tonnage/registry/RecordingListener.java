@@ -9,6 +9,12 @@ final class RecordingListener implements RegistryEventListener {
   final List<String> requests = new CopyOnWriteArrayList<>();
   final List<long[]> rateLimits = new CopyOnWriteArrayList<>();
   final List<String> cache = new CopyOnWriteArrayList<>();
+  final List<String> staleServed = new CopyOnWriteArrayList<>();
+
+  @Override
+  public void staleFactsServed(String registry) {
+    staleServed.add(registry);
+  }
 
   @Override
   public void requestCompleted(String registry, String method, int status, Duration duration) {

@@ -34,6 +34,33 @@ class RegistryClientResilienceIT extends RegistryTestBase {
   }
 
   @Test
+  void aRateLimitedTagPastItsTtlIsAnsweredWithItsLastKnownFactsWithinStaleIfError()
+      throws Exception {
+    client(config -> config.tagTtl(Duration.ofMillis(50)).staleIfError(Duration.ofHours(1)));
+    assertThat(inspect("fixtures/multi:amd64").digest()).isEqualTo(AMD64);
+    Thread.sleep(150);
+    registry.intercept =
+        request -> new MockResponse.Builder().code(429).addHeader("Retry-After", "1").build();
+
+    assertThat(inspect("fixtures/multi:amd64").digest()).isEqualTo(AMD64);
+    assertThat(events.staleServed).containsExactly(host);
+    // Not trusted as fresh: the next request re-checks the tag.
+    assertThat(inspect("fixtures/multi:amd64").digest()).isEqualTo(AMD64);
+    assertThat(registry.count("HEAD", "/manifests/amd64")).isGreaterThanOrEqualTo(3);
+  }
+
+  @Test
+  void aTagThatIsGoneIsNeverAnsweredFromMemory() throws Exception {
+    client(config -> config.tagTtl(Duration.ofMillis(50)).staleIfError(Duration.ofHours(1)));
+    inspect("fixtures/multi:amd64");
+    Thread.sleep(150);
+    registry.intercept = request -> FixtureRegistry.error(404, "errors/manifest-unknown.json");
+
+    assertThatThrownBy(() -> inspect("fixtures/multi:amd64")).isInstanceOf(NotFoundException.class);
+    assertThat(events.staleServed).isEmpty();
+  }
+
+  @Test
   void aConnectionDroppedMidAnswerIsRetried() throws Exception {
     AtomicInteger calls = new AtomicInteger();
     registry.intercept =
