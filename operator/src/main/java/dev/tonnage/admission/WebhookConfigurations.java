@@ -136,7 +136,6 @@ public final class WebhookConfigurations {
         .withAdmissionReviewVersions("v1")
         .withTimeoutSeconds(TIMEOUT_SECONDS)
         .withNamespaceSelector(namespaceSelector(target))
-        .withObjectSelector(objectSelector())
         .endWebhook()
         .build();
   }
@@ -161,7 +160,6 @@ public final class WebhookConfigurations {
         // Re-run after later mutators, which may change images; the patch is idempotent.
         .withReinvocationPolicy("IfNeeded")
         .withNamespaceSelector(namespaceSelector(target))
-        .withObjectSelector(objectSelector())
         .endWebhook()
         .build();
   }
@@ -212,16 +210,6 @@ public final class WebhookConfigurations {
           .endMatchExpression();
     }
     return selector
-        .addNewMatchExpression()
-        .withKey(AdmissionExemptions.IGNORE_LABEL)
-        .withOperator("NotIn")
-        .withValues("true")
-        .endMatchExpression()
-        .build();
-  }
-
-  private static LabelSelector objectSelector() {
-    return new LabelSelectorBuilder()
         .addNewMatchExpression()
         .withKey(AdmissionExemptions.IGNORE_LABEL)
         .withOperator("NotIn")

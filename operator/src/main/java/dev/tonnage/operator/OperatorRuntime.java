@@ -133,6 +133,14 @@ public final class OperatorRuntime implements AutoCloseable {
     PolicyCache policies =
         keep(PolicyCache.start(client, CACHE_SYNC_TIMEOUT, registryLabels::learnFromPattern));
     health.addReadinessCheck(ReadinessCheck.of("policy-caches", policies::synced));
+    ExceptionCache exceptions =
+        keep(
+            ExceptionCache.start(
+                client,
+                config.trustedExceptionNamespaces(),
+                Clock.systemUTC(),
+                CACHE_SYNC_TIMEOUT));
+    health.addReadinessCheck(ReadinessCheck.of("exception-cache", exceptions::synced));
     health.addReadinessCheck(ReadinessCheck.of("cluster-caches", caches::synced));
 
     AdmissionMetrics admissionMetrics = new AdmissionMetrics(metrics, meters);
@@ -144,7 +152,10 @@ public final class OperatorRuntime implements AutoCloseable {
         new AdmissionReviewer(
             new AdmissionSettings(config.reviewBudget(), config.failurePolicy(), Clock.systemUTC()),
             new PolicyAdmissionDecider(
-                policies, new FactsService(registryClient, Clock.systemUTC()), credentials),
+                policies,
+                new FactsService(registryClient, Clock.systemUTC()),
+                credentials,
+                exceptions),
             new AdmissionExemptions(config.allExemptNamespaces(), caches),
             caches,
             new AdmissionReviewer.Observers(events, admissionMetrics));
@@ -180,10 +191,12 @@ public final class OperatorRuntime implements AutoCloseable {
         .ifPresent(this::keep);
     health.started();
     LOG.info(
-        "tonnage operator ready: webhook on port {}, namespace {}, exempt namespaces {}",
+        "tonnage operator ready: webhook on port {}, namespace {}, exempt namespaces {},"
+            + " exceptions trusted in {}",
         server.port(),
         config.namespace(),
-        config.allExemptNamespaces());
+        config.allExemptNamespaces(),
+        config.trustedExceptionNamespaces());
   }
 
   /** The webhook's port, for tests that bind port 0. */
