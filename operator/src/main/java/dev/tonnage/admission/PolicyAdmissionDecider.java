@@ -3,6 +3,7 @@ package dev.tonnage.admission;
 import dev.tonnage.facts.FactsService;
 import dev.tonnage.policy.CompiledPolicy;
 import dev.tonnage.policy.Evaluation;
+import dev.tonnage.policy.ExceptionSource;
 import dev.tonnage.policy.FactsOutcome;
 import dev.tonnage.policy.InspectionNeed;
 import dev.tonnage.policy.PolicyEvaluator;

@@ -53,7 +53,8 @@ public final class AuditOperator implements AutoCloseable {
                 new EventDeduplicator(b.settings.interval(), b.settings.maxEventKeys()),
                 new KubernetesWorkloadEvents(b.client, b.identity, b.clock),
                 new AuditMetricsLedger(b.metrics)),
-            b.clock);
+            b.clock,
+            b.exceptions);
     this.runtime =
         new AuditRuntime(
             auditor,
@@ -155,6 +156,13 @@ public final class AuditOperator implements AutoCloseable {
     private boolean serverSideApply = true;
     private Metrics josdkMetrics;
     private ImageMeasurer.Streaming streaming = ImageMeasurer.Streaming.OFF;
+    private AuditExceptions exceptions = AuditExceptions.NONE;
+
+    /** Applies {@code auditExceptions}: waived workloads count as excepted, not as violations. */
+    public Builder exceptions(AuditExceptions auditExceptions) {
+      this.exceptions = Objects.requireNonNull(auditExceptions, "auditExceptions");
+      return this;
+    }
 
     private Builder(KubernetesClient client) {
       this.client = Objects.requireNonNull(client, "client");

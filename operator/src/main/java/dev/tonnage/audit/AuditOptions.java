@@ -129,7 +129,8 @@ public final class AuditOptions {
       RegistryClient registry,
       RegistryCredentials credentials,
       TonnageMetrics metrics,
-      String namespace) {
+      String namespace,
+      AuditExceptions exceptions) {
     if (!enabled) {
       return Optional.empty();
     }
@@ -140,6 +141,7 @@ public final class AuditOptions {
             .settings(settings)
             .metrics(new TonnageAuditMetrics(metrics, settings.interval(), Clock.systemUTC()))
             .josdkMetrics(metrics.josdkMetrics())
+            .exceptions(exceptions)
             .layerStreaming(
                 (image, layer) ->
                     registry.streamUncompressedSize(

@@ -1,10 +1,10 @@
 package dev.tonnage.operator;
 
-import dev.tonnage.admission.ExceptionSource;
 import dev.tonnage.api.v1alpha1.ImagePolicyException;
 import dev.tonnage.api.v1alpha1.ImagePolicyExceptionStatus;
 import dev.tonnage.policy.CompiledException;
 import dev.tonnage.policy.ExceptionMatcher;
+import dev.tonnage.policy.ExceptionSource;
 import dev.tonnage.policy.InvalidPolicyException;
 import io.fabric8.kubernetes.api.model.Condition;
 import io.fabric8.kubernetes.api.model.ConditionBuilder;
@@ -23,7 +23,6 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
-import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
@@ -35,8 +34,8 @@ import org.slf4j.LoggerFactory;
 /**
  * The ImagePolicyExceptions in force, from an informer over every namespace: those in trusted
  * namespaces that compile, at most {@link ExceptionMatcher#MAX_EXCEPTIONS}. Each exception's status
- * says whether it is honoured (Ready True) or why not (Untrusted, Invalid, TooMany, Expired).
- * Listeners hear of every change and of every expiry, so audits can run again.
+ * says whether it is honoured (Ready True) or why not (Untrusted, Invalid, TooMany, Expired). Every
+ * change and every expiry publishes a new matcher: that is how the audit knows to run again.
  */
 public final class ExceptionCache implements ExceptionSource, AutoCloseable {
 
@@ -53,7 +52,6 @@ public final class ExceptionCache implements ExceptionSource, AutoCloseable {
             t.setDaemon(true);
             return t;
           });
-  private final List<Runnable> listeners = new CopyOnWriteArrayList<>();
   private final Map<String, Map<String, Integer>> matchedByPolicy = new HashMap<>();
   private volatile ExceptionMatcher matcher = ExceptionMatcher.NONE;
   private ScheduledFuture<?> expiryTimer;
@@ -122,11 +120,6 @@ public final class ExceptionCache implements ExceptionSource, AutoCloseable {
     return informer.hasSynced();
   }
 
-  /** Runs {@code listener} (on the cache's thread) after every change and every expiry. */
-  public void onChange(Runnable listener) {
-    listeners.add(listener);
-  }
-
   /**
    * Records how many workloads the last audit of {@code policy} found waived by each exception
    * ({@code namespace/name}), for the exceptions' status.matchedWorkloads.
@@ -171,14 +164,6 @@ public final class ExceptionCache implements ExceptionSource, AutoCloseable {
         at -> {
           long delay = Math.max(0, Duration.between(clock.instant(), at).toMillis()) + 1;
           expiryTimer = worker.schedule(this::refresh, delay, TimeUnit.MILLISECONDS);
-        });
-    listeners.forEach(
-        l -> {
-          try {
-            l.run();
-          } catch (RuntimeException ex) {
-            LOG.warn("an exception-change listener failed: {}", ex.toString());
-          }
         });
   }
 

@@ -10,6 +10,7 @@ import dev.tonnage.admission.PolicyAdmissionDecider;
 import dev.tonnage.admission.RegistryCredentialsResolver;
 import dev.tonnage.admission.WebhookConfigurations;
 import dev.tonnage.admission.WebhookRegistration;
+import dev.tonnage.audit.AuditExceptions;
 import dev.tonnage.audit.AuditOptions;
 import dev.tonnage.facts.FactsService;
 import dev.tonnage.metrics.Health;
@@ -187,7 +188,15 @@ public final class OperatorRuntime implements AutoCloseable {
     }
     // The audit: reconcilers on the Lease holder (see docs/audit.md).
     audit
-        .start(client, registryClient, operatorWide, metrics, config.namespace())
+        .start(
+            client,
+            registryClient,
+            operatorWide,
+            metrics,
+            config.namespace(),
+            new AuditExceptions(
+                exceptions,
+                (policy, counts) -> exceptions.recordMatches(policy.toString(), counts)))
         .ifPresent(this::keep);
     health.started();
     LOG.info(

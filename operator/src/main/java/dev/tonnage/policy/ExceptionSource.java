@@ -1,6 +1,4 @@
-package dev.tonnage.admission;
-
-import dev.tonnage.policy.ExceptionMatcher;
+package dev.tonnage.policy;
 
 /** The trusted ImagePolicyExceptions in force, from a cache: no API call per review. */
 @FunctionalInterface
