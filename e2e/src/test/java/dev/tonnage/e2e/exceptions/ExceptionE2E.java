@@ -165,6 +165,44 @@ class ExceptionE2E {
         .contains("ml-big")
         .contains("2099-01-01T00:00:00Z")
         .contains("True");
+    // The audit counts the running Pod the exception waives as excepted, not as a violation.
+    kube.kubectlWithInput(
+            "apiVersion: v1\nkind: Pod\nmetadata: {name: model-0}\nspec:\n"
+                + "  automountServiceAccountToken: false\n  containers: [{name: main, image: \""
+                + big
+                + "\"}]\n",
+            "apply",
+            "-n",
+            "ml",
+            "-f",
+            "-")
+        .requireSuccess();
+    Awaitility.await()
+        .atMost(Duration.ofSeconds(120))
+        .until(() -> "1".equals(slimStatus("{.status.summary.excepted}")));
+    assertThat(slimStatus("{.status.summary.violations}")).isEqualTo("0");
+    Awaitility.await()
+        .atMost(WAIT)
+        .until(
+            () ->
+                "1"
+                    .equals(
+                        kube.kubectl(
+                                "get",
+                                "ipe",
+                                "ml-big",
+                                "-n",
+                                "tonnage",
+                                "-o",
+                                "jsonpath={.status.matchedWorkloads}")
+                            .stdout()
+                            .trim()));
+  }
+
+  private String slimStatus(String jsonpath) {
+    return kube.kubectl("get", "clusterimagepolicy", "slim", "-o", "jsonpath=" + jsonpath)
+        .stdout()
+        .trim();
   }
 
   @Test
