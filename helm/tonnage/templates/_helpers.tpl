@@ -122,7 +122,7 @@ service:
 {{/*
 Namespaces never reviewed. kubernetes.io/metadata.name is set automatically only from Kubernetes 1.21
 on; on 1.20 the NotIn below matches every namespace (no label: NotIn is true), so the operator's own
-in-code exclusion of kube-system and its namespace, and the tonnage.dev/ignore label, still hold.
+in-code exclusion of kube-system and its namespace, and the tonnage.dev/ignore namespace label, still hold.
 */}}
 {{- define "tonnage.namespaceSelector" -}}
 {{- $excluded := concat (list "kube-system" .Release.Namespace) .Values.webhook.excludeNamespaces | uniq }}
@@ -138,13 +138,15 @@ matchExpressions:
 {{- end }}
 {{- end }}
 
+{{/*
+No object can opt itself out (its author would exempt it): only the admin's expressions, if any.
+*/}}
 {{- define "tonnage.objectSelector" -}}
-matchExpressions:
-  - key: tonnage.dev/ignore
-    operator: NotIn
-    values: ["true"]
 {{- with .Values.webhook.objectSelectorExpressions }}
+matchExpressions:
 {{ toYaml . }}
+{{- else }}
+{}
 {{- end }}
 {{- end }}
 
@@ -208,6 +210,10 @@ unknown flag would stop it, so one chart fits operator versions that differ in t
   value: {{ .Values.operator.admissionBudget | quote }}
 {{- with .Values.webhook.excludeNamespaces }}
 - name: TONNAGE_EXEMPT_NAMESPACES
+  value: {{ join "," . | quote }}
+{{- end }}
+{{- with .Values.exceptions.namespaces }}
+- name: TONNAGE_EXCEPTION_NAMESPACES
   value: {{ join "," . | quote }}
 {{- end }}
 - name: TONNAGE_WEBHOOK_SERVICE

@@ -9,9 +9,11 @@ import java.util.Set;
 
 /**
  * What admission never blocks, decided before any policy or registry is consulted: the system and
- * operator namespaces (so a broken Tonnage can always be repaired), objects and namespaces labelled
- * {@code tonnage.dev/ignore: "true"}, mirror Pods (the kubelet creates them for static Pods and
- * cannot be refused), and updates that do not change any image.
+ * operator namespaces (so a broken Tonnage can always be repaired), namespaces labelled {@code
+ * tonnage.dev/ignore: "true"} (namespace labels are an admin's right), mirror Pods (the kubelet
+ * creates them for static Pods and cannot be refused), and updates that do not change any image.
+ * Objects cannot opt out: their authors could exempt themselves; exemptions are
+ * ImagePolicyExceptions granted by the platform team.
  */
 public final class AdmissionExemptions {
 
@@ -46,10 +48,6 @@ public final class AdmissionExemptions {
     }
     if (isIgnored(namespaceLabels.labelsOf(workload.namespace()))) {
       return Optional.of("namespace " + workload.namespace() + " is labelled " + IGNORE_LABEL);
-    }
-    // The template's label covers the Pods the workload creates, so it exempts the workload too.
-    if (isIgnored(workload.labels()) || isIgnored(workload.template().labels())) {
-      return Optional.of("object is labelled " + IGNORE_LABEL);
     }
     if (workload.kind() == WorkloadKind.POD
         && workload.annotations().containsKey(MIRROR_POD_ANNOTATION)) {

@@ -210,7 +210,9 @@ public final class AdmissionReviewer {
     }
     return new Outcome(
         AdmissionResponse.allow(request, warnings),
-        warnings.isEmpty() ? AdmissionDecision.ALLOWED : AdmissionDecision.WARNED);
+        decision.excepted()
+            ? AdmissionDecision.EXCEPTED
+            : warnings.isEmpty() ? AdmissionDecision.ALLOWED : AdmissionDecision.WARNED);
   }
 
   private Outcome mutated(AdmissionRequest request, Workload workload, ReviewDecision decision) {

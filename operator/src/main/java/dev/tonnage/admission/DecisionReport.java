@@ -3,15 +3,19 @@ package dev.tonnage.admission;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.tonnage.api.v1alpha1.ApiGroup;
+import dev.tonnage.api.v1alpha1.ImagePolicyException;
 import dev.tonnage.api.v1alpha1.PolicyAction;
 import dev.tonnage.api.v1alpha1.RegistryErrorAction;
 import dev.tonnage.policy.CheckedImage;
+import dev.tonnage.policy.CompiledException;
 import dev.tonnage.policy.Evaluation;
 import dev.tonnage.policy.FactsOutcome;
 import dev.tonnage.policy.PolicyRef;
 import dev.tonnage.policy.PolicyVerdict;
 import dev.tonnage.policy.UnavailableFacts;
 import dev.tonnage.policy.Violation;
+import dev.tonnage.policy.Waiver;
 import dev.tonnage.registry.ImageFacts;
 import dev.tonnage.registry.ImageReference;
 import dev.tonnage.registry.Platform;
@@ -42,7 +46,8 @@ final class DecisionReport {
         evaluation.denialMessage().map(List::of).orElse(List.of()),
         evaluation.warnings(),
         evaluation.annotate() ? annotations(evaluation, outcomes) : Map.of(),
-        events(evaluation));
+        events(evaluation),
+        !evaluation.waivers().isEmpty());
   }
 
   private static Map<String, String> annotations(
@@ -102,6 +107,7 @@ final class DecisionReport {
         continue;
       }
       ObjectRef policy = reference(verdict.policy());
+      waiverEvents(verdict, events);
       if (verdict.denies()) {
         Map<String, List<Violation>> byReason = new LinkedHashMap<>();
         for (Violation v : verdict.certainViolations()) {
@@ -136,6 +142,38 @@ final class DecisionReport {
       }
     }
     return events;
+  }
+
+  /** One Event per exception that waived violations of {@code verdict}, related to it. */
+  private static void waiverEvents(PolicyVerdict verdict, List<AdmissionEvent> events) {
+    Map<CompiledException, List<Waiver>> byException = new LinkedHashMap<>();
+    for (Waiver w : verdict.waived()) {
+      byException.computeIfAbsent(w.exception(), e -> new ArrayList<>()).add(w);
+    }
+    byException.forEach(
+        (exception, waivers) -> {
+          Violation first = waivers.get(0).violation();
+          events.add(
+              new AdmissionEvent(
+                  AdmissionEvent.IMAGE_EXCEPTION_APPLIED,
+                  "ImagePolicyException "
+                      + exception.displayName()
+                      + " ("
+                      + exception.expiresAt().map(at -> "until " + at).orElse("no expiry")
+                      + ", reason: "
+                      + exception.reason()
+                      + ") waived "
+                      + verdict.policy()
+                      + ": "
+                      + first.message()
+                      + (waivers.size() == 1 ? "" : " (and " + (waivers.size() - 1) + " more)"),
+                  new ObjectRef(
+                      ApiGroup.API_VERSION,
+                      ImagePolicyException.KIND,
+                      exception.namespace() == null ? "" : exception.namespace(),
+                      exception.name(),
+                      "")));
+        });
   }
 
   private static String eventMessage(List<Violation> violations) {

@@ -3,6 +3,7 @@ package dev.tonnage.admission;
 import dev.tonnage.facts.FactsService;
 import dev.tonnage.policy.CompiledPolicy;
 import dev.tonnage.policy.Evaluation;
+import dev.tonnage.policy.ExceptionSource;
 import dev.tonnage.policy.FactsOutcome;
 import dev.tonnage.policy.InspectionNeed;
 import dev.tonnage.policy.PolicyEvaluator;
@@ -23,12 +24,23 @@ public final class PolicyAdmissionDecider implements AdmissionDecider {
   private final PolicySource policies;
   private final FactsService facts;
   private final RegistryCredentialsResolver credentials;
+  private final ExceptionSource exceptions;
 
   public PolicyAdmissionDecider(
       PolicySource policies, FactsService facts, RegistryCredentialsResolver credentials) {
+    this(policies, facts, credentials, ExceptionSource.NONE);
+  }
+
+  /** Decides with the trusted exceptions of {@code exceptions} waiving what they cover. */
+  public PolicyAdmissionDecider(
+      PolicySource policies,
+      FactsService facts,
+      RegistryCredentialsResolver credentials,
+      ExceptionSource exceptions) {
     this.policies = policies;
     this.facts = facts;
     this.credentials = credentials;
+    this.exceptions = exceptions;
   }
 
   @Override
@@ -45,7 +57,8 @@ public final class PolicyAdmissionDecider implements AdmissionDecider {
             : facts.facts(needs, credentials.forPod(subject.workload()), subject.deadline());
     return measured.thenApply(
         outcomes -> {
-          Evaluation evaluation = PolicyEvaluator.evaluate(inForce, context, outcomes::get);
+          Evaluation evaluation =
+              PolicyEvaluator.evaluate(inForce, context, outcomes::get, exceptions.exceptions());
           return DecisionReport.of(evaluation, outcomes);
         });
   }

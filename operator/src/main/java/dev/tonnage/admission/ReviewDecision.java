@@ -12,15 +12,26 @@ import java.util.Map;
  * @param annotations annotations to set on the object and its pod template; empty when no matching
  *     policy asks for them
  * @param events Events to record when the request is not a dry run
+ * @param excepted whether an ImagePolicyException waived at least one violation
  */
 public record ReviewDecision(
     List<String> denials,
     List<String> warnings,
     Map<String, String> annotations,
-    List<AdmissionEvent> events) {
+    List<AdmissionEvent> events,
+    boolean excepted) {
 
   public static final ReviewDecision ALLOW =
       new ReviewDecision(List.of(), List.of(), Map.of(), List.of());
+
+  /** A decision no exception took part in. */
+  public ReviewDecision(
+      List<String> denials,
+      List<String> warnings,
+      Map<String, String> annotations,
+      List<AdmissionEvent> events) {
+    this(denials, warnings, annotations, events, false);
+  }
 
   public ReviewDecision {
     denials = List.copyOf(denials);

@@ -139,7 +139,6 @@ public final class WebhookConfigurations {
         .withAdmissionReviewVersions("v1")
         .withTimeoutSeconds(TIMEOUT_SECONDS)
         .withNamespaceSelector(namespaceSelector(target))
-        .withObjectSelector(objectSelector())
         .endWebhook()
         .build();
   }
@@ -164,7 +163,6 @@ public final class WebhookConfigurations {
         // Re-run after later mutators, which may change images; the patch is idempotent.
         .withReinvocationPolicy("IfNeeded")
         .withNamespaceSelector(namespaceSelector(target))
-        .withObjectSelector(objectSelector())
         .endWebhook()
         .build();
   }
@@ -215,16 +213,6 @@ public final class WebhookConfigurations {
           .endMatchExpression();
     }
     return selector
-        .addNewMatchExpression()
-        .withKey(AdmissionExemptions.IGNORE_LABEL)
-        .withOperator("NotIn")
-        .withValues("true")
-        .endMatchExpression()
-        .build();
-  }
-
-  private static LabelSelector objectSelector() {
-    return new LabelSelectorBuilder()
         .addNewMatchExpression()
         .withKey(AdmissionExemptions.IGNORE_LABEL)
         .withOperator("NotIn")

@@ -54,7 +54,8 @@ public final class AuditOperator implements AutoCloseable {
                 new KubernetesWorkloadEvents(b.client, b.identity, b.clock),
                 new AuditMetricsLedger(b.metrics),
                 b.results),
-            b.clock);
+            b.clock,
+            b.exceptions);
     this.runtime =
         new AuditRuntime(
             auditor,
@@ -157,6 +158,13 @@ public final class AuditOperator implements AutoCloseable {
     private Metrics josdkMetrics;
     private ImageMeasurer.Streaming streaming = ImageMeasurer.Streaming.OFF;
     private AuditResults results = AuditResults.NONE;
+    private AuditExceptions exceptions = AuditExceptions.NONE;
+
+    /** Applies {@code auditExceptions}: waived workloads count as excepted, not as violations. */
+    public Builder exceptions(AuditExceptions auditExceptions) {
+      this.exceptions = Objects.requireNonNull(auditExceptions, "auditExceptions");
+      return this;
+    }
 
     private Builder(KubernetesClient client) {
       this.client = Objects.requireNonNull(client, "client");

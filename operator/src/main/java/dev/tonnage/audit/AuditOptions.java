@@ -131,7 +131,8 @@ public final class AuditOptions {
       RegistryCredentials credentials,
       TonnageMetrics metrics,
       String namespace,
-      AuditResults results) {
+      AuditResults results,
+      AuditExceptions exceptions) {
     if (!enabled) {
       return Optional.empty();
     }
@@ -143,6 +144,7 @@ public final class AuditOptions {
             .metrics(new TonnageAuditMetrics(metrics, settings.interval(), Clock.systemUTC()))
             .josdkMetrics(metrics.josdkMetrics())
             .results(results)
+            .exceptions(exceptions)
             .layerStreaming(
                 (image, layer) ->
                     registry.streamUncompressedSize(

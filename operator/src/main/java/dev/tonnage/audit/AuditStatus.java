@@ -35,7 +35,13 @@ public record AuditStatus(
   }
 
   /** Counts of one audit; {@code violations} counts all of them, also those not listed. */
-  public record Summary(int workloads, int images, int violations, int unresolved) {}
+  public record Summary(int workloads, int images, int violations, int unresolved, int excepted) {
+
+    /** Counts of an audit no exception took part in. */
+    public Summary(int workloads, int images, int violations, int unresolved) {
+      this(workloads, images, violations, unresolved, 0);
+    }
+  }
 
   /** The status before anything was written. */
   public static final AuditStatus EMPTY = new AuditStatus(null, List.of(), null, null, List.of());
@@ -56,7 +62,8 @@ public record AuditStatus(
                 zeroIfNull(s.getWorkloads()),
                 zeroIfNull(s.getImages()),
                 zeroIfNull(s.getViolations()),
-                zeroIfNull(s.getUnresolved())),
+                zeroIfNull(s.getUnresolved()),
+                zeroIfNull(s.getExcepted())),
         status.getViolations() == null ? List.of() : status.getViolations());
   }
 
@@ -72,6 +79,7 @@ public record AuditStatus(
       s.setImages(summary.images());
       s.setViolations(summary.violations());
       s.setUnresolved(summary.unresolved());
+      s.setExcepted(summary.excepted());
       status.setSummary(s);
     }
     status.setViolations(violations);

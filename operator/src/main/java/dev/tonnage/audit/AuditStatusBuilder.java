@@ -80,7 +80,8 @@ public final class AuditStatusBuilder {
             outcome.workloads(),
             outcome.images(),
             outcome.violations().size(),
-            outcome.unresolved()),
+            outcome.unresolved(),
+            outcome.excepted()),
         listed);
   }
 

@@ -9,6 +9,7 @@ import io.javaoperatorsdk.operator.processing.event.ResourceID;
 import io.javaoperatorsdk.operator.processing.event.source.AbstractEventSource;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Objects;
@@ -102,6 +103,13 @@ public final class PodChangeEventSource<P extends HasMetadata> extends AbstractE
     Set<ResourceID> ids = policiesCovering.apply(pod);
     synchronized (pending) {
       pending.addAll(ids);
+    }
+  }
+
+  /** Marks {@code policies} for the next window, whatever their Pods did. */
+  public void markAll(Collection<ResourceID> policies) {
+    synchronized (pending) {
+      pending.addAll(policies);
     }
   }
 

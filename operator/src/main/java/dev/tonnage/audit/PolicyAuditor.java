@@ -3,6 +3,8 @@ package dev.tonnage.audit;
 import dev.tonnage.api.v1alpha1.SizeLimits;
 import dev.tonnage.policy.CompiledPolicy;
 import dev.tonnage.policy.Evaluation;
+import dev.tonnage.policy.ExceptionMatcher;
+import dev.tonnage.policy.ExceptionSource;
 import dev.tonnage.policy.FactsOutcome;
 import dev.tonnage.policy.InspectionNeed;
 import dev.tonnage.policy.PolicyEvaluator;
@@ -44,9 +46,20 @@ public final class PolicyAuditor {
   private final AuditMetricsLedger metrics;
   private final AuditResults results;
   private final Clock clock;
+  private final AuditExceptions exceptions;
 
   public PolicyAuditor(
       ClusterView cluster, ImageMeasurer measurer, AuditRecorders recorders, Clock clock) {
+    this(cluster, measurer, recorders, clock, AuditExceptions.NONE);
+  }
+
+  /** An auditor whose verdicts waive what the trusted exceptions of {@code exceptions} cover. */
+  public PolicyAuditor(
+      ClusterView cluster,
+      ImageMeasurer measurer,
+      AuditRecorders recorders,
+      Clock clock,
+      AuditExceptions exceptions) {
     this.cluster = cluster;
     this.measurer = measurer;
     this.dedup = recorders.dedup();
@@ -54,6 +67,12 @@ public final class PolicyAuditor {
     this.metrics = recorders.metrics();
     this.results = recorders.results();
     this.clock = clock;
+    this.exceptions = exceptions;
+  }
+
+  /** The exceptions the audits apply; a new matcher means they changed or one expired. */
+  public ExceptionSource exceptions() {
+    return exceptions.source();
   }
 
   /**
@@ -100,21 +119,28 @@ public final class PolicyAuditor {
     }
 
     Map<ImageReference, FactsOutcome> facts = new LinkedHashMap<>(measurer.measureAll(needs));
-    List<Judged> judged = judge(policies, covered, facts);
+    ExceptionMatcher waivers = exceptions.source().exceptions();
+    List<Judged> judged = judge(policies, covered, facts, waivers);
     // A limit inside the bounds a gzip trailer gives is uncertain until the layers are streamed.
     Set<ImageReference> settled = measurer.settle(uncertainPlatforms(judged), facts);
     if (!settled.isEmpty()) {
       facts.putAll(
           measurer.remeasure(needs.stream().filter(n -> settled.contains(n.reference())).toList()));
-      judged = judge(policies, covered, facts);
+      judged = judge(policies, covered, facts, waivers);
     }
 
     List<AuditViolation> violations = new ArrayList<>();
     Set<String> unresolved = new TreeSet<>();
     Map<String, Integer> violationsByNamespace = new TreeMap<>();
     Map<String, Set<ImageReference>> imagesByNamespace = new HashMap<>();
+    int excepted = 0;
+    Map<String, Integer> exceptedByException = new TreeMap<>();
     for (Judged j : judged) {
       Covered c = j.covered();
+      if (!j.waivedBy().isEmpty()) {
+        excepted++;
+        j.waivedBy().forEach(e -> exceptedByException.merge(e, 1, Integer::sum));
+      }
       String ns = c.workload().namespace();
       Set<ImageReference> running = imagesByNamespace.computeIfAbsent(ns, k -> new HashSet<>());
       c.needs().forEach(n -> running.add(n.reference()));
@@ -153,7 +179,9 @@ public final class PolicyAuditor {
             unresolved.size(),
             registryErrors,
             facts.size(),
-            Duration.between(start, clock.instant()));
+            Duration.between(start, clock.instant()),
+            excepted,
+            exceptedByException);
     metrics.audited(policy.ref(), facts, imagesByNamespace, violationsByNamespace, outcome);
     results.audited(
         policy,
@@ -163,6 +191,7 @@ public final class PolicyAuditor {
                     new AuditResults.WorkloadFindings(
                         j.covered().workload(), j.violations(), j.unavailable()))
             .toList());
+    exceptions.matches().accept(policy.ref(), exceptedByException);
     return outcome;
   }
 
@@ -170,17 +199,20 @@ public final class PolicyAuditor {
   private static List<Judged> judge(
       List<CompiledPolicy> policies,
       List<Covered> covered,
-      Map<ImageReference, FactsOutcome> facts) {
+      Map<ImageReference, FactsOutcome> facts,
+      ExceptionMatcher waivers) {
     List<Judged> judged = new ArrayList<>(covered.size());
     for (Covered c : covered) {
       List<Violation> violations = new ArrayList<>();
       List<UnavailableFacts> unavailable = new ArrayList<>();
-      Evaluation evaluation = PolicyEvaluator.evaluate(policies, c.context(), facts::get);
+      Evaluation evaluation = PolicyEvaluator.evaluate(policies, c.context(), facts::get, waivers);
       for (PolicyVerdict verdict : evaluation.verdicts()) {
         violations.addAll(verdict.violations());
         unavailable.addAll(verdict.unavailable());
       }
-      judged.add(new Judged(c, violations, unavailable));
+      Set<String> waivedBy = new TreeSet<>();
+      evaluation.waivers().forEach(w -> waivedBy.add(w.exception().displayName()));
+      judged.add(new Judged(c, violations, unavailable, waivedBy));
     }
     return judged;
   }
@@ -227,7 +259,10 @@ public final class PolicyAuditor {
   }
 
   private record Judged(
-      Covered covered, List<Violation> violations, List<UnavailableFacts> unavailable) {}
+      Covered covered,
+      List<Violation> violations,
+      List<UnavailableFacts> unavailable,
+      Set<String> waivedBy) {}
 
   private record Covered(
       WorkloadRef workload, WorkloadContext context, List<InspectionNeed> needs) {

@@ -3,6 +3,7 @@ package dev.tonnage.audit;
 import dev.tonnage.api.v1alpha1.ImagePolicySpec;
 import dev.tonnage.api.v1alpha1.ImagePolicyStatus;
 import dev.tonnage.policy.CompiledPolicy;
+import dev.tonnage.policy.ExceptionMatcher;
 import dev.tonnage.policy.InvalidPolicyException;
 import dev.tonnage.policy.PolicyRef;
 import io.fabric8.kubernetes.api.model.HasMetadata;
@@ -24,6 +25,7 @@ import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.atomic.AtomicReference;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -142,12 +144,34 @@ public abstract class PolicyReconciler<P extends CustomResource<ImagePolicySpec,
   @Override
   public List<EventSource<?, P>> prepareEventSources(EventSourceContext<P> context) {
     IndexerResourceCache<P> policies = context.getPrimaryCache();
-    return List.of(
+    AtomicReference<PodChangeEventSource<P>> self = new AtomicReference<>();
+    AtomicReference<ExceptionMatcher> seen =
+        new AtomicReference<>(runtime.auditor().exceptions().exceptions());
+    PodChangeEventSource<P> source =
         new PodChangeEventSource<P>(
             runtime.cluster(),
             pod -> policiesCovering(pod, policies),
-            () -> forgetDeleted(policies),
-            runtime.settings().debounce()));
+            () -> {
+              forgetDeleted(policies);
+              reauditOnExceptionChange(policies, seen, self.get());
+            },
+            runtime.settings().debounce());
+    self.set(source);
+    return List.of(source);
+  }
+
+  /**
+   * An exception appeared, changed, was deleted or expired (the cache then publishes a new
+   * matcher): every policy is audited again in the next window.
+   */
+  private void reauditOnExceptionChange(
+      IndexerResourceCache<P> policies,
+      AtomicReference<ExceptionMatcher> seen,
+      PodChangeEventSource<P> source) {
+    ExceptionMatcher now = runtime.auditor().exceptions().exceptions();
+    if (source != null && seen.getAndSet(now) != now) {
+      source.markAll(policies.list().map(ResourceID::fromResource).toList());
+    }
   }
 
   /**

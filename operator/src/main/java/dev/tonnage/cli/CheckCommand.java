@@ -1,8 +1,10 @@
 package dev.tonnage.cli;
 
 import dev.tonnage.facts.FactsService;
+import dev.tonnage.policy.CompiledException;
 import dev.tonnage.policy.CompiledPolicy;
 import dev.tonnage.policy.Evaluation;
+import dev.tonnage.policy.ExceptionMatcher;
 import dev.tonnage.policy.FactsOutcome;
 import dev.tonnage.policy.InspectionNeed;
 import dev.tonnage.policy.InvalidPolicyException;
@@ -77,6 +79,17 @@ public final class CheckCommand implements Callable<Integer> {
   List<Path> policyFiles;
 
   @Option(
+      names = "--exception",
+      paramLabel = "FILE",
+      description =
+          "YAML file of ImagePolicyException documents, applied as the webhook applies them"
+              + " (repeatable). Every exception given is trusted, whatever its namespace; expiry"
+              + " counts.")
+  List<Path> exceptionFiles = new ArrayList<>();
+
+  private ExceptionMatcher exceptions = ExceptionMatcher.NONE;
+
+  @Option(
       names = "--platform",
       split = ",",
       paramLabel = "OS/ARCH|all",
@@ -126,6 +139,7 @@ public final class CheckCommand implements Callable<Integer> {
     List<String> problems = new ArrayList<>();
     PlatformConstraints constraints = constraints(problems);
     List<CompiledPolicy> policies = policies(problems);
+    exceptions = new ExceptionMatcher(exceptions(problems), Clock.systemUTC());
     List<ImageReference> refs = references(problems);
     if (!problems.isEmpty()) {
       problems.forEach(p -> err.println("tonnage check: " + p));
@@ -169,7 +183,8 @@ public final class CheckCommand implements Callable<Integer> {
       ImageReference ref = refs.get(i);
       FactsOutcome outcome = outcomes.get(ref);
       Evaluation evaluation =
-          PolicyEvaluator.evaluate(policies, contexts.get(i), r -> r.equals(ref) ? outcome : null);
+          PolicyEvaluator.evaluate(
+              policies, contexts.get(i), r -> r.equals(ref) ? outcome : null, exceptions);
       results.add(
           new CheckReport.ImageResult(
               images.get(i),
@@ -216,6 +231,20 @@ public final class CheckCommand implements Callable<Integer> {
       }
     }
     return policies;
+  }
+
+  private List<CompiledException> exceptions(List<String> problems) {
+    List<CompiledException> compiled = new ArrayList<>();
+    for (Path file : exceptionFiles) {
+      try {
+        compiled.addAll(PolicyDocuments.parseExceptions(file.toString(), Files.readString(file)));
+      } catch (InvalidPolicyException e) {
+        problems.addAll(e.problems());
+      } catch (IOException e) {
+        problems.add(file + ": cannot be read: " + e);
+      }
+    }
+    return compiled;
   }
 
   private List<ImageReference> references(List<String> problems) {

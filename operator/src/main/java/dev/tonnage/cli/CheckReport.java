@@ -15,6 +15,7 @@ import dev.tonnage.policy.PolicyVerdict;
 import dev.tonnage.policy.SkippedPolicy;
 import dev.tonnage.policy.UnavailableFacts;
 import dev.tonnage.policy.Violation;
+import dev.tonnage.policy.Waiver;
 import java.util.List;
 import java.util.Locale;
 
@@ -165,6 +166,9 @@ final class CheckReport {
       if (v.remedy() != null) {
         out.append("        Fix: ").append(v.remedy()).append('\n');
       }
+    }
+    for (Waiver w : verdict.waived()) {
+      out.append("      ").append(w.warning()).append('\n');
     }
     for (UnavailableFacts u : verdict.unavailable()) {
       out.append("      facts unavailable (")

@@ -11,6 +11,11 @@ public enum AdmissionDecision {
   ALLOWED,
   /** Allowed with at least one admission warning (Warn policies, unreachable registries). */
   WARNED,
+  /**
+   * Allowed because an ImagePolicyException waived at least one violation (with a warning naming
+   * it); violations it does not cover still deny.
+   */
+  EXCEPTED,
   /** Denied by an Enforce policy. */
   DENIED,
   /** The webhook failed to evaluate the request and answered with an error. */

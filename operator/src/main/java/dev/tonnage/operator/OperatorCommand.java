@@ -226,6 +226,16 @@ public final class OperatorCommand implements Callable<Integer> {
   List<String> exemptNamespaces = new ArrayList<>();
 
   @Option(
+      names = "--exception-namespace",
+      split = ",",
+      defaultValue = "${env:TONNAGE_EXCEPTION_NAMESPACES:-}",
+      description =
+          "A namespace whose ImagePolicyExceptions are honoured (repeatable or comma-separated;"
+              + " env TONNAGE_EXCEPTION_NAMESPACES; default: --namespace). Exceptions elsewhere"
+              + " waive nothing and say so in their status.")
+  List<String> exceptionNamespaces = new ArrayList<>();
+
+  @Option(
       names = "--docker-config",
       defaultValue = "${env:TONNAGE_DOCKER_CONFIG}",
       paramLabel = "FILE|DIR",
@@ -422,7 +432,8 @@ public final class OperatorCommand implements Callable<Integer> {
             tagTtl,
             nonBlank(registryMirrors),
             staleIfError),
-        new OperatorConfig.PullSecretAccess(readPullSecrets, nonBlank(pullSecretNamespaces)));
+        new OperatorConfig.PullSecretAccess(readPullSecrets, nonBlank(pullSecretNamespaces)),
+        Set.copyOf(nonBlank(exceptionNamespaces)));
   }
 
   /**

@@ -35,6 +35,8 @@ import java.util.TreeSet;
  * @param exemptNamespaces namespaces never blocked besides kube-system and {@code namespace}
  * @param registry how registries are reached
  * @param pullSecrets where Pods' pull secrets (and their ServiceAccounts) are read
+ * @param exceptionNamespaces namespaces whose ImagePolicyExceptions are honoured; empty: only
+ *     {@code namespace}
  */
 public record OperatorConfig(
     String webhookAddress,
@@ -49,13 +51,15 @@ public record OperatorConfig(
     FailurePolicy failurePolicy,
     Set<String> exemptNamespaces,
     Registry registry,
-    PullSecretAccess pullSecrets) {
+    PullSecretAccess pullSecrets,
+    Set<String> exceptionNamespaces) {
 
   /** The namespace of the control plane, never blocked. */
   public static final String KUBE_SYSTEM = "kube-system";
 
   public OperatorConfig {
     exemptNamespaces = Set.copyOf(exemptNamespaces);
+    exceptionNamespaces = Set.copyOf(exceptionNamespaces);
     if (reviewBudget.compareTo(Duration.ofSeconds(9)) > 0
         || reviewBudget.isNegative()
         || reviewBudget.isZero()) {
@@ -68,6 +72,11 @@ public record OperatorConfig(
           "--self-signed needs --register-webhooks URL: only the operator knows its CA, so it must"
               + " put it into the webhook configurations itself");
     }
+  }
+
+  /** The namespaces whose exceptions are trusted: the configured ones, else the operator's. */
+  public Set<String> trustedExceptionNamespaces() {
+    return exceptionNamespaces.isEmpty() ? Set.of(namespace) : exceptionNamespaces;
   }
 
   /** kube-system, the operator's namespace and the configured ones. */

@@ -11,6 +11,7 @@ import dev.tonnage.admission.RegistryCredentialsResolver;
 import dev.tonnage.admission.WebhookCaBundleKeeper;
 import dev.tonnage.admission.WebhookConfigurations;
 import dev.tonnage.admission.WebhookRegistration;
+import dev.tonnage.audit.AuditExceptions;
 import dev.tonnage.audit.AuditOptions;
 import dev.tonnage.facts.FactsService;
 import dev.tonnage.metrics.Health;
@@ -145,6 +146,14 @@ public final class OperatorRuntime implements AutoCloseable {
     PolicyCache policies =
         keep(PolicyCache.start(client, CACHE_SYNC_TIMEOUT, registryLabels::learnFromPattern));
     health.addReadinessCheck(ReadinessCheck.of("policy-caches", policies::synced));
+    ExceptionCache exceptions =
+        keep(
+            ExceptionCache.start(
+                client,
+                config.trustedExceptionNamespaces(),
+                Clock.systemUTC(),
+                CACHE_SYNC_TIMEOUT));
+    health.addReadinessCheck(ReadinessCheck.of("exception-cache", exceptions::synced));
     health.addReadinessCheck(ReadinessCheck.of("cluster-caches", caches::synced));
 
     AdmissionMetrics admissionMetrics = new AdmissionMetrics(metrics, meters);
@@ -156,7 +165,10 @@ public final class OperatorRuntime implements AutoCloseable {
         new AdmissionReviewer(
             new AdmissionSettings(config.reviewBudget(), config.failurePolicy(), Clock.systemUTC()),
             new PolicyAdmissionDecider(
-                policies, new FactsService(registryClient, Clock.systemUTC()), credentials),
+                policies,
+                new FactsService(registryClient, Clock.systemUTC()),
+                credentials,
+                exceptions),
             new AdmissionExemptions(config.allExemptNamespaces(), caches),
             caches,
             new AdmissionReviewer.Observers(events, admissionMetrics));
@@ -203,14 +215,19 @@ public final class OperatorRuntime implements AutoCloseable {
             operatorWide,
             metrics,
             config.namespace(),
-            reports.start(client))
+            reports.start(client),
+            new AuditExceptions(
+                exceptions,
+                (policy, counts) -> exceptions.recordMatches(policy.toString(), counts)))
         .ifPresent(this::keep);
     health.started();
     LOG.info(
-        "tonnage operator ready: webhook on port {}, namespace {}, exempt namespaces {}",
+        "tonnage operator ready: webhook on port {}, namespace {}, exempt namespaces {},"
+            + " exceptions trusted in {}",
         server.port(),
         config.namespace(),
-        config.allExemptNamespaces());
+        config.allExemptNamespaces(),
+        config.trustedExceptionNamespaces());
   }
 
   /** The webhook's port, for tests that bind port 0. */

@@ -275,7 +275,7 @@ public final class CompiledPolicy {
     return ref.toString();
   }
 
-  private static List<ImageGlob> globs(List<String> patterns, String path, List<String> problems) {
+  static List<ImageGlob> globs(List<String> patterns, String path, List<String> problems) {
     List<ImageGlob> result = new ArrayList<>();
     if (patterns == null) {
       return result;
@@ -304,7 +304,7 @@ public final class CompiledPolicy {
     return result;
   }
 
-  private static Set<String> namespaces(List<String> names, String path, List<String> problems) {
+  static Set<String> namespaces(List<String> names, String path, List<String> problems) {
     Set<String> result = new LinkedHashSet<>();
     if (names == null) {
       return result;

@@ -47,6 +47,11 @@ public record Evaluation(List<PolicyVerdict> verdicts, List<SkippedPolicy> skipp
     return verdicts.stream().flatMap(v -> v.violations().stream()).toList();
   }
 
+  /** Every violation an exception waived, in verdict order. */
+  public List<Waiver> waivers() {
+    return verdicts.stream().flatMap(v -> v.waived().stream()).toList();
+  }
+
   /** Whether a matching policy asks for the measured sizes to be recorded as annotations. */
   public boolean annotate() {
     return verdicts.stream().anyMatch(PolicyVerdict::annotate);

@@ -22,6 +22,7 @@ import com.fasterxml.jackson.dataformat.yaml.YAMLMapper;
 import dev.tonnage.api.v1alpha1.ApiGroup;
 import dev.tonnage.api.v1alpha1.ClusterImagePolicy;
 import dev.tonnage.api.v1alpha1.ImagePolicy;
+import dev.tonnage.api.v1alpha1.ImagePolicyException;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import java.io.IOException;
 import java.util.ArrayList;
@@ -52,9 +53,9 @@ public final class PolicyDocuments {
   public static List<CompiledPolicy> parse(String source, String yaml) {
     List<CompiledPolicy> policies = new ArrayList<>();
     List<String> problems = new ArrayList<>();
-    for (Document doc : documents(source, yaml, problems)) {
+    for (Document doc : documents(source, yaml, problems, POLICY_KINDS)) {
       String where = source + ":" + doc.line() + ": ";
-      HasMetadata resource = resource(doc.node(), where, problems);
+      HasMetadata resource = resource(doc.node(), where, problems, POLICY_KINDS);
       if (resource == null) {
         continue;
       }
@@ -73,9 +74,53 @@ public final class PolicyDocuments {
     return policies;
   }
 
+  /**
+   * Every ImagePolicyException in {@code yaml}, compiled, as {@code tonnage check --exception}
+   * reads them; problems are reported as by {@link #parse}.
+   */
+  public static List<CompiledException> parseExceptions(String source, String yaml) {
+    List<CompiledException> exceptions = new ArrayList<>();
+    List<String> problems = new ArrayList<>();
+    for (Document doc : documents(source, yaml, problems, EXCEPTION_KINDS)) {
+      String where = source + ":" + doc.line() + ": ";
+      HasMetadata resource = resource(doc.node(), where, problems, EXCEPTION_KINDS);
+      if (resource == null) {
+        continue;
+      }
+      try {
+        exceptions.add(CompiledException.compile((ImagePolicyException) resource));
+      } catch (InvalidPolicyException e) {
+        e.problems().forEach(problem -> problems.add(where + e.subject() + ": " + problem));
+      }
+    }
+    if (!problems.isEmpty()) {
+      throw new InvalidPolicyException(source, problems);
+    }
+    return exceptions;
+  }
+
+  /** The kinds one kind of file may hold, and how messages name them. */
+  private record Kinds(
+      Map<String, Class<? extends HasMetadata>> types, String noun, String expected) {}
+
+  private static final Kinds POLICY_KINDS =
+      new Kinds(
+          Map.of(
+              ClusterImagePolicy.KIND, ClusterImagePolicy.class,
+              ImagePolicy.KIND, ImagePolicy.class),
+          "policy",
+          "ClusterImagePolicy or ImagePolicy");
+
+  private static final Kinds EXCEPTION_KINDS =
+      new Kinds(
+          Map.of(ImagePolicyException.KIND, ImagePolicyException.class),
+          "exception",
+          "ImagePolicyException");
+
   private record Document(int line, JsonNode node) {}
 
-  private static List<Document> documents(String source, String yaml, List<String> problems) {
+  private static List<Document> documents(
+      String source, String yaml, List<String> problems, Kinds kinds) {
     List<Document> docs = new ArrayList<>();
     try (JsonParser parser = MAPPER.getFactory().createParser(yaml);
         MappingIterator<JsonNode> it = MAPPER.readerFor(JsonNode.class).readValues(parser)) {
@@ -103,31 +148,29 @@ public final class PolicyDocuments {
       problems.add(source + ": cannot be read: " + e.getMessage());
     }
     if (docs.isEmpty() && problems.isEmpty()) {
-      problems.add(source + ": holds no policy; expected ClusterImagePolicy or ImagePolicy");
+      problems.add(source + ": holds no " + kinds.noun() + "; expected " + kinds.expected());
     }
     return docs;
   }
 
-  private static HasMetadata resource(JsonNode node, String where, List<String> problems) {
+  private static HasMetadata resource(
+      JsonNode node, String where, List<String> problems, Kinds kinds) {
     if (!node.isObject()) {
-      problems.add(where + "expected a ClusterImagePolicy or ImagePolicy mapping");
+      problems.add(where + "expected a " + kinds.expected() + " mapping");
       return null;
     }
     String kind = node.path("kind").asText("");
     String apiVersion = node.path("apiVersion").asText("");
-    Class<? extends HasMetadata> type =
-        switch (kind) {
-          case ClusterImagePolicy.KIND -> ClusterImagePolicy.class;
-          case ImagePolicy.KIND -> ImagePolicy.class;
-          default -> null;
-        };
+    Class<? extends HasMetadata> type = kinds.types().get(kind);
     if (type == null) {
       problems.add(
           where
               + "kind: \""
               + kind
-              + "\" is not a Tonnage policy; use ClusterImagePolicy or"
-              + " ImagePolicy");
+              + "\" is not a Tonnage "
+              + kinds.noun()
+              + "; use "
+              + kinds.expected());
       return null;
     }
     String name = node.path("metadata").path("name").asText("");

@@ -70,13 +70,26 @@ public final class PolicyEvaluator {
       List<CompiledPolicy> policies,
       WorkloadContext context,
       Function<ImageReference, FactsOutcome> facts) {
+    return evaluate(policies, context, facts, ExceptionMatcher.NONE);
+  }
+
+  /**
+   * As {@link #evaluate(List, WorkloadContext, Function)}, with the violations {@code exceptions}
+   * waive set apart as {@link Waiver}s: they neither deny nor warn as violations.
+   */
+  public static Evaluation evaluate(
+      List<CompiledPolicy> policies,
+      WorkloadContext context,
+      Function<ImageReference, FactsOutcome> facts,
+      ExceptionMatcher exceptions) {
     List<SkippedPolicy> skipped = new ArrayList<>();
     List<PolicyVerdict> verdicts = new ArrayList<>();
     if (context.optedOut()) {
       for (CompiledPolicy policy : policies) {
         skipped.add(
             new SkippedPolicy(
-                policy.ref(), WorkloadContext.IGNORE_LABEL + "=true opts the workload out"));
+                policy.ref(),
+                "namespace label " + WorkloadContext.IGNORE_LABEL + "=true opts it out"));
       }
       return new Evaluation(verdicts, skipped);
     }
@@ -96,7 +109,7 @@ public final class PolicyEvaluator {
         skipped.add(new SkippedPolicy(policy.ref(), "no image matches its spec.match.images"));
         continue;
       }
-      verdicts.add(verdict(policy, context, covered, facts));
+      verdicts.add(verdict(policy, context, covered, facts, exceptions));
     }
     return new Evaluation(verdicts, skipped);
   }
@@ -105,9 +118,11 @@ public final class PolicyEvaluator {
       CompiledPolicy policy,
       WorkloadContext context,
       List<Target> covered,
-      Function<ImageReference, FactsOutcome> facts) {
+      Function<ImageReference, FactsOutcome> facts,
+      ExceptionMatcher exceptions) {
     List<CheckedImage> checked = new ArrayList<>();
     List<Violation> violations = new ArrayList<>();
+    List<Waiver> waived = new ArrayList<>();
     List<UnavailableFacts> unavailable = new ArrayList<>();
     for (Target target : covered) {
       FactsOutcome outcome = target.outcome(facts);
@@ -123,8 +138,16 @@ public final class PolicyEvaluator {
                 imageFacts.digest(),
                 platforms.stream().map(PlatformFacts::platform).toList()));
         for (PlatformFacts platform : platforms) {
-          violations.addAll(
-              PlatformCheck.run(policy, container, image, imageFacts.digest(), platform));
+          for (Violation v :
+              PlatformCheck.run(policy, container, image, imageFacts.digest(), platform)) {
+            Optional<CompiledException> waiver =
+                exceptions.waiverFor(v, context, target.normalized());
+            if (waiver.isPresent()) {
+              waived.add(new Waiver(v, waiver.get()));
+            } else {
+              violations.add(v);
+            }
+          }
         }
       } else if (outcome instanceof FactsOutcome.Unavailable missing) {
         unavailable.add(
@@ -140,7 +163,8 @@ public final class PolicyEvaluator {
         checked,
         violations,
         unavailable,
-        warnings(policy, violations, unavailable));
+        warnings(policy, violations, unavailable, waived),
+        waived);
   }
 
   /**
@@ -168,14 +192,21 @@ public final class PolicyEvaluator {
 
   /**
    * Admission warnings: Warn policies warn about every violation, Enforce policies about uncertain
-   * ones (certain ones deny), and both about facts they admit without; Audit policies never warn.
+   * ones (certain ones deny), both about waived ones (naming the exception) and about facts they
+   * admit without; Audit policies never warn.
    */
   private static List<String> warnings(
-      CompiledPolicy policy, List<Violation> violations, List<UnavailableFacts> unavailable) {
+      CompiledPolicy policy,
+      List<Violation> violations,
+      List<UnavailableFacts> unavailable,
+      List<Waiver> waived) {
     if (policy.action() == PolicyAction.AUDIT) {
       return List.of();
     }
     Set<String> warnings = new LinkedHashSet<>();
+    for (Waiver w : waived) {
+      warnings.add(w.warning());
+    }
     for (Violation v : violations) {
       if (policy.action() == PolicyAction.WARN || v.uncertain()) {
         warnings.add(v.summary());

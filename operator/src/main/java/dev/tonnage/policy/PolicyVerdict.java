@@ -15,6 +15,7 @@ import java.util.List;
  * @param violations every violation, certain and uncertain
  * @param unavailable the covered images whose facts could not be had
  * @param warnings admission warnings (each at most 120 characters); none for Audit policies
+ * @param waived the violations an exception waives; not in {@code violations}
  */
 public record PolicyVerdict(
     PolicyRef policy,
@@ -24,9 +25,11 @@ public record PolicyVerdict(
     List<CheckedImage> checked,
     List<Violation> violations,
     List<UnavailableFacts> unavailable,
-    List<String> warnings) {
+    List<String> warnings,
+    List<Waiver> waived) {
 
   public PolicyVerdict {
+    waived = List.copyOf(waived);
     checked = List.copyOf(checked);
     violations = List.copyOf(violations);
     unavailable = List.copyOf(unavailable);

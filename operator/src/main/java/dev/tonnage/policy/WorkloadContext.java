@@ -27,7 +27,10 @@ public record WorkloadContext(
   /** The kind of a bare image checked outside a cluster ({@link #forImage}). */
   public static final String IMAGE_KIND = "Image";
 
-  /** The opt-out label: {@code "true"} on a namespace or object skips every policy. */
+  /**
+   * The opt-out label: {@code "true"} on a namespace skips every policy. On an object it means
+   * nothing: a workload's author cannot exempt it (ImagePolicyExceptions can).
+   */
   public static final String IGNORE_LABEL = "tonnage.dev/ignore";
 
   public WorkloadContext {
@@ -61,9 +64,8 @@ public record WorkloadContext(
     return namespace == null && IMAGE_KIND.equals(kind);
   }
 
-  /** Whether the namespace or the object carries {@code tonnage.dev/ignore: "true"}. */
+  /** Whether the namespace carries {@code tonnage.dev/ignore: "true"}. */
   public boolean optedOut() {
-    return "true".equals(namespaceLabels.get(IGNORE_LABEL))
-        || "true".equals(labels.get(IGNORE_LABEL));
+    return "true".equals(namespaceLabels.get(IGNORE_LABEL));
   }
 }

@@ -286,7 +286,7 @@ class AdmissionReviewerTest {
         "/request/object/metadata/labels",
         "/request/object/spec/template/metadata/labels"
       })
-  void neverBlocksAWorkloadLabelledIgnoreOnItselfOrItsTemplate(String labels) throws Exception {
+  void deniesAWorkloadLabelledIgnoreOnItselfOrItsTemplate(String labels) throws Exception {
     decider.answering(new ReviewDecision(List.of("would deny"), List.of(), Map.of(), List.of()));
     ObjectNode review = Fixtures.tree("deployment-create.json");
     ((ObjectNode) review.at(labels)).put("tonnage.dev/ignore", "true");
@@ -294,8 +294,8 @@ class AdmissionReviewerTest {
             review(AdmissionEndpoint.VALIDATE, review.toString())
                 .at("/response/allowed")
                 .asBoolean())
-        .isTrue();
-    assertThat(decider.subjects).isEmpty();
+        .isFalse();
+    assertThat(decider.subjects).hasSize(1);
   }
 
   @Test

@@ -101,7 +101,7 @@ class WebhookConfigurationsTest {
   }
 
   @Test
-  void selectorsLeaveOutExemptNamespacesAndOptedOutObjects() {
+  void selectorsLeaveOutExemptNamespacesButNoObjectCanOptOut() {
     ValidatingWebhook webhook =
         WebhookConfigurations.validating(WebhookConfigurations.VALIDATING_NAME, TARGET)
             .getWebhooks()
@@ -112,9 +112,7 @@ class WebhookConfigurationsTest {
         .containsExactly(
             "kubernetes.io/metadata.name NotIn [kube-system, tonnage]",
             "tonnage.dev/ignore NotIn [true]");
-    assertThat(webhook.getObjectSelector().getMatchExpressions())
-        .extracting(e -> e.getKey() + " " + e.getOperator() + " " + e.getValues())
-        .containsExactly("tonnage.dev/ignore NotIn [true]");
+    assertThat(webhook.getObjectSelector()).isNull();
     assertThat(yaml).doesNotContain("matchConditions");
   }
 

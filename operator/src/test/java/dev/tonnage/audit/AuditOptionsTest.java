@@ -61,7 +61,9 @@ class AuditOptionsTest {
 
   @Test
   void aDisabledAuditStartsNothing() {
-    assertThat(parse("--no-audit").start(null, null, null, null, "tonnage", AuditResults.NONE))
+    assertThat(
+            parse("--no-audit")
+                .start(null, null, null, null, "tonnage", AuditResults.NONE, AuditExceptions.NONE))
         .isEmpty();
   }
 

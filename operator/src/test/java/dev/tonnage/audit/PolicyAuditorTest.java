@@ -3,7 +3,10 @@ package dev.tonnage.audit;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.tonnage.api.v1alpha1.ClusterImagePolicy;
+import dev.tonnage.policy.CompiledException;
 import dev.tonnage.policy.CompiledPolicy;
+import dev.tonnage.policy.ExceptionMatcher;
+import dev.tonnage.policy.PolicyDocuments;
 import dev.tonnage.policy.Rule;
 import dev.tonnage.registry.ImageInspector;
 import dev.tonnage.registry.ImageReference;
@@ -93,6 +96,46 @@ class PolicyAuditorTest {
         .extracting(e -> e.workload().name())
         .containsExactlyInAnyOrder("web", "web", "db");
     assertThat(events.events.get(0).message()).startsWith("ClusterImagePolicy slim: ");
+  }
+
+  @Test
+  void aWorkloadAnExceptionWaivesCountsAsExceptedNotAsAViolation() {
+    List<CompiledException> granted =
+        PolicyDocuments.parseExceptions(
+            "e.yaml",
+            """
+            apiVersion: tonnage.dev/v1alpha1
+            kind: ImagePolicyException
+            metadata: {name: db, namespace: tonnage}
+            spec:
+              match: {namespaces: [shop], images: ["postgres:*"]}
+              reason: the database image is vendor-built
+            """);
+    Map<String, Integer> reported = new java.util.HashMap<>();
+    PolicyAuditor excepting =
+        new PolicyAuditor(
+            cluster,
+            new ImageMeasurer(
+                TestingFacts.source(registry, Duration.ofSeconds(5)),
+                new RegistryBudget(1000),
+                pool),
+            new PolicyAuditor.AuditRecorders(
+                new EventDeduplicator(Duration.ofMinutes(10), 1000),
+                events,
+                new AuditMetricsLedger(metrics)),
+            Clock.systemUTC(),
+            new AuditExceptions(
+                () -> new ExceptionMatcher(granted, Clock.systemUTC()),
+                (policy, counts) -> reported.putAll(counts)));
+    CompiledPolicy compiled = CompiledPolicy.compile(slim);
+    AuditOutcome outcome = excepting.audit(compiled, slim.getSpec().getLimits(), null);
+    assertThat(outcome.violations())
+        .extracting(v -> v.workload().name())
+        .containsExactlyInAnyOrder("web", "web");
+    assertThat(outcome.excepted()).isEqualTo(1);
+    assertThat(reported).containsExactly(Map.entry("tonnage/db", 1));
+    assertThat(AuditStatusBuilder.audited(outcome, 1L, AuditStatus.EMPTY, Instant.now()).summary())
+        .isEqualTo(new AuditStatus.Summary(5, 9, 2, 1, 1));
   }
 
   @Test

@@ -67,6 +67,82 @@ class CheckCommandTest {
   }
 
   @Test
+  void anExceptionFileWaivesWhatItCoversAsTheWebhookDoesAndNamesItself() {
+    Path exception =
+        write(
+            "e.yaml",
+            """
+            apiVersion: tonnage.dev/v1alpha1
+            kind: ImagePolicyException
+            metadata: {name: ml-api, namespace: anywhere}
+            spec:
+              policies: [{kind: ClusterImagePolicy, name: warn-over-1gi}]
+              rules: [maxCompressedSize]
+              match: {images: ["ghcr.io/acme/ml-api:*"]}
+              expiresAt: "2999-01-01T00:00:00Z"
+              reason: JIRA-1234
+            """);
+    int exit =
+        run("--policy", WARN_1GI, "--exception", exception.toString(), "ghcr.io/acme/ml-api:1.4.2");
+    assertThat(exit).isZero();
+    assertThat(out.toString())
+        .contains(
+            "exception anywhere/ml-api (until 2999-01-01T00:00:00Z) waives warn-over-1gi"
+                + " maxCompressedSize: ghcr.io/acme/ml-api:1.4.2")
+        .contains("PASS: 1 image(s)");
+  }
+
+  @Test
+  void anExpiredOrNamespaceScopedExceptionWaivesNothingForABareImage() {
+    Path expired =
+        write(
+            "expired.yaml",
+            """
+            apiVersion: tonnage.dev/v1alpha1
+            kind: ImagePolicyException
+            metadata: {name: old, namespace: tonnage}
+            spec: {expiresAt: "2020-01-01T00:00:00Z", reason: long gone}
+            """);
+    assertThat(
+            run(
+                "--policy",
+                WARN_1GI,
+                "--exception",
+                expired.toString(),
+                "ghcr.io/acme/ml-api:1.4.2"))
+        .isEqualTo(1);
+    out.getBuffer().setLength(0);
+    // The example names namespace ml: a bare image has none, so it is not covered.
+    assertThat(
+            run(
+                "--policy",
+                WARN_1GI,
+                "--exception",
+                "../examples/exception-ml-model.yaml",
+                "ghcr.io/acme/ml-api:1.4.2"))
+        .isEqualTo(1);
+  }
+
+  @Test
+  void exitsTwoNamingTheFieldOfAnInvalidException() {
+    Path bad =
+        write(
+            "bad.yaml",
+            """
+            apiVersion: tonnage.dev/v1alpha1
+            kind: ImagePolicyException
+            metadata: {name: no-reason, namespace: tonnage}
+            spec: {rules: [maxLayers]}
+            """);
+    assertThat(
+            run("--policy", WARN_1GI, "--exception", bad.toString(), "ghcr.io/acme/ml-api:1.4.2"))
+        .isEqualTo(2);
+    assertThat(err.toString())
+        .contains("bad.yaml:1: ImagePolicyException tonnage/no-reason")
+        .contains("spec.reason: is required");
+  }
+
+  @Test
   void judgesABareImageByEveryPolicyThatCouldApplyWhateverItsSelectors() {
     int exit = run("--policy", PROD, "ghcr.io/acme/ml-api:1.4.2");
     assertThat(exit).isEqualTo(1);

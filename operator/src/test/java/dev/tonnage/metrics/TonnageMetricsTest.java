@@ -462,6 +462,6 @@ class TonnageMetricsTest {
         .hasMessageContaining("maxImages");
     assertThat(List.of(AdmissionDecision.values()))
         .extracting(AdmissionDecision::label)
-        .containsExactly("allowed", "warned", "denied", "error");
+        .containsExactly("allowed", "warned", "excepted", "denied", "error");
   }
 }

@@ -254,16 +254,28 @@ class PolicyDecisionTest {
   }
 
   @Test
-  void anOptedOutWorkloadNeedsNoFactsAndGetsNoVerdict() {
+  void anOptedOutNamespaceNeedsNoFactsAndGetsNoVerdict() {
     WorkloadContext context =
         Fixtures.workload(
-            "shop", Map.of(), Map.of("tonnage.dev/ignore", "true"), PlatformConstraints.NONE, WEB);
+            "shop", Map.of("tonnage.dev/ignore", "true"), Map.of(), PlatformConstraints.NONE, WEB);
     CompiledPolicy policy = Fixtures.cluster("action: Enforce\nlimits: {maxLayers: 0}");
     assertThat(PolicyEvaluator.imagesToInspect(List.of(policy), context)).isEmpty();
     Evaluation evaluation =
         PolicyEvaluator.evaluate(List.of(policy), context, Fixtures.found(WEB_FACTS));
     assertThat(evaluation.verdicts()).isEmpty();
     assertThat(evaluation.denied()).isFalse();
+  }
+
+  @Test
+  void aWorkloadLabelledIgnoreIsStillDenied() {
+    WorkloadContext context =
+        Fixtures.workload(
+            "shop", Map.of(), Map.of("tonnage.dev/ignore", "true"), PlatformConstraints.NONE, WEB);
+    CompiledPolicy policy = Fixtures.cluster("action: Enforce\nlimits: {maxLayers: 0}");
+    assertThat(PolicyEvaluator.imagesToInspect(List.of(policy), context)).hasSize(1);
+    assertThat(
+            PolicyEvaluator.evaluate(List.of(policy), context, Fixtures.found(WEB_FACTS)).denied())
+        .isTrue();
   }
 
   @Test

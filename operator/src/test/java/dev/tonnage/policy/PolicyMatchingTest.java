@@ -130,13 +130,13 @@ class PolicyMatchingTest {
             Fixtures.cluster("{}"),
             in("shop", Map.of("tonnage.dev/ignore", "true"), Map.of()),
             false,
-            "tonnage.dev/ignore=true opts the workload out"),
+            "namespace label tonnage.dev/ignore=true opts it out"),
         new Case(
-            "ignore label on the object",
+            "ignore label on the object does not opt out",
             Fixtures.cluster("{}"),
             in("shop", Map.of(), Map.of("tonnage.dev/ignore", "true")),
-            false,
-            "tonnage.dev/ignore=true opts the workload out"),
+            true,
+            null),
         new Case(
             "ignore label other than true",
             Fixtures.cluster("{}"),

@@ -252,7 +252,9 @@ class ChartRenderE2E {
       assertThat(namespaceSelector)
           .contains(
               "kube-system", "\"tonnage\"", "tonnage.dev/ignore", "kubernetes.io/metadata.name");
-      assertThat(webhook.path("objectSelector").toString()).contains("tonnage.dev/ignore");
+      assertThat(webhook.path("objectSelector").toString())
+          .as("no object can opt itself out")
+          .doesNotContain("tonnage.dev/ignore");
     }
     assertThat(validating.path("sideEffects").asText()).isEqualTo("NoneOnDryRun");
     assertThat(validating.path("clientConfig").path("service").path("path").asText())
@@ -279,16 +281,10 @@ class ChartRenderE2E {
         .path("rules")
         .forEach(
             r -> assertThat(r.path("operations").toString()).isEqualTo("[\"CREATE\",\"UPDATE\"]"));
-    // The operator's own Deployment and Pods carry the opt-out label: with failurePolicy Fail it
-    // must still be able to start.
-    assertThat(
-            chart
-                .one("Deployment")
-                .path("metadata")
-                .path("labels")
-                .path("tonnage.dev/ignore")
-                .asText())
-        .isEqualTo("true");
+    // The operator's own Pods are left out by the namespaceSelector (its namespace), not by an
+    // object label: object labels no longer opt out.
+    assertThat(chart.one("Deployment").path("metadata").path("labels").has("tonnage.dev/ignore"))
+        .isFalse();
   }
 
   @Test

@@ -6,7 +6,7 @@ import com.fasterxml.jackson.annotation.JsonPropertyOrder;
 
 /** Counts from one audit of the running workloads a policy matches. */
 @JsonInclude(JsonInclude.Include.NON_NULL)
-@JsonPropertyOrder({"workloads", "images", "violations", "unresolved"})
+@JsonPropertyOrder({"workloads", "images", "violations", "unresolved", "excepted"})
 public class AuditSummary {
 
   @JsonPropertyDescription("Workloads the policy matched.")
@@ -20,6 +20,18 @@ public class AuditSummary {
 
   @JsonPropertyDescription("Images whose facts could not be read, or whose verdict is uncertain.")
   private Integer unresolved;
+
+  @JsonPropertyDescription(
+      "Workloads with a violation waived by an ImagePolicyException (not counted as violations).")
+  private Integer excepted;
+
+  public Integer getExcepted() {
+    return excepted;
+  }
+
+  public void setExcepted(Integer excepted) {
+    this.excepted = excepted;
+  }
 
   public Integer getWorkloads() {
     return workloads;
