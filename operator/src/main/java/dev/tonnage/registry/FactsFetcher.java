@@ -305,7 +305,8 @@ final class FactsFetcher {
                 + ref
                 + " was not measured; retry shortly",
             true,
-            null);
+            null,
+            RegistryTransport.BUSY);
       }
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
