@@ -57,7 +57,9 @@ final class DecisionReport {
     }
     ArrayNode sizes = JSON.createArrayNode();
     Set<String> seen = new LinkedHashSet<>();
-    for (PolicyVerdict verdict : evaluation.verdicts()) {
+    List<PolicyVerdict> annotating =
+        evaluation.verdicts().stream().filter(PolicyVerdict::annotate).toList();
+    for (PolicyVerdict verdict : annotating) {
       for (CheckedImage image : verdict.checked()) {
         for (Platform platform : image.platforms()) {
           if (!seen.add(image.container() + "|" + image.image() + "|" + platform)) {
@@ -82,7 +84,8 @@ final class DecisionReport {
       }
     }
     ArrayNode violations = JSON.createArrayNode();
-    for (Violation v : evaluation.violations()) {
+    // Only the findings of the policies that asked: another policy's may be meant to stay quiet.
+    for (Violation v : annotating.stream().flatMap(p -> p.violations().stream()).toList()) {
       ObjectNode entry = violations.addObject();
       entry.put("policy", v.policy().toString());
       entry.put("container", v.container());
@@ -90,6 +93,7 @@ final class DecisionReport {
       entry.put("rule", v.rule().name());
       entry.put("actual", v.actual());
       entry.put("limit", v.limit());
+      entry.put("uncertain", v.uncertain());
     }
     return Map.of(IMAGE_SIZES, sizes.toString(), VIOLATIONS, violations.toString());
   }
