@@ -42,7 +42,15 @@ final class DecisionReport {
         evaluation.denialMessage().map(List::of).orElse(List.of()),
         evaluation.warnings(),
         evaluation.annotate() ? annotations(evaluation, outcomes) : Map.of(),
-        events(evaluation));
+        events(evaluation),
+        evaluation.verdicts().stream()
+            .filter(v -> v.denies() || !v.warnings().isEmpty())
+            .map(v -> v.policy().toString())
+            .toList(),
+        evaluation.verdicts().stream()
+            .anyMatch(
+                v ->
+                    v.action() != PolicyAction.AUDIT && !v.denies() && !v.unavailable().isEmpty()));
   }
 
   private static Map<String, String> annotations(

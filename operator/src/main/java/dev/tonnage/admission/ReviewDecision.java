@@ -12,12 +12,16 @@ import java.util.Map;
  * @param annotations annotations to set on the object and its pod template; empty when no matching
  *     policy asks for them
  * @param events Events to record when the request is not a dry run
+ * @param policies the policies that denied, warned or admitted an image unchecked, for the log
+ * @param unchecked whether an image was admitted without its facts (onRegistryError Allow)
  */
 public record ReviewDecision(
     List<String> denials,
     List<String> warnings,
     Map<String, String> annotations,
-    List<AdmissionEvent> events) {
+    List<AdmissionEvent> events,
+    List<String> policies,
+    boolean unchecked) {
 
   public static final ReviewDecision ALLOW =
       new ReviewDecision(List.of(), List.of(), Map.of(), List.of());
@@ -27,6 +31,16 @@ public record ReviewDecision(
     warnings = List.copyOf(warnings);
     annotations = Map.copyOf(annotations);
     events = List.copyOf(events);
+    policies = List.copyOf(policies);
+  }
+
+  /** A decision whose policies are not named (deciders other than the policy evaluator). */
+  public ReviewDecision(
+      List<String> denials,
+      List<String> warnings,
+      Map<String, String> annotations,
+      List<AdmissionEvent> events) {
+    this(denials, warnings, annotations, events, List.of(), false);
   }
 
   public boolean denied() {

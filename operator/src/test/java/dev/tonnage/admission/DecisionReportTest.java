@@ -44,6 +44,9 @@ class DecisionReportTest {
               assertThat(v.get("uncertain").asBoolean()).isFalse();
             });
     assertThat(decision.warnings()).hasSize(2);
+    assertThat(decision.policies())
+        .containsExactly("ClusterImagePolicy sizes", "ClusterImagePolicy quiet-layers");
+    assertThat(decision.unchecked()).isFalse();
   }
 
   @Test
