@@ -50,6 +50,29 @@ class DecisionReportTest {
   }
 
   @Test
+  void anImageAdmittedWithoutFactsMakesTheDecisionUncheckedWithTheCauseInTheWarning() {
+    CompiledPolicy open = policy("open", "onRegistryError: Allow", "maxLayers: 5");
+    Map<ImageReference, FactsOutcome> outcomes =
+        Map.of(
+            ImageReference.parse(IMAGE),
+            new FactsOutcome.Unavailable(
+                "Unavailable", "cannot connect to registry.example ...", "cannot connect"));
+    ReviewDecision decision =
+        DecisionReport.of(
+            PolicyEvaluator.evaluate(
+                List.of(open),
+                WorkloadContext.forImage(IMAGE, PlatformConstraints.NONE),
+                outcomes::get),
+            outcomes);
+    assertThat(decision.unchecked()).isTrue();
+    assertThat(decision.denied()).isFalse();
+    assertThat(decision.policies()).containsExactly("ClusterImagePolicy open");
+    assertThat(decision.warnings())
+        .containsExactly(
+            "open: registry.example/acme/api:3.4: not checked, cannot connect (Unavailable)");
+  }
+
+  @Test
   void noAnnotationsWhenOnlyOtherPoliciesAreViolated() {
     ReviewDecision decision =
         decide(
