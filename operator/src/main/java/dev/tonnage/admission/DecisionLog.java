@@ -1,6 +1,7 @@
 package dev.tonnage.admission;
 
 import java.util.EnumMap;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
@@ -37,6 +38,9 @@ final class DecisionLog {
 
   /** A reason is cut to this many characters: the line stays one screen line or two. */
   static final int MAX_REASON_LENGTH = 240;
+
+  /** Policies named per line; a workload matched by more is counted. */
+  static final int MAX_POLICIES = 5;
 
   private static final Logger LOG = LoggerFactory.getLogger(DecisionLog.class);
 
@@ -82,8 +86,7 @@ final class DecisionLog {
             + "/"
             + workload.name()
             + (request.dryRun() ? " (dry run)" : "")
-            + " by "
-            + String.join(", ", decision.policies())
+            + (decision.policies().isEmpty() ? "" : " by " + policies(decision.policies()))
             + ": "
             + oneLine(reason)
             + (skipped > 0 ? " [" + skipped + " more " + kind.words + " not logged]" : ""));
@@ -95,6 +98,16 @@ final class DecisionLog {
         .filter(w -> kind != Kind.UNCHECKED || w.contains("not checked"))
         .findFirst()
         .orElse(decision.warnings().isEmpty() ? "" : decision.warnings().get(0));
+  }
+
+  /** At most {@value #MAX_POLICIES} policy names, then how many more. */
+  private static String policies(List<String> policies) {
+    return policies.size() <= MAX_POLICIES
+        ? String.join(", ", policies)
+        : String.join(", ", policies.subList(0, MAX_POLICIES))
+            + " and "
+            + (policies.size() - MAX_POLICIES)
+            + " more";
   }
 
   private static String oneLine(String text) {

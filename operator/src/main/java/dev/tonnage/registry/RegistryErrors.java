@@ -188,12 +188,18 @@ final class RegistryErrors {
   }
 
   /**
-   * {@code " (Connection refused)"}: the exception's message when it is a few plain words (no host,
-   * address, URL or class name can be in it), else "".
+   * {@code " (Connection refused)"}: the first message of the exception or its causes that is a few
+   * plain words (no host, address, URL or class name can be in it), else "".
    */
   static String plainWords(Throwable e) {
-    String message = e.getMessage();
-    return message != null && PLAIN_WORDS.matcher(message).matches() ? " (" + message + ")" : "";
+    Throwable t = e;
+    for (int depth = 0; t != null && depth < 4; depth++, t = t.getCause()) {
+      String message = t.getMessage();
+      if (message != null && PLAIN_WORDS.matcher(message).matches()) {
+        return " (" + message + ")";
+      }
+    }
+    return "";
   }
 
   /** {@code Retry-After}: delta seconds or an HTTP date; null when absent or unreadable. */

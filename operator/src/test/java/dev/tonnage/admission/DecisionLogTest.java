@@ -64,6 +64,19 @@ class DecisionLogTest {
   }
 
   @Test
+  void aWorkloadMatchedByManyPoliciesNamesTheFirstAndCountsTheRest() {
+    List<String> many = List.of("P a", "P b", "P c", "P d", "P e", "P f", "P g");
+    log.record(
+        request,
+        workload,
+        new ReviewDecision(List.of("no"), List.of(), Map.of(), List.of(), many, false));
+    assertThat(lines)
+        .singleElement()
+        .asString()
+        .endsWith(" by P a, P b, P c, P d, P e and 2 more: no");
+  }
+
+  @Test
   void aQuietAllowIsNotLogged() {
     log.record(request, workload, ReviewDecision.ALLOW);
     assertThat(lines).isEmpty();

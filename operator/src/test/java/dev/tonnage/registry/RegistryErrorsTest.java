@@ -26,6 +26,13 @@ class RegistryErrorsTest {
   }
 
   @Test
+  void thePlainWordsOfACauseAreUsedWhenTheMessageNamesAnAddress() {
+    ConnectException okhttp = new ConnectException("Failed to connect to /127.0.0.1:5000");
+    okhttp.initCause(new ConnectException("Connection refused"));
+    assertThat(shortCause(okhttp)).isEqualTo("cannot connect (Connection refused)");
+  }
+
+  @Test
   void aTimedOutConnectionSaysSoInAFewWords() {
     assertThat(shortCause(new SocketTimeoutException("connect timed out")))
         .isEqualTo("timeout (connect timed out)");
