@@ -54,6 +54,7 @@ public final class AdmissionReviewer {
   private final AdmissionReviewCodec codec = new AdmissionReviewCodec();
   private final WorkloadReader reader = new WorkloadReader(codec.mapper());
   private final AnnotationPatch patches = new AnnotationPatch(codec.mapper());
+  private final DecisionLog decisions = new DecisionLog();
   private final AdmissionSettings settings;
   private final AdmissionDecider decider;
   private final AdmissionExemptions exemptions;
@@ -202,6 +203,7 @@ public final class AdmissionReviewer {
         observers.events().record(involved, event);
       }
     }
+    decisions.record(request, workload, decision);
     List<String> warnings = boundedWarnings(decision.warnings());
     if (decision.denied()) {
       return new Outcome(

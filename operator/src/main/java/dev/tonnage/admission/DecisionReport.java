@@ -47,7 +47,15 @@ final class DecisionReport {
         evaluation.warnings(),
         evaluation.annotate() ? annotations(evaluation, outcomes) : Map.of(),
         events(evaluation),
-        !evaluation.waivers().isEmpty());
+        !evaluation.waivers().isEmpty(),
+        evaluation.verdicts().stream()
+            .filter(v -> v.denies() || !v.warnings().isEmpty())
+            .map(v -> v.policy().toString())
+            .toList(),
+        evaluation.verdicts().stream()
+            .anyMatch(
+                v ->
+                    v.action() != PolicyAction.AUDIT && !v.denies() && !v.unavailable().isEmpty()));
   }
 
   private static Map<String, String> annotations(
@@ -62,7 +70,9 @@ final class DecisionReport {
     }
     ArrayNode sizes = JSON.createArrayNode();
     Set<String> seen = new LinkedHashSet<>();
-    for (PolicyVerdict verdict : evaluation.verdicts()) {
+    List<PolicyVerdict> annotating =
+        evaluation.verdicts().stream().filter(PolicyVerdict::annotate).toList();
+    for (PolicyVerdict verdict : annotating) {
       for (CheckedImage image : verdict.checked()) {
         for (Platform platform : image.platforms()) {
           if (!seen.add(image.container() + "|" + image.image() + "|" + platform)) {
@@ -87,7 +97,8 @@ final class DecisionReport {
       }
     }
     ArrayNode violations = JSON.createArrayNode();
-    for (Violation v : evaluation.violations()) {
+    // Only the findings of the policies that asked: another policy's may be meant to stay quiet.
+    for (Violation v : annotating.stream().flatMap(p -> p.violations().stream()).toList()) {
       ObjectNode entry = violations.addObject();
       entry.put("policy", v.policy().toString());
       entry.put("container", v.container());
@@ -95,6 +106,7 @@ final class DecisionReport {
       entry.put("rule", v.rule().name());
       entry.put("actual", v.actual());
       entry.put("limit", v.limit());
+      entry.put("uncertain", v.uncertain());
     }
     return Map.of(IMAGE_SIZES, sizes.toString(), VIOLATIONS, violations.toString());
   }

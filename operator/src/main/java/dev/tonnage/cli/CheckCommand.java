@@ -20,9 +20,7 @@ import dev.tonnage.registry.RegistryClient;
 import dev.tonnage.registry.RegistryCredentials;
 import java.io.IOException;
 import java.io.PrintWriter;
-import java.nio.charset.MalformedInputException;
 import java.nio.file.Files;
-import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Instant;
@@ -72,10 +70,11 @@ public final class CheckCommand implements Callable<Integer> {
   @Option(
       names = "--policy",
       required = true,
-      paramLabel = "FILE",
+      paramLabel = "FILE|DIR",
       description =
-          "YAML file of ClusterImagePolicy and ImagePolicy documents, as applied to a cluster"
-              + " (repeatable).")
+          "YAML file of ClusterImagePolicy and ImagePolicy documents, as applied to a cluster,"
+              + " or a directory of them (its .yaml, .yml and .json files; other kinds in it are"
+              + " passed over) (repeatable).")
   List<Path> policyFiles;
 
   @Option(
@@ -138,7 +137,7 @@ public final class CheckCommand implements Callable<Integer> {
     PrintWriter err = spec.commandLine().getErr();
     List<String> problems = new ArrayList<>();
     PlatformConstraints constraints = constraints(problems);
-    List<CompiledPolicy> policies = policies(problems);
+    List<CompiledPolicy> policies = PolicyFiles.load(policyFiles, problems);
     exceptions = new ExceptionMatcher(exceptions(problems), Clock.systemUTC());
     List<ImageReference> refs = references(problems);
     if (!problems.isEmpty()) {
@@ -213,24 +212,6 @@ public final class CheckCommand implements Callable<Integer> {
       }
     }
     return PlatformConstraints.forPlatforms(wanted);
-  }
-
-  private List<CompiledPolicy> policies(List<String> problems) {
-    List<CompiledPolicy> policies = new ArrayList<>();
-    for (Path file : policyFiles) {
-      try {
-        policies.addAll(PolicyDocuments.parse(file.toString(), Files.readString(file)));
-      } catch (InvalidPolicyException e) {
-        problems.addAll(e.problems());
-      } catch (MalformedInputException e) {
-        problems.add(file + ": is not UTF-8 text");
-      } catch (NoSuchFileException e) {
-        problems.add(file + ": no such file");
-      } catch (IOException e) {
-        problems.add(file + ": cannot be read: " + e.getMessage());
-      }
-    }
-    return policies;
   }
 
   private List<CompiledException> exceptions(List<String> problems) {

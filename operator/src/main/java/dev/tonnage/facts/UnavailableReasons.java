@@ -56,6 +56,17 @@ public final class UnavailableReasons {
           UnsupportedMediaTypeException.class, UNSUPPORTED_MEDIA_TYPE,
           NotAnImageException.class, NOT_AN_IMAGE);
 
+  /** The short cause of each reason whose exception carries no detail worth a warning. */
+  static final Map<String, String> SHORT_CAUSES =
+      Map.of(
+          NOT_FOUND, "not found",
+          UNAUTHORIZED, "unauthorized, no or wrong credentials",
+          FORBIDDEN, "denied, no pull access",
+          TIMEOUT, "timeout",
+          INVALID_MANIFEST, "invalid manifest",
+          UNSUPPORTED_MEDIA_TYPE, "unsupported media type",
+          NOT_AN_IMAGE, "not an image");
+
   private static final Logger LOG = LoggerFactory.getLogger(UnavailableReasons.class);
 
   private UnavailableReasons() {}
@@ -71,14 +82,32 @@ public final class UnavailableReasons {
     if (cause instanceof RegistryException registry) {
       String reason = REGISTRY_REASONS.get(registry.getClass());
       if (reason != null) {
-        return new FactsOutcome.Unavailable(reason, registry.getMessage());
+        return new FactsOutcome.Unavailable(reason, registry.getMessage(), shortCause(registry));
       }
     }
     if (cause instanceof InvalidReferenceException invalid) {
-      return new FactsOutcome.Unavailable(INVALID_REFERENCE, invalid.getMessage());
+      return new FactsOutcome.Unavailable(
+          INVALID_REFERENCE, invalid.getMessage(), "invalid reference");
     }
     LOG.debug("measuring {} failed unexpectedly", image, cause);
     return internal(image);
+  }
+
+  /**
+   * What failed, in a few words that fit a one-line warning: fixed words per exception type, with
+   * the detail the registry client recorded for failures to reach the registry. Never a host, URL
+   * or credential: the full message has those.
+   */
+  static String shortCause(RegistryException error) {
+    if (error instanceof UnavailableException unavailable) {
+      return unavailable.shortCause().orElse("registry unavailable");
+    }
+    if (error instanceof RateLimitedException limited) {
+      return "rate limited"
+          + limited.retryAfter().map(d -> ", retry after " + readable(d)).orElse("");
+    }
+    String reason = REGISTRY_REASONS.get(error.getClass());
+    return reason == null ? "registry error" : SHORT_CAUSES.getOrDefault(reason, reason);
   }
 
   /**
@@ -89,20 +118,24 @@ public final class UnavailableReasons {
         INTERNAL,
         "an internal error stopped the measuring of "
             + image
-            + "; the operator's debug log has the cause");
+            + "; the operator's debug log has the cause",
+        "internal error");
   }
 
   /** No answer from {@code image}'s registry within {@code budget}. */
   public static FactsOutcome.Unavailable timeout(ImageReference image, Duration budget) {
     return new FactsOutcome.Unavailable(
-        TIMEOUT, "no answer from " + image.registry() + " within " + readable(budget));
+        TIMEOUT,
+        "no answer from " + image.registry() + " within " + readable(budget),
+        "timeout after " + readable(budget));
   }
 
   /** An image past the cap of {@code max} distinct images per request. */
   public static FactsOutcome.Unavailable tooManyImages(int max) {
     return new FactsOutcome.Unavailable(
         TOO_MANY_IMAGES,
-        "more than " + max + " distinct images in one request; at most " + max + " are measured");
+        "more than " + max + " distinct images in one request; at most " + max + " are measured",
+        "more than " + max + " images in one request");
   }
 
   private static Throwable unwrap(Throwable error) {

@@ -20,11 +20,19 @@ public sealed interface FactsOutcome {
    *     names, e.g. {@code Timeout}, {@code NotFound}, {@code Unauthorized}, {@code
    *     InvalidReference}
    * @param message what happened, for people
+   * @param cause what failed in a few words for a one-line warning, e.g. {@code cannot connect
+   *     (Connection refused)}; never a host, URL or credential
    */
-  record Unavailable(String reason, String message) implements FactsOutcome {
+  record Unavailable(String reason, String message, String cause) implements FactsOutcome {
     public Unavailable {
       Objects.requireNonNull(reason, "reason");
       message = message == null ? reason : message;
+      cause = cause == null || cause.isBlank() ? reason : cause;
+    }
+
+    /** Facts missing for a {@code reason} that {@code message} alone explains. */
+    public Unavailable(String reason, String message) {
+      this(reason, message, null);
     }
   }
 

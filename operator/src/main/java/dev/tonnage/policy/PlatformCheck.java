@@ -59,7 +59,7 @@ final class PlatformCheck {
         over("is " + actual + " compressed", "limit", limit.display())
             + "."
             + layerSentence("Largest layers", largest, LayerFacts::size),
-        Remedies.forSize(stepOf(largest)),
+        Remedies.forSize(createdByOf(largest)),
         false);
   }
 
@@ -109,7 +109,7 @@ final class PlatformCheck {
               + " lies in that range: the verdict is uncertain until the audit measures the"
               + " layers exactly."
               + layers,
-          Remedies.forSize(stepOf(largest)),
+          Remedies.forSize(createdByOf(largest)),
           true);
     } else if (size.minBytes() > limit.bytes()) {
       String actual =
@@ -121,7 +121,7 @@ final class PlatformCheck {
           actual,
           limit.display(),
           over("is " + actual + " uncompressed", "limit", limit.display()) + "." + layers,
-          Remedies.forSize(stepOf(largest)),
+          Remedies.forSize(createdByOf(largest)),
           false);
     }
   }
@@ -162,7 +162,7 @@ final class PlatformCheck {
         over("has a layer of " + actual, "per-layer limit", limit.display())
             + "."
             + layerSentence("Layers over the limit", over, LayerFacts::size),
-        Remedies.forLayer(stepOf(over)),
+        Remedies.forLayer(createdByOf(over)),
         false);
   }
 
@@ -291,8 +291,8 @@ final class PlatformCheck {
         .toList();
   }
 
-  private static BuildStep stepOf(List<LayerFacts> largest) {
-    return largest.isEmpty() ? null : BuildStep.of(largest.get(0).createdBy());
+  private static String createdByOf(List<LayerFacts> largest) {
+    return largest.isEmpty() ? null : largest.get(0).createdBy();
   }
 
   /** {@code " Largest layers: 812 MiB from RUN apt-get ...; 230 MiB from COPY . /app."} */

@@ -40,6 +40,10 @@ import java.util.stream.Collectors;
 public final class PolicyDocuments {
 
   private static final ObjectMapper MAPPER = mapper();
+  private static final String GROUP_PREFIX = ApiGroup.GROUP + "/";
+
+  /** A document with more unreadable fields than this is reported only this far. */
+  static final int MAX_FIELD_PROBLEMS = 20;
 
   private PolicyDocuments() {}
 
@@ -51,11 +55,24 @@ public final class PolicyDocuments {
    * @param yaml one or more YAML documents of kind ClusterImagePolicy or ImagePolicy
    */
   public static List<CompiledPolicy> parse(String source, String yaml) {
+    return parse(source, yaml, false);
+  }
+
+  /**
+   * Every policy in {@code yaml}, compiled, like {@link #parse(String, String)}; with {@code
+   * othersAllowed} documents of other API groups (a Namespace, a Deployment beside the policies in
+   * a directory) are passed over, and a text with none of the policies' holds none.
+   */
+  public static List<CompiledPolicy> parse(String source, String yaml, boolean othersAllowed) {
     List<CompiledPolicy> policies = new ArrayList<>();
     List<String> problems = new ArrayList<>();
-    for (Document doc : documents(source, yaml, problems, POLICY_KINDS)) {
+    for (Document doc : documents(source, yaml, problems, POLICY_KINDS, othersAllowed)) {
+      if (othersAllowed && !doc.node().path("apiVersion").asText("").startsWith(GROUP_PREFIX)) {
+        continue;
+      }
       String where = source + ":" + doc.line() + ": ";
-      HasMetadata resource = resource(doc.node(), where, problems, POLICY_KINDS);
+      List<String> unreadable = new ArrayList<>();
+      HasMetadata resource = resource(doc.node(), where, problems, POLICY_KINDS, unreadable);
       if (resource == null) {
         continue;
       }
@@ -65,7 +82,12 @@ public final class PolicyDocuments {
                 ? CompiledPolicy.compile(p)
                 : CompiledPolicy.compile((ClusterImagePolicy) resource));
       } catch (InvalidPolicyException e) {
-        e.problems().forEach(problem -> problems.add(where + e.subject() + ": " + problem));
+        for (String problem : e.problems()) {
+          // A field already reported as unreadable was left out: its absence is no new problem.
+          if (unreadable.stream().noneMatch(path -> within(problem, path))) {
+            problems.add(where + e.subject() + ": " + problem);
+          }
+        }
       }
     }
     if (!problems.isEmpty()) {
@@ -81,9 +103,10 @@ public final class PolicyDocuments {
   public static List<CompiledException> parseExceptions(String source, String yaml) {
     List<CompiledException> exceptions = new ArrayList<>();
     List<String> problems = new ArrayList<>();
-    for (Document doc : documents(source, yaml, problems, EXCEPTION_KINDS)) {
+    for (Document doc : documents(source, yaml, problems, EXCEPTION_KINDS, false)) {
       String where = source + ":" + doc.line() + ": ";
-      HasMetadata resource = resource(doc.node(), where, problems, EXCEPTION_KINDS);
+      HasMetadata resource =
+          resource(doc.node(), where, problems, EXCEPTION_KINDS, new ArrayList<>());
       if (resource == null) {
         continue;
       }
@@ -120,7 +143,7 @@ public final class PolicyDocuments {
   private record Document(int line, JsonNode node) {}
 
   private static List<Document> documents(
-      String source, String yaml, List<String> problems, Kinds kinds) {
+      String source, String yaml, List<String> problems, Kinds kinds, boolean othersAllowed) {
     List<Document> docs = new ArrayList<>();
     try (JsonParser parser = MAPPER.getFactory().createParser(yaml);
         MappingIterator<JsonNode> it = MAPPER.readerFor(JsonNode.class).readValues(parser)) {
@@ -147,14 +170,28 @@ public final class PolicyDocuments {
     } catch (IOException e) {
       problems.add(source + ": cannot be read: " + e.getMessage());
     }
-    if (docs.isEmpty() && problems.isEmpty()) {
+    if (docs.isEmpty() && problems.isEmpty() && !othersAllowed) {
       problems.add(source + ": holds no " + kinds.noun() + "; expected " + kinds.expected());
     }
     return docs;
   }
 
+  /** Whether {@code problem} is about {@code path} or a field below it. */
+  private static boolean within(String problem, String path) {
+    return path.equals("(document)")
+        || (problem.startsWith(path)
+            && problem.length() > path.length()
+            && ":.[".indexOf(problem.charAt(path.length())) >= 0);
+  }
+
+  /**
+   * The resource of {@code node}. A field that cannot be read is reported and left out, and the
+   * rest read again, so every such field of a document is reported at once (up to {@value
+   * #MAX_FIELD_PROBLEMS}); {@code unreadable} gets their paths. Null when the document is no policy
+   * at all.
+   */
   private static HasMetadata resource(
-      JsonNode node, String where, List<String> problems, Kinds kinds) {
+      JsonNode node, String where, List<String> problems, Kinds kinds, List<String> unreadable) {
     if (!node.isObject()) {
       problems.add(where + "expected a " + kinds.expected() + " mapping");
       return null;
@@ -187,14 +224,56 @@ public final class PolicyDocuments {
     // apiVersion and kind are checked above and fixed by the class: leave them out of the mapping.
     ObjectNode fields = ((ObjectNode) node).deepCopy();
     fields.remove(List.of("apiVersion", "kind"));
-    try {
-      return MAPPER.treeToValue(fields, type);
-    } catch (JsonMappingException e) {
-      problems.add(where + subject + ": " + describe(e));
-    } catch (JsonProcessingException | IllegalArgumentException e) {
-      problems.add(where + subject + ": " + e.getMessage());
+    for (int found = 0; found <= MAX_FIELD_PROBLEMS; found++) {
+      try {
+        return MAPPER.treeToValue(fields, type);
+      } catch (JsonMappingException e) {
+        if (found == MAX_FIELD_PROBLEMS) {
+          problems.add(where + subject + ": more fields cannot be read; fix the above first");
+          return null;
+        }
+        problems.add(where + subject + ": " + describe(e));
+        List<JsonMappingException.Reference> field = fieldOf(e.getPath());
+        if (!leaveOut(fields, field)) {
+          return null;
+        }
+        unreadable.add(path(field));
+      } catch (JsonProcessingException | IllegalArgumentException e) {
+        problems.add(where + subject + ": " + e.getMessage());
+        return null;
+      }
     }
     return null;
+  }
+
+  /**
+   * The field {@code path} is in: a list entry stands for its whole list, since removing one entry
+   * would shift the indexes of the entries after it.
+   */
+  private static List<JsonMappingException.Reference> fieldOf(
+      List<JsonMappingException.Reference> path) {
+    int end = path.size();
+    while (end > 0 && path.get(end - 1).getFieldName() == null) {
+      end--;
+    }
+    return path.subList(0, end);
+  }
+
+  /** Removes the field at {@code path} from {@code root}; false when there is none to remove. */
+  private static boolean leaveOut(JsonNode root, List<JsonMappingException.Reference> path) {
+    if (path.isEmpty()) {
+      return false;
+    }
+    JsonNode parent = root;
+    for (JsonMappingException.Reference ref : path.subList(0, path.size() - 1)) {
+      parent =
+          ref.getFieldName() != null ? parent.get(ref.getFieldName()) : parent.get(ref.getIndex());
+      if (parent == null) {
+        return false;
+      }
+    }
+    String name = path.get(path.size() - 1).getFieldName();
+    return parent instanceof ObjectNode object && object.remove(name) != null;
   }
 
   /** {@code spec.limits.maxLayers: expected an integer} and the like. */

@@ -152,7 +152,12 @@ public final class PolicyEvaluator {
       } else if (outcome instanceof FactsOutcome.Unavailable missing) {
         unavailable.add(
             new UnavailableFacts(
-                container, image, missing.reason(), missing.message(), policy.onRegistryError()));
+                container,
+                image,
+                missing.reason(),
+                missing.message(),
+                missing.cause(),
+                policy.onRegistryError()));
       }
     }
     return new PolicyVerdict(
@@ -222,7 +227,11 @@ public final class PolicyEvaluator {
                 policy.ref().name(),
                 u.image(),
                 null,
-                "not checked, facts unavailable (" + u.reason() + ")"));
+                "not checked, "
+                    + (u.cause().equals(u.reason()) ? "facts unavailable" : u.cause())
+                    + " ("
+                    + u.reason()
+                    + ")"));
       }
     }
     return List.copyOf(warnings);
@@ -247,12 +256,13 @@ public final class PolicyEvaluator {
 
     FactsOutcome outcome(Function<ImageReference, FactsOutcome> facts) {
       if (reference == null) {
-        return new FactsOutcome.Unavailable("InvalidReference", error);
+        return new FactsOutcome.Unavailable("InvalidReference", error, "invalid reference");
       }
       FactsOutcome outcome = facts.apply(reference);
       return outcome != null
           ? outcome
-          : new FactsOutcome.Unavailable("NotInspected", "no facts were fetched for " + reference);
+          : new FactsOutcome.Unavailable(
+              "NotInspected", "no facts were fetched for " + reference, "not measured");
     }
   }
 }

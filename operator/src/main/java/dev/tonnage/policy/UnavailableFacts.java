@@ -9,6 +9,7 @@ import dev.tonnage.api.v1alpha1.RegistryErrorAction;
  * @param image the image as written
  * @param reason a short cause, e.g. Timeout or NotFound
  * @param message what happened
+ * @param cause what failed in a few words, for warnings and log lines
  * @param onRegistryError what the policy does about it
  */
 public record UnavailableFacts(
@@ -16,4 +17,16 @@ public record UnavailableFacts(
     String image,
     String reason,
     String message,
-    RegistryErrorAction onRegistryError) {}
+    String cause,
+    RegistryErrorAction onRegistryError) {
+
+  /** Missing facts whose short cause is the reason word itself. */
+  public UnavailableFacts(
+      String container,
+      String image,
+      String reason,
+      String message,
+      RegistryErrorAction onRegistryError) {
+    this(container, image, reason, message, reason, onRegistryError);
+  }
+}

@@ -357,7 +357,8 @@ final class FactsFetcher {
                 + ref
                 + " was not measured; retry shortly",
             true,
-            null);
+            null,
+            RegistryTransport.BUSY);
       }
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();

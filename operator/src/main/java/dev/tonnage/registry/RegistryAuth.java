@@ -289,6 +289,7 @@ final class RegistryAuth {
         target.repository(),
         "cannot authenticate to " + target.registry() + ": " + why,
         false,
-        cause);
+        cause,
+        "cannot authenticate");
   }
 }

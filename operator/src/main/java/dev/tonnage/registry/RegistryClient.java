@@ -340,7 +340,8 @@ public final class RegistryClient implements ImageInspector, AutoCloseable {
             + ref
             + " was not fetched; retry shortly",
         true,
-        e);
+        e,
+        RegistryTransport.BUSY);
   }
 
   @Override

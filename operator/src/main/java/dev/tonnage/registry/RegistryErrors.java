@@ -13,6 +13,7 @@ import java.time.format.DateTimeFormatter;
 import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.regex.Pattern;
 import javax.net.ssl.SSLException;
 import okhttp3.HttpUrl;
 import okhttp3.Response;
@@ -26,6 +27,7 @@ final class RegistryErrors {
 
   private static final ObjectMapper JSON = new ObjectMapper();
   private static final int MAX_DETAIL = 200;
+  private static final Pattern PLAIN_WORDS = Pattern.compile("[A-Za-z][A-Za-z ]{0,39}");
 
   /** Statuses worth retrying: rate limits and gateway/availability failures. */
   static boolean retryableStatus(int status) {
@@ -106,7 +108,11 @@ final class RegistryErrors {
                       ? "; the registry is failing, retry later"
                       : "; this is not a request Tonnage expected to fail, check the registry"),
               status >= 500,
-              null);
+              null,
+              (status >= 500 ? "registry failing" : "unexpected answer")
+                  + " (HTTP "
+                  + status
+                  + ")");
     };
   }
 
@@ -128,7 +134,13 @@ final class RegistryErrors {
               + " KiB; Tonnage refuses oversized documents");
     }
     if (e instanceof AddressPolicy.RefusedAddressException) {
-      return new UnavailableException(registry, repository, e.getMessage(), false, e);
+      return new UnavailableException(
+          registry,
+          repository,
+          e.getMessage(),
+          false,
+          e,
+          "refused address (link-local or metadata)");
     }
     if (e instanceof SSLException) {
       return new UnavailableException(
@@ -144,7 +156,8 @@ final class RegistryErrors {
               + "; if it uses a private CA give its certificate (--ca-file, caBundles); if it"
               + " serves plain HTTP, configure it as insecure (--insecure-registry)",
           false,
-          e);
+          e,
+          "TLS failed" + plainWords(e));
     }
     if (e instanceof UnknownHostException) {
       return new UnavailableException(
@@ -152,7 +165,8 @@ final class RegistryErrors {
           repository,
           "cannot resolve " + url.host() + " for " + description + "; check the registry name",
           true,
-          e);
+          e,
+          "cannot resolve host");
     }
     if (e instanceof InterruptedIOException) {
       return new UnavailableException(
@@ -160,7 +174,8 @@ final class RegistryErrors {
           repository,
           registry + " did not answer in time for " + description + where + "; retry later",
           true,
-          e);
+          e,
+          "timeout" + plainWords(e));
     }
     String what = e instanceof ConnectException ? "cannot connect to " : "connection failed with ";
     return new UnavailableException(
@@ -168,7 +183,23 @@ final class RegistryErrors {
         repository,
         what + registry + " for " + description + where + ": " + e.getMessage() + "; retry later",
         true,
-        e);
+        e,
+        (e instanceof ConnectException ? "cannot connect" : "connection failed") + plainWords(e));
+  }
+
+  /**
+   * {@code " (Connection refused)"}: the first message of the exception or its causes that is a few
+   * plain words (no host, address, URL or class name can be in it), else "".
+   */
+  static String plainWords(Throwable e) {
+    Throwable t = e;
+    for (int depth = 0; t != null && depth < 4; depth++, t = t.getCause()) {
+      String message = t.getMessage();
+      if (message != null && PLAIN_WORDS.matcher(message).matches()) {
+        return " (" + message + ")";
+      }
+    }
+    return "";
   }
 
   /** {@code Retry-After}: delta seconds or an HTTP date; null when absent or unreadable. */

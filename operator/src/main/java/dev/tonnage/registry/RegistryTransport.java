@@ -31,6 +31,9 @@ final class RegistryTransport implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(RegistryTransport.class);
   private static final int MAX_REDIRECTS = 5;
 
+  /** The short cause of a fetch refused because Tonnage's own request budget is spent. */
+  static final String BUSY = "registry engine busy";
+
   /**
    * Registries whose concurrency permits are remembered: Pods name any host, so the map is bounded.
    * At most {@code maxConcurrentRequests} hosts are busy at once, far fewer than this, so an
@@ -201,7 +204,8 @@ final class RegistryTransport implements AutoCloseable {
                 + endpoint.description()
                 + "; retry later",
             true,
-            null);
+            null,
+            BUSY);
       }
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();

@@ -98,7 +98,8 @@ class ImageMeasurerTest {
         new ImageMeasurer(TestingFacts.source(source, Duration.ofSeconds(5)), generous, pool);
     assertThat(measurer.measureAll(needs("ghcr.io/acme/gone:1")).values())
         .containsExactly(
-            new FactsOutcome.Unavailable("NotFound", "ghcr.io/acme/gone: manifest 1 not found"));
+            new FactsOutcome.Unavailable(
+                "NotFound", "ghcr.io/acme/gone: manifest 1 not found", "not found"));
   }
 
   @Test

@@ -272,6 +272,13 @@ class CheckCommandTest {
   }
 
   @Test
+  void readsEveryPolicyOfADirectoryAsKubectlApplyDoes() {
+    int exit = run("--policy", "../examples", "ghcr.io/acme/ml-api:1.4.2");
+    assertThat(exit).isEqualTo(1);
+    assertThat(out.toString()).contains("audit-unpacked-2gi", "warn-over-1gi", "prod-slim");
+  }
+
+  @Test
   void exitsTwoOnUsageErrors() {
     assertThat(run("--policy", TEAM, "Not//A/Reference")).isEqualTo(2);
     assertThat(err.toString()).contains("invalid image reference \"Not//A/Reference\"");
@@ -279,7 +286,7 @@ class CheckCommandTest {
     assertThat(err.toString()).contains("--platform: invalid platform \"linux\"");
     assertThat(run("--policy", TEAM, "--output", "yaml", "nginx")).isEqualTo(2);
     assertThat(run("nginx")).isEqualTo(2);
-    assertThat(err.toString()).contains("Missing required option: '--policy=FILE'");
+    assertThat(err.toString()).contains("Missing required option: '--policy=FILE|DIR'");
   }
 
   @Test

@@ -143,28 +143,59 @@ class FactsServiceTest {
     String r = "registry.example";
     String p = "acme/app";
     return Stream.of(
-        Arguments.of(new NotFoundException(r, p, "manifest 1 unknown"), "NotFound"),
-        Arguments.of(new UnauthorizedException(r, p, "401 from registry.example"), "Unauthorized"),
-        Arguments.of(new ForbiddenException(r, p, "403 from registry.example"), "Forbidden"),
+        Arguments.of(new NotFoundException(r, p, "manifest 1 unknown"), "NotFound", "not found"),
+        Arguments.of(
+            new UnauthorizedException(r, p, "401 from registry.example"),
+            "Unauthorized",
+            "unauthorized, no or wrong credentials"),
+        Arguments.of(
+            new ForbiddenException(r, p, "403 from registry.example"),
+            "Forbidden",
+            "denied, no pull access"),
         Arguments.of(
             new RateLimitedException(r, p, "429 from registry.example", Duration.ofSeconds(9)),
-            "RateLimited"),
+            "RateLimited",
+            "rate limited, retry after 9 s"),
         Arguments.of(
-            new UnavailableException(r, p, "503 from registry", true, null), "Unavailable"),
-        Arguments.of(new RegistryTimeoutException(r, p, "deadline passed"), "Timeout"),
-        Arguments.of(new InvalidManifestException(r, p, "layers: over 1000"), "InvalidManifest"),
+            new UnavailableException(r, p, "503 from registry", true, null),
+            "Unavailable",
+            "registry unavailable"),
+        Arguments.of(new RegistryTimeoutException(r, p, "deadline passed"), "Timeout", "timeout"),
         Arguments.of(
-            new UnsupportedMediaTypeException(r, p, "application/x-nope"), "UnsupportedMediaType"),
-        Arguments.of(new NotAnImageException(r, p, "a Helm chart"), "NotAnImage"));
+            new InvalidManifestException(r, p, "layers: over 1000"),
+            "InvalidManifest",
+            "invalid manifest"),
+        Arguments.of(
+            new UnsupportedMediaTypeException(r, p, "application/x-nope"),
+            "UnsupportedMediaType",
+            "unsupported media type"),
+        Arguments.of(new NotAnImageException(r, p, "a Helm chart"), "NotAnImage", "not an image"));
   }
 
   @ParameterizedTest
   @MethodSource("registryErrors")
-  void eachRegistryErrorBecomesItsReasonWithTheRegistrysMessage(
-      RegistryException error, String reason) throws Exception {
+  void eachRegistryErrorBecomesItsReasonWithTheRegistrysMessageAndAShortCause(
+      RegistryException error, String reason, String cause) throws Exception {
     inspector.fail(APP, error);
     assertThat(answer(needs(APP)).get(ref(APP)))
-        .isEqualTo(new FactsOutcome.Unavailable(reason, error.getMessage()));
+        .isEqualTo(new FactsOutcome.Unavailable(reason, error.getMessage(), cause));
+  }
+
+  @Test
+  void anUnreachableRegistryNamesWhatFailedInItsShortCause() throws Exception {
+    inspector.fail(
+        APP,
+        new UnavailableException(
+            "registry.example",
+            "acme/app",
+            "cannot connect to registry.example for manifest 1 (https://registry.example/v2/...)",
+            true,
+            null,
+            "cannot connect (Connection refused)"));
+    assertThat(answer(needs(APP)).get(ref(APP)))
+        .isInstanceOfSatisfying(
+            FactsOutcome.Unavailable.class,
+            u -> assertThat(u.cause()).isEqualTo("cannot connect (Connection refused)"));
   }
 
   @Test
@@ -181,7 +212,9 @@ class FactsServiceTest {
     assertThat(answer(needs(APP)).get(ref(APP)))
         .isEqualTo(
             new FactsOutcome.Unavailable(
-                "InvalidReference", "invalid image reference \"Bad:Ref\": upper case"));
+                "InvalidReference",
+                "invalid image reference \"Bad:Ref\": upper case",
+                "invalid reference"));
   }
 
   @Test
@@ -193,6 +226,7 @@ class FactsServiceTest {
             u -> {
               assertThat(u.reason()).isEqualTo("Internal");
               assertThat(u.message()).contains(APP).doesNotContain("hunter2", "IllegalState");
+              assertThat(u.cause()).isEqualTo("internal error");
             });
   }
 
@@ -238,7 +272,9 @@ class FactsServiceTest {
     assertThat(outcome)
         .isEqualTo(
             new FactsOutcome.Unavailable(
-                "Timeout", "no answer from registry.example within 100 ms"));
+                "Timeout",
+                "no answer from registry.example within 100 ms",
+                "timeout after 100 ms"));
   }
 
   @Test

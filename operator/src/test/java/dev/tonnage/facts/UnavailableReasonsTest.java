@@ -19,6 +19,14 @@ class UnavailableReasonsTest {
     assertThat(guide).contains(FactsService.MAX_IMAGES_PER_REVIEW + " distinct images");
   }
 
+  @Test
+  void theTroubleshootingGuideNamesEveryShortCause() throws Exception {
+    String guide = Files.readString(Path.of("../docs/troubleshooting.md"));
+    assertThat(UnavailableReasons.SHORT_CAUSES.values())
+        .allSatisfy(cause -> assertThat(guide).contains(cause));
+    assertThat(guide).contains("`rate limited`", "`registry unavailable`", "`internal error`");
+  }
+
   private static List<String> reasons() throws IllegalAccessException {
     List<String> words = new ArrayList<>();
     for (Field field : UnavailableReasons.class.getFields()) {

@@ -94,7 +94,9 @@ class MessagesGoldenTest {
         facts == null
             ? ref ->
                 new FactsOutcome.Unavailable(
-                    "Unauthorized", "ghcr.io answered 401 UNAUTHORIZED: authentication required")
+                    "Unauthorized",
+                    "ghcr.io answered 401 UNAUTHORIZED: authentication required",
+                    "unauthorized, no or wrong credentials")
             : Fixtures.found(Fixtures.facts(facts));
     WorkloadContext context =
         new WorkloadContext(

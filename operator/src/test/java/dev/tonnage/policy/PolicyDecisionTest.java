@@ -97,7 +97,9 @@ class PolicyDecisionTest {
                 + onRegistryError
                 + "\nlimits: {maxCompressedSize: 1Gi}");
     Function<ImageReference, FactsOutcome> failing =
-        ref -> new FactsOutcome.Unavailable("Timeout", "ghcr.io did not answer within 3s");
+        ref ->
+            new FactsOutcome.Unavailable(
+                "Timeout", "ghcr.io did not answer within 3s", "timeout after 3 s");
     Evaluation evaluation =
         PolicyEvaluator.evaluate(List.of(policy), Fixtures.pod("shop", "ghcr.io/a/b:1"), failing);
     PolicyVerdict verdict = evaluation.verdicts().get(0);
@@ -108,6 +110,7 @@ class PolicyDecisionTest {
                 "ghcr.io/a/b:1",
                 "Timeout",
                 "ghcr.io did not answer within 3s",
+                "timeout after 3 s",
                 policy.onRegistryError()));
     assertThat(verdict.passed()).isFalse();
     assertThat(evaluation.denied()).isEqualTo(denied);
@@ -115,7 +118,7 @@ class PolicyDecisionTest {
     assertThat(evaluation.denialMessage().isPresent()).isEqualTo(denied);
     if (warnings > 0) {
       assertThat(evaluation.warnings().get(0))
-          .isEqualTo("test: ghcr.io/a/b:1: not checked, facts unavailable (Timeout)");
+          .isEqualTo("test: ghcr.io/a/b:1: not checked, timeout after 3 s (Timeout)");
     }
     if (denied) {
       assertThat(evaluation.denialMessage().orElseThrow())

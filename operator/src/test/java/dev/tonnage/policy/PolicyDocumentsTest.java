@@ -104,4 +104,39 @@ class PolicyDocumentsTest {
                         "p.yaml:6: ImagePolicy team-a/small: spec.limits.maxLayers: -3 is"
                             + " negative; use 0 or more"));
   }
+
+  @Test
+  void reportsEveryProblemOfOneDocumentNotOnlyTheFirst() {
+    String yaml =
+        HEADER
+            + "spec:\n  action: Block\n  match: {images: ['ghcr.io/acme/***']}\n"
+            + "  limits: {maxSize: 1Gi, maxLayers: thirty, maxCompressedSize: 5GB}\n"
+            + "  platforms: [linux/amd64, 7, 8]\n";
+    assertThatThrownBy(() -> PolicyDocuments.parse("p.yaml", yaml))
+        .isInstanceOfSatisfying(
+            InvalidPolicyException.class,
+            e ->
+                assertThat(e.problems())
+                    .hasSize(6)
+                    .allSatisfy(
+                        p -> assertThat(p).startsWith("p.yaml:1: ClusterImagePolicy slim: "))
+                    .anySatisfy(p -> assertThat(p).contains("spec.action: \"Block\""))
+                    .anySatisfy(p -> assertThat(p).contains("spec.limits.maxSize: unknown field"))
+                    .anySatisfy(p -> assertThat(p).contains("spec.limits.maxLayers: expected"))
+                    .anySatisfy(p -> assertThat(p).contains("spec.platforms[1]: 7 is not"))
+                    .anySatisfy(
+                        p -> assertThat(p).contains("spec.limits.maxCompressedSize: \"5GB\""))
+                    .anySatisfy(p -> assertThat(p).contains("spec.match.images[0]")));
+  }
+
+  @Test
+  void aFieldLeftOutForItsTypeIsNotReportedAgainAsMissing() {
+    assertThatThrownBy(() -> PolicyDocuments.parse("p.yaml", HEADER + "spec: [1, 2]\n"))
+        .isInstanceOfSatisfying(
+            InvalidPolicyException.class,
+            e ->
+                assertThat(e.problems())
+                    .containsExactly(
+                        "p.yaml:1: ClusterImagePolicy slim: spec: expected a mapping"));
+  }
 }

@@ -240,6 +240,11 @@ class AdmissionE2E {
       Duration openTook = Duration.ofNanos(System.nanoTime() - started);
       open.requireSuccess();
       assertThat(open.stderr()).contains("Warning:").contains("fail-open");
+      // The warning names the cause, not only the reason word.
+      assertThat(open.stderr())
+          .containsPattern(
+              "not checked, (cannot connect|connection failed|timeout)[^\\n]*"
+                  + "\\((Unavailable|Timeout)\\)");
       assertThat(openTook).isLessThan(BUDGET.plusSeconds(3));
 
       started = System.nanoTime();
