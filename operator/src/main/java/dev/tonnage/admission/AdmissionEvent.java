@@ -1,16 +1,13 @@
 package dev.tonnage.admission;
 
-/**
- * An Event that a review asks to record on the admitted object, naming the policy as the related
- * object.
- *
- * @param reason {@code ImageTooLarge}, {@code BaseImageNotAllowed} or {@code ImageFactsUnavailable}
- * @param message what happened, for {@code kubectl describe} and {@code kubectl get events}
- * @param policy the policy that decided
- */
-public record AdmissionEvent(String reason, String message, ObjectRef policy) {
+import dev.tonnage.events.EventReason;
+import dev.tonnage.policy.PolicyRef;
 
-  public static final String IMAGE_TOO_LARGE = "ImageTooLarge";
-  public static final String BASE_IMAGE_NOT_ALLOWED = "BaseImageNotAllowed";
-  public static final String IMAGE_FACTS_UNAVAILABLE = "ImageFactsUnavailable";
-}
+/**
+ * An Event that a review asks to record on the admitted object.
+ *
+ * @param reason why
+ * @param message what happened, naming the policies, for {@code kubectl describe}
+ * @param policy the policy that decided (the first, when several did), the Event's related object
+ */
+public record AdmissionEvent(EventReason reason, String message, PolicyRef policy) {}

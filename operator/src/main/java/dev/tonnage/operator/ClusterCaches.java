@@ -2,12 +2,13 @@ package dev.tonnage.operator;
 
 import dev.tonnage.admission.NamespaceLabels;
 import dev.tonnage.admission.PullSecrets;
+import dev.tonnage.informers.InformerStart;
+import dev.tonnage.informers.NamespaceInformer;
 import dev.tonnage.operator.OperatorConfig.PullSecretAccess;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.ListOptions;
 import io.fabric8.kubernetes.api.model.ListOptionsBuilder;
 import io.fabric8.kubernetes.api.model.LocalObjectReference;
-import io.fabric8.kubernetes.api.model.Namespace;
 import io.fabric8.kubernetes.api.model.Secret;
 import io.fabric8.kubernetes.api.model.ServiceAccount;
 import io.fabric8.kubernetes.client.KubernetesClient;
@@ -23,9 +24,7 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.TimeUnit;
+import java.util.concurrent.CompletionStage;
 import java.util.concurrent.TimeoutException;
 import java.util.function.Consumer;
 import java.util.function.Function;
@@ -42,12 +41,12 @@ public final class ClusterCaches implements NamespaceLabels, PullSecrets, AutoCl
   static final String DOCKER_CONFIG_JSON_TYPE = "kubernetes.io/dockerconfigjson";
   static final String DOCKER_CONFIG_JSON_KEY = ".dockerconfigjson";
 
-  private final SharedIndexInformer<Namespace> namespaces;
+  private final NamespaceInformer namespaces;
   private final Scoped<ServiceAccount> serviceAccounts;
   private final Scoped<Secret> secrets;
 
   private ClusterCaches(
-      SharedIndexInformer<Namespace> namespaces,
+      NamespaceInformer namespaces,
       Scoped<ServiceAccount> serviceAccounts,
       Scoped<Secret> secrets) {
     this.namespaces = namespaces;
@@ -69,49 +68,39 @@ public final class ClusterCaches implements NamespaceLabels, PullSecrets, AutoCl
     sources.forEach(Source::check);
     ClusterCaches caches =
         new ClusterCaches(
-            client.namespaces().runnableInformer(0),
+            new NamespaceInformer(client),
             Scoped.of(pullSecrets, ns -> serviceAccountsIn(client, ns)),
             Scoped.of(pullSecrets, ns -> secretsIn(client, ns)));
-    List<CompletableFuture<Void>> started = new ArrayList<>();
-    started.add(caches.namespaces.start().toCompletableFuture());
-    caches.serviceAccounts.informers().forEach(i -> started.add(i.start().toCompletableFuture()));
-    caches.secrets.informers().forEach(i -> started.add(i.start().toCompletableFuture()));
+    List<CompletionStage<?>> started = new ArrayList<>();
+    started.add(caches.namespaces.start());
+    caches.serviceAccounts.informers().forEach(i -> started.add(i.start()));
+    caches.secrets.informers().forEach(i -> started.add(i.start()));
     try {
-      CompletableFuture.allOf(started.toArray(CompletableFuture[]::new))
-          .get(timeout.toMillis(), TimeUnit.MILLISECONDS);
-    } catch (TimeoutException e) {
+      InformerStart.await(
+          started,
+          timeout,
+          describe(sources),
+          "check that the API server is reachable and that the operator may list and watch them");
+    } catch (TimeoutException | RuntimeException e) {
       caches.close();
-      throw new TimeoutException(
-          "the caches of "
-              + describe(sources)
-              + " did not fill within "
-              + timeout
-              + "; check that the API server is reachable and that the operator may list and"
-              + " watch them");
-    } catch (ExecutionException e) {
-      caches.close();
-      throw new IllegalStateException(
-          "cannot start the caches of " + describe(sources) + ": " + reason(e.getCause()), e);
-    } catch (InterruptedException e) {
-      caches.close();
-      Thread.currentThread().interrupt();
-      throw new IllegalStateException("interrupted while the caches started", e);
+      throw e;
     }
     return caches;
   }
 
+  /** The one Namespace watch, for the audit to share. */
+  public NamespaceInformer namespaces() {
+    return namespaces;
+  }
+
   /** Whether every cache holds a complete list: the readiness of admission. */
   public boolean synced() {
-    return namespaces.hasSynced() && serviceAccounts.synced() && secrets.synced();
+    return namespaces.synced() && serviceAccounts.synced() && secrets.synced();
   }
 
   @Override
   public Map<String, String> labelsOf(String namespace) {
-    Namespace cached = namespaces.getStore().getByKey(namespace);
-    if (cached == null || cached.getMetadata().getLabels() == null) {
-      return Map.of();
-    }
-    return cached.getMetadata().getLabels();
+    return namespaces.labelsOf(namespace);
   }
 
   @Override
@@ -224,19 +213,6 @@ public final class ClusterCaches implements NamespaceLabels, PullSecrets, AutoCl
     return String.join(", ", resources);
   }
 
-  /** The API server's own words for a failed call, without the client's request dump. */
-  static String reason(Throwable e) {
-    if (e instanceof KubernetesClientException k && k.getStatus() != null) {
-      String message = k.getStatus().getMessage();
-      return "HTTP " + k.getCode() + (message == null ? "" : ": " + message);
-    }
-    if (e == null) {
-      return "unknown error";
-    }
-    Throwable cause = e.getCause();
-    return e.getMessage() + (cause == null || cause == e ? "" : ": " + cause);
-  }
-
   /**
    * One list the caches need.
    *
@@ -261,12 +237,18 @@ public final class ClusterCaches implements NamespaceLabels, PullSecrets, AutoCl
                   + ": "
                   + remedy
                   + " ("
-                  + reason(e)
+                  + InformerStart.reason(e)
                   + ")",
               e);
         }
         throw new IllegalStateException(
-            "cannot list " + resource + " " + where + " to fill the caches: " + reason(e), e);
+            "cannot list "
+                + resource
+                + " "
+                + where
+                + " to fill the caches: "
+                + InformerStart.reason(e),
+            e);
       }
     }
   }

@@ -5,12 +5,12 @@ import dev.tonnage.admission.AdmissionMetrics;
 import dev.tonnage.admission.AdmissionReviewer;
 import dev.tonnage.admission.AdmissionServer;
 import dev.tonnage.admission.AdmissionSettings;
-import dev.tonnage.admission.KubernetesEventRecorder;
 import dev.tonnage.admission.PolicyAdmissionDecider;
 import dev.tonnage.admission.RegistryCredentialsResolver;
 import dev.tonnage.admission.WebhookConfigurations;
 import dev.tonnage.admission.WebhookRegistration;
 import dev.tonnage.audit.AuditOptions;
+import dev.tonnage.events.KubernetesEventWriter;
 import dev.tonnage.facts.FactsService;
 import dev.tonnage.metrics.Health;
 import dev.tonnage.metrics.MetricsServer;
@@ -135,11 +135,12 @@ public final class OperatorRuntime implements AutoCloseable {
     health.addReadinessCheck(ReadinessCheck.of("policy-caches", policies::synced));
     health.addReadinessCheck(ReadinessCheck.of("cluster-caches", caches::synced));
 
-    AdmissionMetrics admissionMetrics = new AdmissionMetrics(metrics, meters);
-    KubernetesEventRecorder events =
+    AdmissionMetrics admissionMetrics = new AdmissionMetrics(metrics);
+    // One Event writer for admission and audit.
+    KubernetesEventWriter events =
         keep(
-            new KubernetesEventRecorder(
-                client, admissionMetrics, instanceName(), Clock.systemUTC()));
+            new KubernetesEventWriter(
+                client, instanceName(), Clock.systemUTC(), metrics::eventDropped));
     AdmissionReviewer reviewer =
         new AdmissionReviewer(
             new AdmissionSettings(config.reviewBudget(), config.failurePolicy(), Clock.systemUTC()),
@@ -176,7 +177,10 @@ public final class OperatorRuntime implements AutoCloseable {
     }
     // The audit: reconcilers on the Lease holder (see docs/audit.md).
     audit
-        .start(client, registryClient, operatorWide, metrics, config.namespace())
+        .start(
+            new AuditOptions.Shared(
+                client, registryClient, operatorWide, metrics, events, caches.namespaces()),
+            config.namespace())
         .ifPresent(this::keep);
     health.started();
     LOG.info(

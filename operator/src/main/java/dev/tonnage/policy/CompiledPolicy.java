@@ -15,6 +15,7 @@ import dev.tonnage.registry.Platform;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalInt;
 import java.util.Set;
@@ -187,6 +188,14 @@ public final class CompiledPolicy {
         || context.isBareImage()
         || ref.namespace() == null
         || ref.namespace().equals(context.namespace());
+  }
+
+  /**
+   * Whether spec.match.namespaceSelector selects a namespace with {@code labels} (always, without a
+   * selector).
+   */
+  public boolean selectsNamespace(Map<String, String> labels) {
+    return namespaceSelector.matches(labels);
   }
 
   /**
