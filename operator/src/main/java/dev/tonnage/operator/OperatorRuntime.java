@@ -120,6 +120,7 @@ public final class OperatorRuntime implements AutoCloseable {
         keep(ClusterCaches.start(client, config.pullSecrets(), CACHE_SYNC_TIMEOUT));
     RegistryClient registryClient =
         keep(new RegistryClient(config.registry().clientConfig(), registryListener(metrics)));
+    registryClient.caches().forEach(metrics::bindCache);
     RegistryCredentials operatorWide =
         config.registry().dockerConfigCredentials().orElse(RegistryCredentials.anonymous());
     RegistryCredentialsResolver credentials = new RegistryCredentialsResolver(caches, operatorWide);
