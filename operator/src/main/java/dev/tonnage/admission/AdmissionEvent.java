@@ -1,18 +1,14 @@
 package dev.tonnage.admission;
 
-/**
- * An Event that a review asks to record on the admitted object, naming the policy as the related
- * object.
- *
- * @param reason {@code ImageTooLarge}, {@code BaseImageNotAllowed}, {@code ImageFactsUnavailable}
- *     or {@code ImageExceptionApplied}
- * @param message what happened, for {@code kubectl describe} and {@code kubectl get events}
- * @param policy the policy that decided, or the exception that waived
- */
-public record AdmissionEvent(String reason, String message, ObjectRef policy) {
+import dev.tonnage.events.EventReason;
+import dev.tonnage.policy.PolicyRef;
 
-  public static final String IMAGE_TOO_LARGE = "ImageTooLarge";
-  public static final String BASE_IMAGE_NOT_ALLOWED = "BaseImageNotAllowed";
-  public static final String IMAGE_FACTS_UNAVAILABLE = "ImageFactsUnavailable";
-  public static final String IMAGE_EXCEPTION_APPLIED = "ImageExceptionApplied";
-}
+/**
+ * An Event that a review asks to record on the admitted object.
+ *
+ * @param reason why (ImageExceptionApplied for a waiver)
+ * @param message what happened, naming the policies, for {@code kubectl describe}
+ * @param policy the policy that decided (the first, when several did), or whose violation an
+ *     exception waived: the Event's related object
+ */
+public record AdmissionEvent(EventReason reason, String message, PolicyRef policy) {}

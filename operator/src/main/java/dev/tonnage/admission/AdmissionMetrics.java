@@ -2,40 +2,24 @@ package dev.tonnage.admission;
 
 import dev.tonnage.metrics.AdmissionDecision;
 import dev.tonnage.metrics.TonnageMetrics;
-import io.micrometer.core.instrument.Counter;
-import io.micrometer.core.instrument.MeterRegistry;
 import java.time.Duration;
 
 /**
  * The webhook's meters. Validating reviews go to the shared {@code tonnage_admission_reviews_total}
  * and {@code tonnage_admission_duration_seconds} (docs/metrics.md); a review that needed no check
  * counts as allowed, an internal error or overrun as error. The mutating webhook only annotates, so
- * it is not counted there: counting both would double every object. Two webhook-only counters add
- * what those cannot say:
- *
- * <ul>
- *   <li>{@code tonnage_admission_errors_total{webhook,reason}}: requests answered with an error;
- *       webhook is validate, mutate or none (unknown path), reason is internal, timeout, malformed,
- *       unsupported_media_type, too_large, slow_body, overloaded, method_not_allowed or not_found
- *   <li>{@code tonnage_admission_events_dropped_total}: Events not recorded (queue full, API error)
- * </ul>
+ * it is not counted there: counting both would double every object. A webhook-only counter adds
+ * what those cannot say: {@code tonnage_admission_errors_total{webhook,reason}}, requests answered
+ * with an error; webhook is validate, mutate or none (unknown path), reason is internal, timeout,
+ * malformed, unsupported_media_type, too_large, slow_body, overloaded, method_not_allowed or
+ * not_found. Metric names live in {@link TonnageMetrics}.
  */
 public final class AdmissionMetrics {
 
   private final TonnageMetrics metrics;
-  private final MeterRegistry registry;
-  private final Counter eventsDropped;
 
-  /**
-   * @param registry the registry {@code metrics} writes to, for the webhook-only counters
-   */
-  public AdmissionMetrics(TonnageMetrics metrics, MeterRegistry registry) {
+  public AdmissionMetrics(TonnageMetrics metrics) {
     this.metrics = metrics;
-    this.registry = registry;
-    this.eventsDropped =
-        Counter.builder("tonnage.admission.events.dropped")
-            .description("Admission Events that could not be recorded")
-            .register(registry);
   }
 
   /** A validating review's outcome and how long it took. */
@@ -45,16 +29,7 @@ public final class AdmissionMetrics {
 
   /** A request answered with an error; {@code endpoint} is null for an unknown path. */
   public void error(AdmissionEndpoint endpoint, String reason) {
-    Counter.builder("tonnage.admission.errors")
-        .description("Admission requests answered with an error, by webhook and cause")
-        .tag("webhook", endpoint == null ? "none" : endpoint.metricName())
-        .tag("reason", reason)
-        .register(registry)
-        .increment();
-  }
-
-  public void eventDropped() {
-    eventsDropped.increment();
+    metrics.admissionError(endpoint == null ? "none" : endpoint.metricName(), reason);
   }
 
   /** The kind label: the admitted kinds, and {@code other} for anything else (bounded). */

@@ -1,6 +1,9 @@
 package dev.tonnage.admission;
 
+import dev.tonnage.events.EventWriter;
+import dev.tonnage.events.WarningEvent;
 import dev.tonnage.metrics.AdmissionDecision;
+import io.fabric8.kubernetes.api.model.ObjectReference;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -67,7 +70,7 @@ public final class AdmissionReviewer {
    * @param events records Events of non-dry-run validating reviews
    * @param metrics counts and times reviews
    */
-  public record Observers(EventRecorder events, AdmissionMetrics metrics) {}
+  public record Observers(EventWriter events, AdmissionMetrics metrics) {}
 
   public AdmissionReviewer(
       AdmissionSettings settings,
@@ -192,15 +195,23 @@ public final class AdmissionReviewer {
 
   private Outcome validated(AdmissionRequest request, Workload workload, ReviewDecision decision) {
     if (!request.dryRun()) {
-      ObjectRef involved =
-          new ObjectRef(
+      ObjectReference involved =
+          WarningEvent.reference(
               request.objectApiVersion(),
               workload.kind().kind(),
               workload.namespace(),
               workload.name(),
               uidOf(request));
       for (AdmissionEvent event : decision.events()) {
-        observers.events().record(involved, event);
+        observers
+            .events()
+            .warn(
+                new WarningEvent(
+                    involved,
+                    event.reason(),
+                    event.message(),
+                    WarningEvent.policyReference(event.policy()),
+                    WarningEvent.ADMIT));
       }
     }
     decisions.record(request, workload, decision);

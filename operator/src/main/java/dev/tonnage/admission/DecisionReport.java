@@ -3,24 +3,16 @@ package dev.tonnage.admission;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.tonnage.api.v1alpha1.ApiGroup;
-import dev.tonnage.api.v1alpha1.ImagePolicyException;
 import dev.tonnage.api.v1alpha1.PolicyAction;
-import dev.tonnage.api.v1alpha1.RegistryErrorAction;
 import dev.tonnage.policy.CheckedImage;
-import dev.tonnage.policy.CompiledException;
 import dev.tonnage.policy.Evaluation;
 import dev.tonnage.policy.FactsOutcome;
-import dev.tonnage.policy.PolicyRef;
 import dev.tonnage.policy.PolicyVerdict;
-import dev.tonnage.policy.UnavailableFacts;
 import dev.tonnage.policy.Violation;
-import dev.tonnage.policy.Waiver;
 import dev.tonnage.registry.ImageFacts;
 import dev.tonnage.registry.ImageReference;
 import dev.tonnage.registry.Platform;
 import dev.tonnage.registry.PlatformFacts;
-import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -46,7 +38,7 @@ final class DecisionReport {
         evaluation.denialMessage().map(List::of).orElse(List.of()),
         evaluation.warnings(),
         evaluation.annotate() ? annotations(evaluation, outcomes) : Map.of(),
-        events(evaluation),
+        AdmissionEvents.of(evaluation),
         !evaluation.waivers().isEmpty(),
         evaluation.verdicts().stream()
             .filter(v -> v.denies() || !v.warnings().isEmpty())
@@ -109,105 +101,6 @@ final class DecisionReport {
       entry.put("uncertain", v.uncertain());
     }
     return Map.of(IMAGE_SIZES, sizes.toString(), VIOLATIONS, violations.toString());
-  }
-
-  /** One Event per denying policy and reason, and one per fail-open or fail-closed image. */
-  private static List<AdmissionEvent> events(Evaluation evaluation) {
-    List<AdmissionEvent> events = new ArrayList<>();
-    for (PolicyVerdict verdict : evaluation.verdicts()) {
-      if (verdict.action() == PolicyAction.AUDIT) {
-        continue;
-      }
-      ObjectRef policy = reference(verdict.policy());
-      waiverEvents(verdict, events);
-      if (verdict.denies()) {
-        Map<String, List<Violation>> byReason = new LinkedHashMap<>();
-        for (Violation v : verdict.certainViolations()) {
-          byReason.computeIfAbsent(reasonOf(v), r -> new ArrayList<>()).add(v);
-        }
-        byReason.forEach(
-            (reason, violations) ->
-                events.add(new AdmissionEvent(reason, eventMessage(violations), policy)));
-      }
-      for (UnavailableFacts u : verdict.unavailable()) {
-        String outcome =
-            verdict.onRegistryError() == RegistryErrorAction.DENY
-                    && verdict.action() == PolicyAction.ENFORCE
-                ? "denied"
-                : "admitted unchecked";
-        events.add(
-            new AdmissionEvent(
-                AdmissionEvent.IMAGE_FACTS_UNAVAILABLE,
-                "facts of image "
-                    + u.image()
-                    + " (container "
-                    + u.container()
-                    + ") unavailable: "
-                    + u.reason()
-                    + ": "
-                    + u.message()
-                    + "; "
-                    + outcome
-                    + " by onRegistryError "
-                    + verdict.onRegistryError(),
-                policy));
-      }
-    }
-    return events;
-  }
-
-  /** One Event per exception that waived violations of {@code verdict}, related to it. */
-  private static void waiverEvents(PolicyVerdict verdict, List<AdmissionEvent> events) {
-    Map<CompiledException, List<Waiver>> byException = new LinkedHashMap<>();
-    for (Waiver w : verdict.waived()) {
-      byException.computeIfAbsent(w.exception(), e -> new ArrayList<>()).add(w);
-    }
-    byException.forEach(
-        (exception, waivers) -> {
-          Violation first = waivers.get(0).violation();
-          events.add(
-              new AdmissionEvent(
-                  AdmissionEvent.IMAGE_EXCEPTION_APPLIED,
-                  "ImagePolicyException "
-                      + exception.displayName()
-                      + " ("
-                      + exception.expiresAt().map(at -> "until " + at).orElse("no expiry")
-                      + ", reason: "
-                      + exception.reason()
-                      + ") waived "
-                      + verdict.policy()
-                      + ": "
-                      + first.message()
-                      + (waivers.size() == 1 ? "" : " (and " + (waivers.size() - 1) + " more)"),
-                  new ObjectRef(
-                      ApiGroup.API_VERSION,
-                      ImagePolicyException.KIND,
-                      exception.namespace() == null ? "" : exception.namespace(),
-                      exception.name(),
-                      "")));
-        });
-  }
-
-  private static String eventMessage(List<Violation> violations) {
-    String first = violations.get(0).message();
-    return violations.size() == 1 ? first : first + " (and " + (violations.size() - 1) + " more)";
-  }
-
-  private static String reasonOf(Violation violation) {
-    return switch (violation.rule()) {
-      case BASE_IMAGE_DENIED, BASE_IMAGE_NOT_ALLOWED, BASE_IMAGE_UNKNOWN ->
-          AdmissionEvent.BASE_IMAGE_NOT_ALLOWED;
-      default -> AdmissionEvent.IMAGE_TOO_LARGE;
-    };
-  }
-
-  private static ObjectRef reference(PolicyRef ref) {
-    return new ObjectRef(
-        "tonnage.dev/v1alpha1",
-        ref.kind().kind(),
-        ref.namespace() == null ? "" : ref.namespace(),
-        ref.name(),
-        "");
   }
 
   static Optional<ImageFacts> facts(FactsOutcome outcome) {

@@ -1,6 +1,8 @@
 package dev.tonnage.audit;
 
+import dev.tonnage.events.EventWriter;
 import dev.tonnage.facts.FactsService;
+import dev.tonnage.informers.NamespaceInformer;
 import dev.tonnage.registry.RegistryCredentials;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.javaoperatorsdk.operator.Operator;
@@ -23,13 +25,19 @@ public final class AuditOperator implements AutoCloseable {
 
   private final Operator operator;
   private final InformerClusterView cluster;
+  private final NamespaceInformer ownNamespaces;
   private final ExecutorService fetchPool;
   private final AuditRuntime runtime;
   private final AuditLease lease;
   private final AuditMetrics metrics;
 
   private AuditOperator(Builder b) {
-    this.cluster = new InformerClusterView(b.client, Duration.ofMinutes(2));
+    // The operator shares admission's Namespace watch; alone (tests, benchmarks) the audit owns
+    // one.
+    this.ownNamespaces = b.namespaces == null ? new NamespaceInformer(b.client) : null;
+    this.cluster =
+        new InformerClusterView(
+            b.client, b.namespaces == null ? ownNamespaces : b.namespaces, Duration.ofMinutes(2));
     AtomicInteger threads = new AtomicInteger();
     this.fetchPool =
         Executors.newFixedThreadPool(
@@ -50,10 +58,7 @@ public final class AuditOperator implements AutoCloseable {
             cluster,
             measurer,
             new PolicyAuditor.AuditRecorders(
-                new EventDeduplicator(b.settings.interval(), b.settings.maxEventKeys()),
-                new KubernetesWorkloadEvents(b.client, b.identity, b.clock),
-                new AuditMetricsLedger(b.metrics),
-                b.results),
+                b.events, new AuditMetricsLedger(b.metrics), b.results),
             b.clock,
             b.exceptions);
     this.runtime =
@@ -139,6 +144,9 @@ public final class AuditOperator implements AutoCloseable {
     }
     operator.stop();
     cluster.close();
+    if (ownNamespaces != null) {
+      ownNamespaces.close();
+    }
     fetchPool.shutdownNow();
   }
 
@@ -148,6 +156,8 @@ public final class AuditOperator implements AutoCloseable {
     private FactsService facts;
     private RegistryCredentials credentials = RegistryCredentials.anonymous();
     private AuditMetrics metrics = AuditMetrics.NONE;
+    private EventWriter events = EventWriter.NONE;
+    private NamespaceInformer namespaces;
     private AuditSettings settings = AuditSettings.defaults();
     private Clock clock = Clock.systemUTC();
     private String leaseName;
@@ -179,6 +189,18 @@ public final class AuditOperator implements AutoCloseable {
 
     public Builder metrics(AuditMetrics auditMetrics) {
       this.metrics = auditMetrics;
+      return this;
+    }
+
+    /** Records the audit's Events through {@code writer}; without this call none are recorded. */
+    public Builder events(EventWriter writer) {
+      this.events = writer;
+      return this;
+    }
+
+    /** Reads namespace labels from {@code informer}, e.g. the one admission reads too. */
+    public Builder namespaces(NamespaceInformer informer) {
+      this.namespaces = informer;
       return this;
     }
 
@@ -230,7 +252,7 @@ public final class AuditOperator implements AutoCloseable {
       return this;
     }
 
-    /** This replica's name in the Lease and in Events; defaults to the host name. */
+    /** This replica's name in the Lease; defaults to the host name. */
     public Builder identity(String replicaIdentity) {
       this.identity = replicaIdentity;
       return this;

@@ -1,6 +1,8 @@
 package dev.tonnage.audit;
 
+import dev.tonnage.events.EventWriter;
 import dev.tonnage.facts.FactsService;
+import dev.tonnage.informers.NamespaceInformer;
 import dev.tonnage.metrics.TonnageMetrics;
 import dev.tonnage.operator.DurationConverter;
 import dev.tonnage.registry.InspectRequest;
@@ -115,36 +117,34 @@ public final class AuditOptions {
         debounce,
         registryRateLimits,
         concurrency,
-        defaults.fetchTimeout(),
-        defaults.maxEventKeys());
+        defaults.fetchTimeout());
   }
 
   /**
    * Starts the audit unless {@code --no-audit}: the reconcilers of both policy kinds, on the Lease
    * holder in {@code namespace} when leader election is on, measuring through {@code registry} with
-   * the operator-wide {@code credentials}, handing each audit's findings to {@code results}. The
+   * the operator-wide {@code credentials}, handing each audit's findings to the shared results. The
    * caller closes it on shutdown.
    */
-  public Optional<AuditOperator> start(
-      KubernetesClient client,
-      RegistryClient registry,
-      RegistryCredentials credentials,
-      TonnageMetrics metrics,
-      String namespace,
-      AuditResults results,
-      AuditExceptions exceptions) {
+  public Optional<AuditOperator> start(Shared shared, String namespace) {
     if (!enabled) {
       return Optional.empty();
     }
+    KubernetesClient client = shared.client();
+    RegistryClient registry = shared.registry();
+    RegistryCredentials credentials = shared.credentials();
+    TonnageMetrics metrics = shared.metrics();
     AuditSettings settings = settings();
     AuditOperator.Builder builder =
         AuditOperator.builder(client)
             .facts(new FactsService(registry, Clock.systemUTC()), credentials)
             .settings(settings)
+            .events(shared.events())
+            .namespaces(shared.namespaces())
             .metrics(new TonnageAuditMetrics(metrics, settings.interval(), Clock.systemUTC()))
             .josdkMetrics(metrics.josdkMetrics())
-            .results(results)
-            .exceptions(exceptions)
+            .results(shared.results())
+            .exceptions(shared.exceptions())
             .layerStreaming(
                 (image, layer) ->
                     registry.streamUncompressedSize(
@@ -177,4 +177,26 @@ public final class AuditOptions {
       return Optional.empty();
     }
   }
+
+  /**
+   * What the audit shares with the rest of the operator.
+   *
+   * @param client the Kubernetes client
+   * @param registry measures images
+   * @param credentials the operator-wide registry credentials
+   * @param metrics the operator's metrics
+   * @param events the one Event writer
+   * @param namespaces the one Namespace watch
+   * @param results receives each audit's per-workload findings (PolicyReports)
+   * @param exceptions the trusted ImagePolicyExceptions the audits apply
+   */
+  public record Shared(
+      KubernetesClient client,
+      RegistryClient registry,
+      RegistryCredentials credentials,
+      TonnageMetrics metrics,
+      EventWriter events,
+      NamespaceInformer namespaces,
+      AuditResults results,
+      AuditExceptions exceptions) {}
 }

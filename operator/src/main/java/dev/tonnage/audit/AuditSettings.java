@@ -12,7 +12,6 @@ import java.time.Duration;
  *     {@code *} for the default (see {@link RegistryBudget#parse})
  * @param fetchConcurrency image fetches in flight at once, over all registries
  * @param fetchTimeout how long one image's facts may take before it counts as unresolved
- * @param maxEventKeys most workload/image/reason keys remembered to deduplicate Events
  */
 public record AuditSettings(
     Duration interval,
@@ -20,8 +19,7 @@ public record AuditSettings(
     Duration debounce,
     String registryRateLimits,
     int fetchConcurrency,
-    Duration fetchTimeout,
-    long maxEventKeys) {
+    Duration fetchTimeout) {
 
   public AuditSettings {
     if (interval.isNegative() || interval.isZero()) {
@@ -44,34 +42,20 @@ public record AuditSettings(
         Duration.ofSeconds(10),
         "*=" + RegistryBudget.DEFAULT_RATE,
         2,
-        Duration.ofSeconds(60),
-        10_000);
+        Duration.ofSeconds(60));
   }
 
   public AuditSettings withInterval(Duration newInterval) {
     return new AuditSettings(
-        newInterval,
-        jitter,
-        debounce,
-        registryRateLimits,
-        fetchConcurrency,
-        fetchTimeout,
-        maxEventKeys);
+        newInterval, jitter, debounce, registryRateLimits, fetchConcurrency, fetchTimeout);
   }
 
   public AuditSettings withDebounce(Duration newDebounce) {
     return new AuditSettings(
-        interval,
-        jitter,
-        newDebounce,
-        registryRateLimits,
-        fetchConcurrency,
-        fetchTimeout,
-        maxEventKeys);
+        interval, jitter, newDebounce, registryRateLimits, fetchConcurrency, fetchTimeout);
   }
 
   public AuditSettings withRegistryRateLimits(String spec) {
-    return new AuditSettings(
-        interval, jitter, debounce, spec, fetchConcurrency, fetchTimeout, maxEventKeys);
+    return new AuditSettings(interval, jitter, debounce, spec, fetchConcurrency, fetchTimeout);
   }
 }

@@ -2,6 +2,7 @@ package dev.tonnage.audit;
 
 import dev.tonnage.api.v1alpha1.RecordedViolation;
 import dev.tonnage.api.v1alpha1.SizeLimits;
+import dev.tonnage.events.EventReason;
 import dev.tonnage.policy.ByteSize;
 import dev.tonnage.policy.Rule;
 import dev.tonnage.policy.Violation;

@@ -1,5 +1,6 @@
 package dev.tonnage.audit;
 
+import io.fabric8.kubernetes.api.model.Namespace;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.client.informers.ResourceEventHandler;
 import java.util.Collection;
@@ -16,4 +17,7 @@ public interface ClusterView extends OwnerLookup {
 
   /** Calls {@code handler} on every later Pod change (and on the Pods already known). */
   void addPodHandler(ResourceEventHandler<Pod> handler);
+
+  /** Calls {@code handler} on every later Namespace change (and on those already known). */
+  void addNamespaceHandler(ResourceEventHandler<Namespace> handler);
 }

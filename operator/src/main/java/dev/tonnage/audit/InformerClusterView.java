@@ -1,5 +1,7 @@
 package dev.tonnage.audit;
 
+import dev.tonnage.informers.InformerStart;
+import dev.tonnage.informers.NamespaceInformer;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.Namespace;
 import io.fabric8.kubernetes.api.model.OwnerReference;
@@ -14,13 +16,13 @@ import java.time.Duration;
 import java.util.Collection;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 
 /**
  * A {@link ClusterView} over fabric8 informers on Pods, ReplicaSets, Jobs and Namespaces, shared by
- * both reconcilers: one watch per kind, whatever the number of policies. Started by the first
- * reconciler's event source, i.e. only on the replica that holds the leader lease.
+ * both reconcilers: one watch per kind, whatever the number of policies; the Namespace watch is the
+ * one admission reads too. Started by the first reconciler's event source, i.e. only on the replica
+ * that holds the leader lease.
  */
 public final class InformerClusterView implements ClusterView, AutoCloseable {
 
@@ -29,10 +31,15 @@ public final class InformerClusterView implements ClusterView, AutoCloseable {
   private SharedIndexInformer<Pod> pods;
   private SharedIndexInformer<ReplicaSet> replicaSets;
   private SharedIndexInformer<Job> jobs;
-  private SharedIndexInformer<Namespace> namespaces;
+  private final NamespaceInformer namespaces;
 
-  public InformerClusterView(KubernetesClient client, Duration syncTimeout) {
+  /**
+   * @param namespaces the operator's one Namespace watch (started here too, if not yet)
+   */
+  public InformerClusterView(
+      KubernetesClient client, NamespaceInformer namespaces, Duration syncTimeout) {
     this.client = client;
+    this.namespaces = namespaces;
     this.syncTimeout = syncTimeout;
   }
 
@@ -44,23 +51,14 @@ public final class InformerClusterView implements ClusterView, AutoCloseable {
     pods = client.pods().inAnyNamespace().runnableInformer(0).itemStore(new SlimPodStore());
     replicaSets = client.apps().replicaSets().inAnyNamespace().runnableInformer(0);
     jobs = client.batch().v1().jobs().inAnyNamespace().runnableInformer(0);
-    namespaces = client.namespaces().runnableInformer(0);
     try {
-      CompletableFuture.allOf(
-              pods.start().toCompletableFuture(),
-              replicaSets.start().toCompletableFuture(),
-              jobs.start().toCompletableFuture(),
-              namespaces.start().toCompletableFuture())
-          .get(syncTimeout.toMillis(), TimeUnit.MILLISECONDS);
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw new IllegalStateException("interrupted while the audit's informers synced", e);
-    } catch (Exception e) {
-      throw new IllegalStateException(
-          "the audit's informers on Pods, ReplicaSets, Jobs and Namespaces did not sync within "
-              + syncTimeout.toSeconds()
-              + " s; check that the operator may list and watch them cluster-wide",
-          e);
+      InformerStart.await(
+          List.of(pods.start(), replicaSets.start(), jobs.start(), namespaces.start()),
+          syncTimeout,
+          "pods, replicasets, jobs, namespaces",
+          "check that the operator may list and watch them cluster-wide");
+    } catch (TimeoutException e) {
+      throw new IllegalStateException(e.getMessage(), e);
     }
   }
 
@@ -81,10 +79,13 @@ public final class InformerClusterView implements ClusterView, AutoCloseable {
   @Override
   public Map<String, String> namespaceLabels(String namespace) {
     start();
-    Namespace ns = namespaces.getStore().getByKey(namespace);
-    return ns == null || ns.getMetadata().getLabels() == null
-        ? Map.of()
-        : ns.getMetadata().getLabels();
+    return namespaces.labelsOf(namespace);
+  }
+
+  @Override
+  public void addNamespaceHandler(ResourceEventHandler<Namespace> handler) {
+    start();
+    namespaces.addHandler(handler);
   }
 
   @Override
@@ -104,8 +105,7 @@ public final class InformerClusterView implements ClusterView, AutoCloseable {
 
   @Override
   public synchronized void close() {
-    for (SharedIndexInformer<?> informer :
-        new SharedIndexInformer<?>[] {pods, replicaSets, jobs, namespaces}) {
+    for (SharedIndexInformer<?> informer : new SharedIndexInformer<?>[] {pods, replicaSets, jobs}) {
       if (informer != null) {
         informer.close();
       }

@@ -1,6 +1,7 @@
 package dev.tonnage.audit;
 
 import io.fabric8.kubernetes.api.model.HasMetadata;
+import io.fabric8.kubernetes.api.model.Namespace;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.PodSpec;
 import io.fabric8.kubernetes.client.informers.ResourceEventHandler;
@@ -17,13 +18,15 @@ import java.util.Set;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import java.util.function.BiFunction;
 import java.util.function.Function;
 
 /**
  * Turns Pod changes into debounced audits: a Pod created, deleted, or changed in what the audit
- * reads (images, labels, owners, finished) marks the policies that may cover it; once per debounce
- * window every marked policy gets one event. A rollout of 500 Pods thus costs one audit per policy
- * and window, not 500.
+ * reads (images, labels, owners, finished) marks the policies that may cover it, and a Namespace
+ * whose labels change marks the policies whose namespaceSelector now decides otherwise; once per
+ * debounce window every marked policy gets one event. A rollout of 500 Pods thus costs one audit
+ * per policy and window, not 500.
  *
  * @param <P> the policy kind
  */
@@ -32,6 +35,7 @@ public final class PodChangeEventSource<P extends HasMetadata> extends AbstractE
 
   private final ClusterView cluster;
   private final Function<Pod, Set<ResourceID>> policiesCovering;
+  private final BiFunction<Namespace, Namespace, Set<ResourceID>> policiesReselected;
   private final Runnable onFlush;
   private final Duration debounce;
   private final Set<ResourceID> pending = new HashSet<>();
@@ -39,16 +43,20 @@ public final class PodChangeEventSource<P extends HasMetadata> extends AbstractE
 
   /**
    * @param policiesCovering the policies that may cover a Pod (cheap: namespace scope only)
+   * @param policiesReselected the policies whose namespaceSelector selects a Namespace before its
+   *     label change and not after, or after and not before
    * @param onFlush runs at every window as well, e.g. to forget deleted policies
    */
   public PodChangeEventSource(
       ClusterView cluster,
       Function<Pod, Set<ResourceID>> policiesCovering,
+      BiFunction<Namespace, Namespace, Set<ResourceID>> policiesReselected,
       Runnable onFlush,
       Duration debounce) {
     super(Pod.class, "audited-pods");
     this.cluster = cluster;
     this.policiesCovering = policiesCovering;
+    this.policiesReselected = policiesReselected;
     this.onFlush = onFlush;
     this.debounce = debounce;
   }
@@ -56,6 +64,26 @@ public final class PodChangeEventSource<P extends HasMetadata> extends AbstractE
   @Override
   public synchronized void start() {
     cluster.addPodHandler(this);
+    cluster.addNamespaceHandler(
+        new ResourceEventHandler<>() {
+          @Override
+          public void onAdd(Namespace namespace) {
+            // A new namespace has no Pods yet; its Pods mark the policies as they come.
+          }
+
+          @Override
+          public void onUpdate(Namespace before, Namespace after) {
+            if (!Objects.equals(
+                before.getMetadata().getLabels(), after.getMetadata().getLabels())) {
+              markAll(policiesReselected.apply(before, after));
+            }
+          }
+
+          @Override
+          public void onDelete(Namespace namespace, boolean deletedFinalStateUnknown) {
+            // Its Pods are deleted with it, and each marks the policies covering it.
+          }
+        });
     timer =
         Executors.newSingleThreadScheduledExecutor(
             r -> {
@@ -100,10 +128,7 @@ public final class PodChangeEventSource<P extends HasMetadata> extends AbstractE
   }
 
   private void mark(Pod pod) {
-    Set<ResourceID> ids = policiesCovering.apply(pod);
-    synchronized (pending) {
-      pending.addAll(ids);
-    }
+    markAll(policiesCovering.apply(pod));
   }
 
   /** Marks {@code policies} for the next window, whatever their Pods did. */

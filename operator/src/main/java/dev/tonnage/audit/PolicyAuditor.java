@@ -1,6 +1,9 @@
 package dev.tonnage.audit;
 
 import dev.tonnage.api.v1alpha1.SizeLimits;
+import dev.tonnage.events.EventReason;
+import dev.tonnage.events.EventWriter;
+import dev.tonnage.events.WarningEvent;
 import dev.tonnage.policy.CompiledPolicy;
 import dev.tonnage.policy.Evaluation;
 import dev.tonnage.policy.ExceptionMatcher;
@@ -41,8 +44,7 @@ public final class PolicyAuditor {
 
   private final ClusterView cluster;
   private final ImageMeasurer measurer;
-  private final EventDeduplicator dedup;
-  private final WorkloadEvents events;
+  private final EventWriter events;
   private final AuditMetricsLedger metrics;
   private final AuditResults results;
   private final Clock clock;
@@ -62,7 +64,6 @@ public final class PolicyAuditor {
       AuditExceptions exceptions) {
     this.cluster = cluster;
     this.measurer = measurer;
-    this.dedup = recorders.dedup();
     this.events = recorders.events();
     this.metrics = recorders.metrics();
     this.results = recorders.results();
@@ -76,23 +77,18 @@ public final class PolicyAuditor {
   }
 
   /**
-   * Where an audit's side effects go: Events (deduplicated) and metrics.
+   * Where an audit's side effects go: Events and metrics.
    *
-   * @param dedup lets one Event per workload, image and reason through per interval
-   * @param events records the Events
+   * @param events records the Events (the one writer admission uses too, which folds repeats)
    * @param metrics the metric series lifecycle
    * @param results receives each audit's per-workload findings (PolicyReports)
    */
   public record AuditRecorders(
-      EventDeduplicator dedup,
-      WorkloadEvents events,
-      AuditMetricsLedger metrics,
-      AuditResults results) {
+      EventWriter events, AuditMetricsLedger metrics, AuditResults results) {
 
     /** Recorders whose findings go nowhere but the policy status. */
-    public AuditRecorders(
-        EventDeduplicator dedup, WorkloadEvents events, AuditMetricsLedger metrics) {
-      this(dedup, events, metrics, AuditResults.NONE);
+    public AuditRecorders(EventWriter events, AuditMetricsLedger metrics) {
+      this(events, metrics, AuditResults.NONE);
     }
   }
 
@@ -151,15 +147,22 @@ public final class PolicyAuditor {
         if (v.uncertain()) {
           unresolved.add(v.image());
         }
-        warnOnce(c.workload(), v.image(), row.reason(), policy.ref() + ": " + v.message());
+        warn(c.workload(), row.reason(), policy.ref(), policy.ref() + ": " + v.message());
       }
       for (UnavailableFacts missing : j.unavailable()) {
         unresolved.add(missing.image());
-        warnOnce(
+        warn(
             c.workload(),
-            missing.image(),
             EventReason.ImageFactsUnavailable,
-            policy.ref() + " could not measure " + missing.image() + ": " + missing.message());
+            policy.ref(),
+            policy.ref()
+                + " could not measure "
+                + missing.image()
+                + " ("
+                + missing.reason()
+                + ": "
+                + missing.message()
+                + ")");
       }
     }
 
@@ -252,10 +255,14 @@ public final class PolicyAuditor {
     }
   }
 
-  private void warnOnce(WorkloadRef workload, String image, EventReason reason, String message) {
-    if (dedup.firstInInterval(new EventDeduplicator.Key(workload, image, reason))) {
-      events.warn(workload, reason, message);
-    }
+  private void warn(WorkloadRef workload, EventReason reason, PolicyRef policy, String message) {
+    events.warn(
+        new WarningEvent(
+            workload.toObjectReference(),
+            reason,
+            StatusLimits.fit(message, StatusLimits.MAX_MESSAGE_BYTES),
+            WarningEvent.policyReference(policy),
+            WarningEvent.AUDIT));
   }
 
   private record Judged(

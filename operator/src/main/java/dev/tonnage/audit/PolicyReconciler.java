@@ -7,6 +7,7 @@ import dev.tonnage.policy.ExceptionMatcher;
 import dev.tonnage.policy.InvalidPolicyException;
 import dev.tonnage.policy.PolicyRef;
 import io.fabric8.kubernetes.api.model.HasMetadata;
+import io.fabric8.kubernetes.api.model.Namespace;
 import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.client.CustomResource;
@@ -151,6 +152,7 @@ public abstract class PolicyReconciler<P extends CustomResource<ImagePolicySpec,
         new PodChangeEventSource<P>(
             runtime.cluster(),
             pod -> policiesCovering(pod, policies),
+            (before, after) -> policiesReselected(before, after, policies),
             () -> {
               forgetDeleted(policies);
               reauditOnExceptionChange(policies, seen, self.get());
@@ -191,6 +193,39 @@ public abstract class PolicyReconciler<P extends CustomResource<ImagePolicySpec,
               }
             });
     return ids;
+  }
+
+  /**
+   * The policies of this kind, in force in the namespace, whose namespaceSelector decides
+   * differently on the labels {@code before} and {@code after} a change: they re-audit now rather
+   * than at the next interval. A policy that does not compile is left to its own reconcile.
+   */
+  Set<ResourceID> policiesReselected(
+      Namespace before, Namespace after, IndexerResourceCache<P> policies) {
+    String namespace = after.getMetadata().getName();
+    Map<String, String> old = labelsOf(before);
+    Map<String, String> now = labelsOf(after);
+    Set<ResourceID> ids = new HashSet<>();
+    for (P policy : policies.list().toList()) {
+      String scope = auditedNamespace(policy);
+      if (scope != null && !scope.equals(namespace)) {
+        continue;
+      }
+      try {
+        CompiledPolicy compiled = compile(policy);
+        if (compiled.selectsNamespace(old) != compiled.selectsNamespace(now)) {
+          ids.add(ResourceID.fromResource(policy));
+        }
+      } catch (InvalidPolicyException e) {
+        // Its reconcile reports the error; a label change does not change it.
+      }
+    }
+    return ids;
+  }
+
+  private static Map<String, String> labelsOf(Namespace namespace) {
+    Map<String, String> labels = namespace.getMetadata().getLabels();
+    return labels == null ? Map.of() : labels;
   }
 
   /**

@@ -8,7 +8,7 @@ import java.util.function.BooleanSupplier;
  * listening. {@link #ready()} is called on every probe: keep it cheap and non-blocking.
  */
 public interface ReadinessCheck {
-  /** A short stable name shown when the check fails, e.g. {@code tls-material}. */
+  /** A short stable name shown when the check fails, e.g. {@code cluster-caches}. */
   String name();
 
   /** Whether this part of the operator can serve now. */

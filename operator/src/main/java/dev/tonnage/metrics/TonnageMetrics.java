@@ -104,6 +104,7 @@ public final class TonnageMetrics implements AutoCloseable {
   private final RegistryLabels registryLabels = new RegistryLabels();
 
   private final Timer admissionDuration;
+  private final Counter eventsDropped;
   private JvmGcMetrics gcMetrics;
 
   /** Default image cap; the audit clock starts now. */
@@ -199,8 +200,32 @@ public final class TonnageMetrics implements AutoCloseable {
             .description("Time to answer one AdmissionReview")
             .serviceLevelObjectives(ADMISSION_BUCKETS)
             .register(registry);
+    eventsDropped =
+        Counter.builder("tonnage.events.dropped")
+            .description("Events of admission and audit that could not be recorded")
+            .register(registry);
     auditLastSuccess.set(Tags.empty(), epochSeconds(clock.instant()));
     setAuditInterval(DEFAULT_AUDIT_INTERVAL);
+  }
+
+  /** An Event not recorded: the writer's queue was full or the API server refused it. */
+  public void eventDropped() {
+    eventsDropped.increment();
+  }
+
+  /**
+   * Counts a webhook request answered with an error.
+   *
+   * @param webhook validate, mutate or none (unknown path)
+   * @param reason a bounded cause, e.g. internal, timeout, malformed
+   */
+  public void admissionError(String webhook, String reason) {
+    Counter.builder("tonnage.admission.errors")
+        .description("Admission requests answered with an error, by webhook and cause")
+        .tag("webhook", webhook)
+        .tag("reason", reason)
+        .register(registry)
+        .increment();
   }
 
   /**

@@ -1,27 +1,27 @@
 package dev.tonnage.operator;
 
 import dev.tonnage.admission.NamespaceLabels;
+import dev.tonnage.informers.InformerStart;
+import dev.tonnage.informers.NamespaceInformer;
 import io.fabric8.kubernetes.api.model.ListOptionsBuilder;
-import io.fabric8.kubernetes.api.model.Namespace;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientException;
-import io.fabric8.kubernetes.client.informers.SharedIndexInformer;
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 
 /**
- * The informer-backed cache of what admission reads per review from the cluster: namespace labels.
- * Reviews read the cache; nothing calls the API server on the request path for them. (Pull secrets
- * are fetched by name on demand: {@link PullSecretReader}.)
+ * The informer-backed cache of what admission reads per review from the cluster: namespace labels,
+ * through the one Namespace watch the audit shares. Reviews read the cache; nothing calls the API
+ * server on the request path for them. (Pull secrets are fetched by name on demand: {@link
+ * PullSecretReader}.)
  */
 public final class ClusterCaches implements NamespaceLabels, AutoCloseable {
 
-  private final SharedIndexInformer<Namespace> namespaces;
+  private final NamespaceInformer namespaces;
 
-  private ClusterCaches(SharedIndexInformer<Namespace> namespaces) {
+  private ClusterCaches(NamespaceInformer namespaces) {
     this.namespaces = namespaces;
   }
 
@@ -41,68 +41,44 @@ public final class ClusterCaches implements NamespaceLabels, AutoCloseable {
         throw new IllegalStateException(
             "the API server forbids the operator to list namespaces cluster-wide: grant get, list"
                 + " and watch on namespaces (the chart's ClusterRole does) ("
-                + reason(e)
+                + InformerStart.reason(e)
                 + ")",
             e);
       }
       throw new IllegalStateException(
-          "cannot list namespaces cluster-wide to fill the caches: " + reason(e), e);
+          "cannot list namespaces cluster-wide to fill the caches: " + InformerStart.reason(e), e);
     }
-    ClusterCaches caches = new ClusterCaches(client.namespaces().runnableInformer(0));
+    ClusterCaches caches = new ClusterCaches(new NamespaceInformer(client));
     try {
-      caches
-          .namespaces
-          .start()
-          .toCompletableFuture()
-          .get(timeout.toMillis(), TimeUnit.MILLISECONDS);
-    } catch (TimeoutException e) {
+      InformerStart.await(
+          List.of(caches.namespaces.start()),
+          timeout,
+          "namespaces",
+          "check that the API server is reachable and that the operator may list and watch them");
+    } catch (TimeoutException | RuntimeException e) {
       caches.close();
-      throw new TimeoutException(
-          "the cache of namespaces did not fill within "
-              + timeout
-              + "; check that the API server is reachable and that the operator may list and"
-              + " watch them");
-    } catch (ExecutionException e) {
-      caches.close();
-      throw new IllegalStateException(
-          "cannot start the cache of namespaces: " + reason(e.getCause()), e);
-    } catch (InterruptedException e) {
-      caches.close();
-      Thread.currentThread().interrupt();
-      throw new IllegalStateException("interrupted while the caches started", e);
+      throw e;
     }
     return caches;
   }
 
+  /** The one Namespace watch, for the audit to share. */
+  public NamespaceInformer namespaces() {
+    return namespaces;
+  }
+
   /** Whether the cache holds a complete list: the readiness of admission. */
   public boolean synced() {
-    return namespaces.hasSynced();
+    return namespaces.synced();
   }
 
   @Override
   public Map<String, String> labelsOf(String namespace) {
-    Namespace cached = namespaces.getStore().getByKey(namespace);
-    if (cached == null || cached.getMetadata().getLabels() == null) {
-      return Map.of();
-    }
-    return cached.getMetadata().getLabels();
+    return namespaces.labelsOf(namespace);
   }
 
   @Override
   public void close() {
     namespaces.close();
-  }
-
-  /** The API server's own words for a failed call, without the client's request dump. */
-  static String reason(Throwable e) {
-    if (e instanceof KubernetesClientException k && k.getStatus() != null) {
-      String message = k.getStatus().getMessage();
-      return "HTTP " + k.getCode() + (message == null ? "" : ": " + message);
-    }
-    if (e == null) {
-      return "unknown error";
-    }
-    Throwable cause = e.getCause();
-    return e.getMessage() + (cause == null || cause == e ? "" : ": " + cause);
   }
 }

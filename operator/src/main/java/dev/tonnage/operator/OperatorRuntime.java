@@ -5,7 +5,6 @@ import dev.tonnage.admission.AdmissionMetrics;
 import dev.tonnage.admission.AdmissionReviewer;
 import dev.tonnage.admission.AdmissionServer;
 import dev.tonnage.admission.AdmissionSettings;
-import dev.tonnage.admission.KubernetesEventRecorder;
 import dev.tonnage.admission.PolicyAdmissionDecider;
 import dev.tonnage.admission.RegistryCredentialsResolver;
 import dev.tonnage.admission.WebhookCaBundleKeeper;
@@ -13,6 +12,7 @@ import dev.tonnage.admission.WebhookConfigurations;
 import dev.tonnage.admission.WebhookRegistration;
 import dev.tonnage.audit.AuditExceptions;
 import dev.tonnage.audit.AuditOptions;
+import dev.tonnage.events.KubernetesEventWriter;
 import dev.tonnage.facts.FactsService;
 import dev.tonnage.metrics.Health;
 import dev.tonnage.metrics.MetricsServer;
@@ -127,6 +127,7 @@ public final class OperatorRuntime implements AutoCloseable {
     PullSecretReader pullSecrets = keep(PullSecretReader.start(client, config.pullSecrets()));
     RegistryClient registryClient =
         keep(new RegistryClient(config.registry().clientConfig(), registryListener(metrics)));
+    registryClient.caches().forEach(metrics::bindCache);
     Optional<RegistryCredentials> dockerConfig = config.registry().dockerConfigCredentials();
     RegistryCredentials operatorWide =
         dockerConfig
@@ -156,11 +157,12 @@ public final class OperatorRuntime implements AutoCloseable {
     health.addReadinessCheck(ReadinessCheck.of("exception-cache", exceptions::synced));
     health.addReadinessCheck(ReadinessCheck.of("cluster-caches", caches::synced));
 
-    AdmissionMetrics admissionMetrics = new AdmissionMetrics(metrics, meters);
-    KubernetesEventRecorder events =
+    AdmissionMetrics admissionMetrics = new AdmissionMetrics(metrics);
+    // One Event writer for admission and audit.
+    KubernetesEventWriter events =
         keep(
-            new KubernetesEventRecorder(
-                client, admissionMetrics, instanceName(), Clock.systemUTC()));
+            new KubernetesEventWriter(
+                client, instanceName(), Clock.systemUTC(), metrics::eventDropped));
     AdmissionReviewer reviewer =
         new AdmissionReviewer(
             new AdmissionSettings(config.reviewBudget(), config.failurePolicy(), Clock.systemUTC()),
@@ -210,15 +212,18 @@ public final class OperatorRuntime implements AutoCloseable {
     // The audit: reconcilers on the Lease holder (see docs/audit.md).
     audit
         .start(
-            client,
-            registryClient,
-            operatorWide,
-            metrics,
-            config.namespace(),
-            reports.start(client),
-            new AuditExceptions(
-                exceptions,
-                (policy, counts) -> exceptions.recordMatches(policy.toString(), counts)))
+            new AuditOptions.Shared(
+                client,
+                registryClient,
+                operatorWide,
+                metrics,
+                events,
+                caches.namespaces(),
+                reports.start(client),
+                new AuditExceptions(
+                    exceptions,
+                    (policy, counts) -> exceptions.recordMatches(policy.toString(), counts))),
+            config.namespace())
         .ifPresent(this::keep);
     health.started();
     LOG.info(

@@ -5,6 +5,7 @@ import dev.tonnage.api.v1alpha1.BaseImageRules;
 import dev.tonnage.api.v1alpha1.ClusterImagePolicy;
 import dev.tonnage.api.v1alpha1.ImagePolicy;
 import dev.tonnage.api.v1alpha1.ImagePolicySpec;
+import dev.tonnage.informers.InformerStart;
 import dev.tonnage.policy.CompiledPolicy;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.client.CustomResource;
@@ -16,8 +17,6 @@ import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.function.Consumer;
 import java.util.function.Function;
@@ -73,31 +72,32 @@ public final class PolicyCache implements PolicySource, AutoCloseable {
       KubernetesClient client, Duration timeout, Consumer<String> patternSeen)
       throws TimeoutException {
     PolicyCache cache = new PolicyCache(client, patternSeen);
+    String remedy =
+        "are the tonnage.dev CRDs installed (crds/) and may the operator list and watch"
+            + " imagepolicies and clusterimagepolicies?";
     try {
-      CompletableFuture.allOf(
-              cache.clusterInformer.start().toCompletableFuture(),
-              cache.namespacedInformer.start().toCompletableFuture())
-          .get(timeout.toMillis(), TimeUnit.MILLISECONDS);
+      InformerStart.await(
+          List.of(cache.clusterInformer.start(), cache.namespacedInformer.start()),
+          timeout,
+          "clusterimagepolicies, imagepolicies",
+          remedy);
       // Handlers run asynchronously: wait until they compiled the first lists, so that the
       // policies are in force when start returns (and readiness passes).
       long deadline = System.nanoTime() + timeout.toNanos();
       while (!cache.handledFirstLists()) {
         if (System.nanoTime() > deadline) {
-          throw new TimeoutException();
+          throw new TimeoutException(
+              "the policies did not compile within " + timeout + "; " + remedy);
         }
         Thread.sleep(10);
       }
-    } catch (TimeoutException e) {
+    } catch (TimeoutException | RuntimeException e) {
       cache.close();
-      throw new TimeoutException(
-          "the policy caches did not fill within "
-              + timeout
-              + "; are the tonnage.dev CRDs installed (crds/) and may the operator list and watch"
-              + " imagepolicies and clusterimagepolicies?");
-    } catch (Exception e) {
+      throw e;
+    } catch (InterruptedException e) {
       cache.close();
-      throw new IllegalStateException(
-          "cannot watch tonnage.dev policies; are the CRDs installed (crds/)? " + e.getCause(), e);
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException("interrupted while the policy caches started", e);
     }
     return cache;
   }

@@ -4,6 +4,7 @@ import com.github.benmanes.caffeine.cache.AsyncLoadingCache;
 import com.github.benmanes.caffeine.cache.Cache;
 import com.github.benmanes.caffeine.cache.Caffeine;
 import dev.tonnage.admission.PullSecrets;
+import dev.tonnage.informers.InformerStart;
 import dev.tonnage.operator.OperatorConfig.PullSecretAccess;
 import io.fabric8.kubernetes.api.model.LocalObjectReference;
 import io.fabric8.kubernetes.api.model.Secret;
@@ -238,7 +239,7 @@ public final class PullSecretReader implements PullSecrets, AutoCloseable {
                     kind,
                     key.name(),
                     key.namespace(),
-                    ClusterCaches.reason(e)));
+                    InformerStart.reason(e)));
         return null;
       }
       noteOnce(
@@ -249,7 +250,7 @@ public final class PullSecretReader implements PullSecrets, AutoCloseable {
                   kind,
                   key.name(),
                   key.namespace(),
-                  ClusterCaches.reason(e)));
+                  InformerStart.reason(e)));
       throw e;
     }
   }
@@ -281,7 +282,7 @@ public final class PullSecretReader implements PullSecrets, AutoCloseable {
           "cannot ask the API server whether the operator may get "
               + resource
               + ": "
-              + ClusterCaches.reason(e),
+              + InformerStart.reason(e),
           e);
     }
     if (!allowed) {

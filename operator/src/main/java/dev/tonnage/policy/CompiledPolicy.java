@@ -16,6 +16,7 @@ import java.util.ArrayList;
 import java.util.EnumSet;
 import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalInt;
 import java.util.Set;
@@ -207,6 +208,14 @@ public final class CompiledPolicy {
         || context.isBareImage()
         || ref.namespace() == null
         || ref.namespace().equals(context.namespace());
+  }
+
+  /**
+   * Whether spec.match.namespaceSelector selects a namespace with {@code labels} (always, without a
+   * selector).
+   */
+  public boolean selectsNamespace(Map<String, String> labels) {
+    return namespaceSelector.matches(labels);
   }
 
   /**

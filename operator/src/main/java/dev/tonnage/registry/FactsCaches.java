@@ -2,6 +2,7 @@ package dev.tonnage.registry;
 
 import com.github.benmanes.caffeine.cache.Cache;
 import com.github.benmanes.caffeine.cache.Caffeine;
+import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Optional;
 
@@ -63,16 +64,29 @@ final class FactsCaches {
 
   final Cache<String, RegistryException> failures;
 
+  /** The caches by the {@code cache} label their metrics carry (a fixed, small set). */
+  Map<String, Cache<?, ?>> byName() {
+    Map<String, Cache<?, ?>> byName = new LinkedHashMap<>();
+    byName.put("image-facts", facts);
+    byName.put("tag-digests", tags);
+    byName.put("layer-reads", layerReads);
+    byName.put("verified-layer-sizes", verifiedLayerSizes);
+    byName.put("registry-failures", failures);
+    return byName;
+  }
+
   FactsCaches(RegistryClientConfig config, RegistryEventListener listener) {
     this.listener = listener;
     this.facts =
         Caffeine.newBuilder()
+            .recordStats()
             .executor(Runnable::run)
             .maximumWeight(config.factsCacheMaxBytes())
             .weigher((String key, CachedImage value) -> RetainedBytes.weight(weigh(key, value)))
             .build();
     this.tags =
         Caffeine.newBuilder()
+            .recordStats()
             .executor(Runnable::run)
             .maximumWeight(TAGS_MAX_BYTES)
             .weigher(FactsCaches::weighTag)
@@ -87,6 +101,7 @@ final class FactsCaches {
             .build();
     this.layerReads =
         Caffeine.newBuilder()
+            .recordStats()
             .executor(Runnable::run)
             .maximumWeight(LAYER_READS_MAX_BYTES)
             .weigher(
@@ -102,11 +117,13 @@ final class FactsCaches {
     // Keys are validated digests (at most 135 characters), so the entry count bounds the bytes.
     this.verifiedLayerSizes =
         Caffeine.newBuilder()
+            .recordStats()
             .executor(Runnable::run)
             .maximumSize(config.layerSizeCacheEntries())
             .build();
     this.failures =
         Caffeine.newBuilder()
+            .recordStats()
             .executor(Runnable::run)
             .maximumWeight(FAILURES_MAX_BYTES)
             .weigher(

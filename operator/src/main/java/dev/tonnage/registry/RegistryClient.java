@@ -1,8 +1,10 @@
 package dev.tonnage.registry;
 
+import com.github.benmanes.caffeine.cache.Cache;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -342,6 +344,14 @@ public final class RegistryClient implements ImageInspector, AutoCloseable {
         true,
         e,
         RegistryTransport.BUSY);
+  }
+
+  /**
+   * The facts caches by name, for their hit and eviction metrics; names and caches are fixed for
+   * the client's life.
+   */
+  public Map<String, Cache<?, ?>> caches() {
+    return Collections.unmodifiableMap(caches.byName());
   }
 
   @Override

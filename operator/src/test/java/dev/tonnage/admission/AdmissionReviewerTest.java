@@ -5,7 +5,11 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.tonnage.events.EventReason;
+import dev.tonnage.events.RecordingEventWriter;
+import dev.tonnage.events.WarningEvent;
 import dev.tonnage.metrics.TonnageMetrics;
+import dev.tonnage.policy.PolicyRef;
 import dev.tonnage.registry.Platform;
 import io.fabric8.zjsonpatch.JsonPatch;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
@@ -29,12 +33,12 @@ class AdmissionReviewerTest {
   private static final ObjectMapper JSON = new ObjectMapper();
   private static final AdmissionEvent TOO_LARGE =
       new AdmissionEvent(
-          AdmissionEvent.IMAGE_TOO_LARGE,
-          "image registry.example/acme/web:1.0 is 812 MiB, over the 500 MiB limit",
-          new ObjectRef("tonnage.dev/v1alpha1", "ClusterImagePolicy", "", "slim", ""));
+          EventReason.ImageTooLarge,
+          "ClusterImagePolicy slim: image registry.example/acme/web:1.0 is 812 MiB, over 500 MiB",
+          PolicyRef.cluster("slim"));
 
   private final FakeAdmissionDecider decider = new FakeAdmissionDecider();
-  private final FakeEventRecorder events = new FakeEventRecorder();
+  private final RecordingEventWriter events = new RecordingEventWriter();
   private final SimpleMeterRegistry meters = new SimpleMeterRegistry();
   private final Map<String, Map<String, String>> namespaces = new HashMap<>();
   private FailurePolicy failurePolicy = FailurePolicy.IGNORE;
@@ -47,8 +51,7 @@ class AdmissionReviewerTest {
         decider,
         new AdmissionExemptions(Set.of("kube-system", "tonnage"), labels),
         labels,
-        new AdmissionReviewer.Observers(
-            events, new AdmissionMetrics(new TonnageMetrics(meters), meters)));
+        new AdmissionReviewer.Observers(events, new AdmissionMetrics(new TonnageMetrics(meters))));
   }
 
   private JsonNode review(AdmissionEndpoint endpoint, String body) throws Exception {
@@ -192,11 +195,11 @@ class AdmissionReviewerTest {
   void recordsEventsOnTheAdmittedObjectNamingThePolicy() throws Exception {
     decider.answering(new ReviewDecision(List.of("no"), List.of(), Map.of(), List.of(TOO_LARGE)));
     validate("deployment-create.json");
-    assertThat(events.recorded).hasSize(1);
-    FakeEventRecorder.Recorded recorded = events.recorded.get(0);
+    assertThat(events.events).hasSize(1);
+    WarningEvent recorded = events.events.get(0);
     assertThat(recorded.involved())
         .isEqualTo(
-            new ObjectRef(
+            WarningEvent.reference(
                 "apps/v1",
                 "Deployment",
                 "shop",
@@ -204,7 +207,11 @@ class AdmissionReviewerTest {
                 Fixtures.tree("deployment-create.json")
                     .at("/request/object/metadata/uid")
                     .asText()));
-    assertThat(recorded.event()).isEqualTo(TOO_LARGE);
+    assertThat(recorded.reason()).isEqualTo(TOO_LARGE.reason());
+    assertThat(recorded.message()).isEqualTo(TOO_LARGE.message());
+    assertThat(recorded.related().getKind()).isEqualTo("ClusterImagePolicy");
+    assertThat(recorded.related().getName()).isEqualTo("slim");
+    assertThat(recorded.action()).isEqualTo(WarningEvent.ADMIT);
   }
 
   @Test
@@ -215,7 +222,7 @@ class AdmissionReviewerTest {
     JsonNode real = validate("deployment-create.json");
     assertThat(dryRun.at("/response/status")).isEqualTo(real.at("/response/status"));
     assertThat(dryRun.at("/response/allowed").asBoolean()).isFalse();
-    assertThat(events.recorded).hasSize(1);
+    assertThat(events.events).hasSize(1);
   }
 
   @ParameterizedTest
@@ -467,7 +474,7 @@ class AdmissionReviewerTest {
     JsonNode answer = review(AdmissionEndpoint.MUTATE, Fixtures.read("pod-create.json"));
     assertThat(answer.at("/response/allowed").asBoolean()).isTrue();
     assertThat(answer.at("/response/warnings").isMissingNode()).isTrue();
-    assertThat(events.recorded).isEmpty();
+    assertThat(events.events).isEmpty();
   }
 
   @ParameterizedTest

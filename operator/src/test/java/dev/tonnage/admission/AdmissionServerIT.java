@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.tonnage.events.EventWriter;
 import dev.tonnage.metrics.TonnageMetrics;
 import dev.tonnage.tls.PemKeyMaterial;
 import dev.tonnage.tls.ServingCertificate;
@@ -52,7 +53,7 @@ class AdmissionServerIT {
             new AdmissionExemptions(Set.of("kube-system"), namespace -> java.util.Map.of()),
             namespace -> java.util.Map.of(),
             new AdmissionReviewer.Observers(
-                EventRecorder.NONE, new AdmissionMetrics(new TonnageMetrics(meters), meters)));
+                EventWriter.NONE, new AdmissionMetrics(new TonnageMetrics(meters))));
     server =
         new AdmissionServer(
             new AdmissionServer.Options(

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.tonnage.events.EventReason;
 import dev.tonnage.facts.FactsService;
 import dev.tonnage.facts.FakeImageInspector;
 import dev.tonnage.policy.CompiledPolicy;
@@ -57,6 +58,15 @@ class PolicyAdmissionDeciderTest {
     return decide(fixture, Duration.ofSeconds(5));
   }
 
+  /** The registry of {@link #BIG} answers 503. */
+  private void registryDown() {
+    inspector.answer(
+        BIG,
+        CompletableFuture.failedFuture(
+            new UnavailableException(
+                "registry.example", "acme/api", "503 from registry.example", true, null)));
+  }
+
   private void policy(String name, String spec) {
     policies.addAll(
         PolicyDocuments.parse(
@@ -79,8 +89,9 @@ class PolicyAdmissionDeciderTest {
         .contains("slim", "registry.example/acme/api:3.4", "500 MiB");
     assertThat(decision.events())
         .extracting(AdmissionEvent::reason)
-        .containsExactly(AdmissionEvent.IMAGE_TOO_LARGE);
+        .containsExactly(EventReason.ImageTooLarge);
     assertThat(decision.events().get(0).policy().name()).isEqualTo("slim");
+    assertThat(decision.events().get(0).message()).startsWith("ClusterImagePolicy slim: ");
     assertThat(decision.annotations()).isEmpty();
   }
 
@@ -168,11 +179,7 @@ class PolicyAdmissionDeciderTest {
     policy(
         "open",
         "  action: Enforce\n  onRegistryError: Allow\n  match: {images: ['**']}\n  limits: {maxLayers: 5}\n");
-    inspector.answer(
-        BIG,
-        CompletableFuture.failedFuture(
-            new UnavailableException(
-                "registry.example", "acme/api", "503 from registry.example", true, null)));
+    registryDown();
     ReviewDecision decision = decide("deployment-create.json");
     assertThat(decision.denied()).isFalse();
     assertThat(decision.warnings()).singleElement().asString().contains("open", "not checked");
@@ -180,8 +187,36 @@ class PolicyAdmissionDeciderTest {
         .singleElement()
         .satisfies(
             e -> {
-              assertThat(e.reason()).isEqualTo(AdmissionEvent.IMAGE_FACTS_UNAVAILABLE);
-              assertThat(e.message()).contains("admitted unchecked", BIG);
+              assertThat(e.reason()).isEqualTo(EventReason.ImageFactsUnavailable);
+              assertThat(e.message())
+                  .contains(
+                      "admitted unchecked by ClusterImagePolicy open (onRegistryError: Allow)", BIG)
+                  .doesNotContain("ALLOW");
+            });
+  }
+
+  @Test
+  void oneCauseOfUnavailableFactsIsOneEventNamingEveryPolicyInItsOwnWords() throws Exception {
+    String spec = "  match: {images: ['**']}\n  limits: {maxLayers: 5}\n";
+    policy("closed-a", "  action: Enforce\n  onRegistryError: Deny\n" + spec);
+    policy("closed-b", "  action: Enforce\n  onRegistryError: Deny\n" + spec);
+    policy("heads-up", "  action: Warn\n  onRegistryError: Deny\n" + spec);
+    registryDown();
+    ReviewDecision decision = decide("deployment-create.json");
+    assertThat(decision.events())
+        .singleElement()
+        .satisfies(
+            e -> {
+              assertThat(e.reason()).isEqualTo(EventReason.ImageFactsUnavailable);
+              assertThat(e.message())
+                  .startsWith("facts of image " + BIG + " unavailable (")
+                  .contains("503 from registry.example")
+                  .contains(
+                      "denied by ClusterImagePolicy closed-a and ClusterImagePolicy closed-b"
+                          + " (onRegistryError: Deny)")
+                  .contains("admitted with a warning by ClusterImagePolicy heads-up (action: Warn)")
+                  .doesNotContain("DENY");
+              assertThat(e.message().split("onRegistryError", -1)).hasSize(2);
             });
   }
 
@@ -190,11 +225,7 @@ class PolicyAdmissionDeciderTest {
     policy(
         "closed",
         "  action: Enforce\n  onRegistryError: Deny\n  match: {images: ['**']}\n  limits: {maxLayers: 5}\n");
-    inspector.answer(
-        BIG,
-        CompletableFuture.failedFuture(
-            new UnavailableException(
-                "registry.example", "acme/api", "503 from registry.example", true, null)));
+    registryDown();
     ReviewDecision decision = decide("deployment-create.json");
     assertThat(decision.denied()).isTrue();
     assertThat(decision.denials().get(0)).contains("closed", "onRegistryError: Deny");
@@ -290,6 +321,6 @@ class PolicyAdmissionDeciderTest {
     assertThat(decision.denied()).isTrue();
     assertThat(decision.events())
         .extracting(AdmissionEvent::reason)
-        .containsExactly(AdmissionEvent.BASE_IMAGE_NOT_ALLOWED);
+        .containsExactly(EventReason.BaseImageNotAllowed);
   }
 }

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.tonnage.events.EventWriter;
 import dev.tonnage.metrics.Health;
 import dev.tonnage.metrics.MetricsServer;
 import dev.tonnage.metrics.TonnageMetrics;
@@ -82,7 +83,7 @@ class WebhookLimitsIT {
             new AdmissionExemptions(Set.of("kube-system"), namespace -> Map.of()),
             namespace -> Map.of(),
             new AdmissionReviewer.Observers(
-                EventRecorder.NONE, new AdmissionMetrics(new TonnageMetrics(meters), meters)));
+                EventWriter.NONE, new AdmissionMetrics(new TonnageMetrics(meters))));
     server =
         new AdmissionServer(
             new AdmissionServer.Options(

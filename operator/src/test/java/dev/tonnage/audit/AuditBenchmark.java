@@ -1,6 +1,7 @@
 package dev.tonnage.audit;
 
 import dev.tonnage.api.v1alpha1.ClusterImagePolicy;
+import dev.tonnage.events.RecordingEventWriter;
 import dev.tonnage.registry.ImageInspector;
 import io.fabric8.kubernetes.api.model.OwnerReferenceBuilder;
 import io.fabric8.kubernetes.api.model.PodBuilder;
@@ -52,7 +53,7 @@ public final class AuditBenchmark {
 
     ExecutorService pool = Executors.newFixedThreadPool(concurrency);
     AuditSettings settings = AuditSettings.defaults().withRegistryRateLimits("*=" + budget);
-    RecordingEvents events = new RecordingEvents();
+    RecordingEventWriter events = new RecordingEventWriter();
     AuditRuntime runtime =
         new AuditRuntime(
             new PolicyAuditor(
@@ -62,9 +63,7 @@ public final class AuditBenchmark {
                     RegistryBudget.parse(settings.registryRateLimits()),
                     pool),
                 new PolicyAuditor.AuditRecorders(
-                    new EventDeduplicator(settings.interval(), settings.maxEventKeys()),
-                    events,
-                    new AuditMetricsLedger(new RecordingMetrics())),
+                    events, new AuditMetricsLedger(new RecordingMetrics())),
                 Clock.systemUTC()),
             cluster,
             settings,

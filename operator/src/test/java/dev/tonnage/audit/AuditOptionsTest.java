@@ -61,10 +61,7 @@ class AuditOptionsTest {
 
   @Test
   void aDisabledAuditStartsNothing() {
-    assertThat(
-            parse("--no-audit")
-                .start(null, null, null, null, "tonnage", AuditResults.NONE, AuditExceptions.NONE))
-        .isEmpty();
+    assertThat(parse("--no-audit").start(null, "tonnage")).isEmpty();
   }
 
   private static AuditOptions parse(String... args) {

@@ -3,6 +3,7 @@ package dev.tonnage.audit;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.tonnage.api.v1alpha1.RecordedViolation;
+import dev.tonnage.events.EventReason;
 import dev.tonnage.policy.PolicyRef;
 import dev.tonnage.policy.Rule;
 import dev.tonnage.policy.Violation;

@@ -3,12 +3,15 @@ package dev.tonnage.audit;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.tonnage.api.v1alpha1.ClusterImagePolicy;
+import io.fabric8.kubernetes.api.model.Namespace;
+import io.fabric8.kubernetes.api.model.NamespaceBuilder;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.PodBuilder;
 import io.javaoperatorsdk.operator.processing.event.ResourceID;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.AfterEach;
@@ -22,11 +25,14 @@ class PodChangeEventSourceTest {
   private final List<ResourceID> triggered = new ArrayList<>();
   private final AtomicInteger sweeps = new AtomicInteger();
   // The window is an hour so that only the test's explicit flush() fires.
+  private final TestingCluster cluster = new TestingCluster();
   private final PodChangeEventSource<ClusterImagePolicy> source =
       new PodChangeEventSource<>(
-          new TestingCluster(),
+          cluster,
           pod ->
               "shop".equals(pod.getMetadata().getNamespace()) ? Set.of(slim, team) : Set.of(slim),
+          (before, after) ->
+              "prod".equals(after.getMetadata().getLabels().get("env")) ? Set.of(slim) : Set.of(),
           sweeps::incrementAndGet,
           Duration.ofHours(1));
 
@@ -50,6 +56,28 @@ class PodChangeEventSourceTest {
     source.flush();
     assertThat(triggered).containsExactlyInAnyOrder(slim, team);
     assertThat(sweeps).hasValue(1);
+  }
+
+  @Test
+  void aNamespaceLabelChangeTriggersThePoliciesItReselectsAndOtherChangesNothing() {
+    var handler = cluster.namespaceHandlers.get(0);
+    handler.onUpdate(
+        namespace("shop", Map.of("env", "prod")), namespace("shop", Map.of("env", "prod")));
+    source.flush();
+    assertThat(triggered).isEmpty();
+
+    handler.onUpdate(namespace("shop", Map.of()), namespace("shop", Map.of("env", "prod")));
+    source.flush();
+    assertThat(triggered).containsExactly(slim);
+  }
+
+  private static Namespace namespace(String name, Map<String, String> labels) {
+    return new NamespaceBuilder()
+        .withNewMetadata()
+        .withName(name)
+        .withLabels(labels)
+        .endMetadata()
+        .build();
   }
 
   @Test

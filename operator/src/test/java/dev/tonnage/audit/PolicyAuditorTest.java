@@ -3,6 +3,9 @@ package dev.tonnage.audit;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.tonnage.api.v1alpha1.ClusterImagePolicy;
+import dev.tonnage.events.EventReason;
+import dev.tonnage.events.RecordingEventWriter;
+import dev.tonnage.events.WarningEvent;
 import dev.tonnage.policy.CompiledException;
 import dev.tonnage.policy.CompiledPolicy;
 import dev.tonnage.policy.ExceptionMatcher;
@@ -41,17 +44,14 @@ class PolicyAuditorTest {
           .size("postgres:16", 150 * MIB)
           .fail("ghcr.io/acme/report:2024.06", "ghcr.io/acme/report: unauthorized");
   private final ExecutorService pool = Executors.newFixedThreadPool(2);
-  private final RecordingEvents events = new RecordingEvents();
+  private final RecordingEventWriter events = new RecordingEventWriter();
   private final RecordingMetrics metrics = new RecordingMetrics();
   private final PolicyAuditor auditor =
       new PolicyAuditor(
           cluster,
           new ImageMeasurer(
               TestingFacts.source(registry, Duration.ofSeconds(5)), new RegistryBudget(1000), pool),
-          new PolicyAuditor.AuditRecorders(
-              new EventDeduplicator(Duration.ofMinutes(10), 1000),
-              events,
-              new AuditMetricsLedger(metrics)),
+          new PolicyAuditor.AuditRecorders(events, new AuditMetricsLedger(metrics)),
           Clock.fixed(Instant.parse("2026-11-26T10:00:00Z"), ZoneOffset.UTC));
   private final ClusterImagePolicy slim = TestingPolicies.cluster("slim", "100Mi");
 
@@ -93,7 +93,7 @@ class PolicyAuditorTest {
                     .isCloseTo(4.0, org.assertj.core.data.Offset.offset(0.01)));
     assertThat(events.events)
         .filteredOn(e -> e.reason() == EventReason.ImageTooLarge)
-        .extracting(e -> e.workload().name())
+        .extracting(e -> e.involved().getName())
         .containsExactlyInAnyOrder("web", "web", "db");
     assertThat(events.events.get(0).message()).startsWith("ClusterImagePolicy slim: ");
   }
@@ -119,10 +119,7 @@ class PolicyAuditorTest {
                 TestingFacts.source(registry, Duration.ofSeconds(5)),
                 new RegistryBudget(1000),
                 pool),
-            new PolicyAuditor.AuditRecorders(
-                new EventDeduplicator(Duration.ofMinutes(10), 1000),
-                events,
-                new AuditMetricsLedger(metrics)),
+            new PolicyAuditor.AuditRecorders(events, new AuditMetricsLedger(metrics)),
             Clock.systemUTC(),
             new AuditExceptions(
                 () -> new ExceptionMatcher(granted, Clock.systemUTC()),
@@ -149,17 +146,20 @@ class PolicyAuditorTest {
         .singleElement()
         .satisfies(
             e -> {
-              assertThat(e.workload().kind()).isEqualTo("CronJob");
+              assertThat(e.involved().getKind()).isEqualTo("CronJob");
+              assertThat(e.related().getName()).isEqualTo("slim");
               assertThat(e.message()).contains("could not measure ghcr.io/acme/report:2024.06");
             });
   }
 
   @Test
-  void aSecondAuditWithinTheIntervalRecordsNoRepeatedEvents() {
+  void aSecondAuditRepeatsTheSameEventsSoThatTheWriterFoldsThemIntoOneSeries() {
     audit(slim);
-    int first = events.events.size();
+    List<WarningEvent> first = List.copyOf(events.events);
+    events.events.clear();
     audit(slim);
-    assertThat(events.events).hasSize(first);
+    assertThat(first).isNotEmpty();
+    assertThat(events.events).containsExactlyInAnyOrderElementsOf(first);
   }
 
   @Test
@@ -221,10 +221,7 @@ class PolicyAuditorTest {
                 new RegistryBudget(1000),
                 pool,
                 new ImageMeasurer.Streaming(settler, gib, Duration.ofSeconds(5))),
-            new PolicyAuditor.AuditRecorders(
-                new EventDeduplicator(Duration.ofMinutes(10), 1000),
-                events,
-                new AuditMetricsLedger(metrics)),
+            new PolicyAuditor.AuditRecorders(events, new AuditMetricsLedger(metrics)),
             Clock.systemUTC());
     ClusterImagePolicy policy = TestingPolicies.cluster("uncompressed", null);
     policy.getSpec().getLimits().setMaxUncompressedSize("4Gi");
@@ -261,10 +258,7 @@ class PolicyAuditorTest {
                 TestingFacts.source(boundedRegistry, Duration.ofSeconds(5)),
                 new RegistryBudget(1000),
                 pool),
-            new PolicyAuditor.AuditRecorders(
-                new EventDeduplicator(Duration.ofMinutes(10), 1000),
-                events,
-                new AuditMetricsLedger(metrics)),
+            new PolicyAuditor.AuditRecorders(events, new AuditMetricsLedger(metrics)),
             Clock.systemUTC());
     ClusterImagePolicy policy = TestingPolicies.cluster("uncompressed", null);
     policy.getSpec().getLimits().setMaxUncompressedSize("4Gi");

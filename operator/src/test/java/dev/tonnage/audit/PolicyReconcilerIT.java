@@ -6,11 +6,15 @@ import static org.awaitility.Awaitility.await;
 import dev.tonnage.api.v1alpha1.ClusterImagePolicy;
 import dev.tonnage.api.v1alpha1.ImagePolicy;
 import dev.tonnage.api.v1alpha1.ImagePolicyStatus;
+import dev.tonnage.api.v1alpha1.PolicyMatch;
+import dev.tonnage.events.KubernetesEventWriter;
+import dev.tonnage.events.WarningEvent;
 import dev.tonnage.facts.FactsService;
 import dev.tonnage.registry.RegistryCredentials;
 import io.fabric8.kubernetes.api.model.Event;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.KubernetesList;
+import io.fabric8.kubernetes.api.model.LabelSelectorBuilder;
 import io.fabric8.kubernetes.api.model.NamespaceBuilder;
 import io.fabric8.kubernetes.api.model.PodBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
@@ -45,6 +49,7 @@ class PolicyReconcilerIT {
   private KubernetesMockServer server;
   private KubernetesClient client;
   private AuditOperator operator;
+  private KubernetesEventWriter events;
   private final RecordingMetrics metrics = new RecordingMetrics();
   private final FakeFactsSource registry =
       new FakeFactsSource(50 * MIB)
@@ -78,9 +83,11 @@ class PolicyReconcilerIT {
         client.resource(item).create();
       }
     }
+    events = new KubernetesEventWriter(client, "test-replica", Clock.systemUTC(), () -> {});
     operator =
         AuditOperator.builder(client)
             .facts(new FactsService(registry, Clock.systemUTC()), RegistryCredentials.anonymous())
+            .events(events)
             .metrics(metrics)
             .settings(AuditSettings.defaults().withDebounce(Duration.ofMillis(300)))
             .serverSideApply(false)
@@ -94,6 +101,7 @@ class PolicyReconcilerIT {
     if (operator != null) {
       operator.close();
     }
+    events.close();
     client.close();
     server.destroy();
   }
@@ -152,8 +160,36 @@ class PolicyReconcilerIT {
                         "StatefulSet/db ImageTooLarge"));
     Event event = client.v1().events().inNamespace("shop").list().getItems().get(0);
     assertThat(event.getType()).isEqualTo("Warning");
-    assertThat(event.getSource().getComponent()).isEqualTo("tonnage-audit");
+    assertThat(event.getSource().getComponent()).isEqualTo(KubernetesEventWriter.COMPONENT);
+    assertThat(event.getAction()).isEqualTo(WarningEvent.AUDIT);
+    assertThat(event.getRelated().getName()).isEqualTo("slim");
     assertThat(event.getMessage()).startsWith("ClusterImagePolicy slim: ");
+  }
+
+  @Test
+  void relabellingANamespaceReAuditsThePoliciesWhoseNamespaceSelectorItNowMatches() {
+    ClusterImagePolicy prod = TestingPolicies.cluster("prod-only", "100Mi");
+    PolicyMatch match = new PolicyMatch();
+    match.setNamespaceSelector(new LabelSelectorBuilder().addToMatchLabels("env", "prod").build());
+    prod.getSpec().setMatch(match);
+    client.resource(prod).create();
+    ImagePolicyStatus before = awaitStatus("prod-only", s -> s.getSummary() != null);
+    assertThat(before.getSummary().getViolations()).isZero();
+
+    client
+        .namespaces()
+        .withName("shop")
+        .edit(
+            ns -> {
+              ns.getMetadata().setLabels(Map.of("env", "prod"));
+              return ns;
+            });
+
+    // Well before the 10-minute interval: the label change itself triggers the audit.
+    ImagePolicyStatus after =
+        awaitStatus(
+            "prod-only", s -> s.getSummary() != null && s.getSummary().getViolations() == 3);
+    assertThat(after.getViolations()).extracting(v -> v.getNamespace()).containsOnly("shop");
   }
 
   @Test

@@ -2,6 +2,7 @@ package dev.tonnage.audit;
 
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.KubernetesList;
+import io.fabric8.kubernetes.api.model.Namespace;
 import io.fabric8.kubernetes.api.model.OwnerReference;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.client.informers.ResourceEventHandler;
@@ -77,6 +78,14 @@ final class TestingCluster implements ClusterView {
   /** Tests drive handlers themselves: nothing changes behind their back. */
   @Override
   public void addPodHandler(ResourceEventHandler<Pod> handler) {}
+
+  /** The Namespace handlers added, for tests to drive. */
+  final List<ResourceEventHandler<Namespace>> namespaceHandlers = new ArrayList<>();
+
+  @Override
+  public void addNamespaceHandler(ResourceEventHandler<Namespace> handler) {
+    namespaceHandlers.add(handler);
+  }
 
   private static String key(String kind, String namespace, String name) {
     return kind + "/" + namespace + "/" + name;

@@ -77,7 +77,8 @@ class TonnageMetricsTest {
             entry("tonnage_metrics_series_dropped_total", "counter"),
             entry("tonnage_audit_last_success_timestamp_seconds", "gauge"),
             entry("tonnage_audit_interval_seconds", "gauge"),
-            entry("tonnage_audit_lease_failures_total", "counter"));
+            entry("tonnage_audit_lease_failures_total", "counter"),
+            entry("tonnage_events_dropped_total", "counter"));
   }
 
   @Test

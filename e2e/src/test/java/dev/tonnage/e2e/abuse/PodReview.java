@@ -10,7 +10,7 @@ import java.util.List;
 import java.util.UUID;
 
 /** AdmissionReview v1 bodies as kube-apiserver sends them for a Pod CREATE. */
-final class PodReview {
+public final class PodReview {
 
   private static final ObjectMapper JSON = new ObjectMapper();
 
@@ -42,7 +42,7 @@ final class PodReview {
   }
 
   /** A review with a fresh uid. */
-  static byte[] create(String namespace, String name, String image) {
+  public static byte[] create(String namespace, String name, String image) {
     return create(UUID.randomUUID().toString(), namespace, name, List.of(image));
   }
 

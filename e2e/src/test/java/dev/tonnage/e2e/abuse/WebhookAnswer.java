@@ -15,7 +15,7 @@ import java.util.Locale;
  * @param body the response body (or the client-side error when none came)
  * @param took from sending the request to the last byte of the answer
  */
-record WebhookAnswer(int status, String contentType, String body, Duration took) {
+public record WebhookAnswer(int status, String contentType, String body, Duration took) {
 
   private static final ObjectMapper JSON = new ObjectMapper();
 

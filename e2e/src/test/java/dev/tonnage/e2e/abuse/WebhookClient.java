@@ -10,7 +10,7 @@ import java.time.Duration;
 import javax.net.ssl.SSLContext;
 
 /** POSTs bodies to the operator's {@code /validate} over TLS, as the API server would. */
-final class WebhookClient {
+public final class WebhookClient {
 
   /** The API server gives a webhook 10 s (timeoutSeconds); wait a little longer to see the end. */
   private static final Duration REQUEST_TIMEOUT = Duration.ofSeconds(15);
@@ -18,7 +18,7 @@ final class WebhookClient {
   private final HttpClient http;
   private final URI validate;
 
-  WebhookClient(SSLContext tls, int webhookPort) {
+  public WebhookClient(SSLContext tls, int webhookPort) {
     this.http =
         HttpClient.newBuilder()
             .sslContext(tls)
@@ -29,7 +29,7 @@ final class WebhookClient {
   }
 
   /** Sends {@code body} as application/json; never throws for a missing answer (status -1). */
-  WebhookAnswer validate(byte[] body) {
+  public WebhookAnswer validate(byte[] body) {
     long started = System.nanoTime();
     try {
       HttpResponse<String> response =

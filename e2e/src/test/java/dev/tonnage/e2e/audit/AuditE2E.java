@@ -4,11 +4,16 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import dev.tonnage.api.v1alpha1.ClusterImagePolicy;
 import dev.tonnage.api.v1alpha1.ImagePolicy;
 import dev.tonnage.api.v1alpha1.ImagePolicySpec;
 import dev.tonnage.api.v1alpha1.ImagePolicyStatus;
 import dev.tonnage.api.v1alpha1.RecordedViolation;
+import dev.tonnage.e2e.abuse.PodReview;
+import dev.tonnage.e2e.abuse.WebhookAnswer;
+import dev.tonnage.e2e.abuse.WebhookClient;
 import dev.tonnage.testing.Checkout;
 import dev.tonnage.testing.PrintComponentLogsOnFailure;
 import dev.tonnage.testing.image.ImageBuilder;
@@ -38,12 +43,19 @@ import io.fabric8.kubernetes.client.CustomResource;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientBuilder;
 import io.fabric8.kubernetes.client.dsl.Resource;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -69,6 +81,7 @@ class AuditE2E {
   static PushedImage small;
   static PushedImage big;
   static int metricsPort;
+  static CertificateAuthority ca;
 
   @BeforeAll
   static void startEverything() throws Exception {
@@ -103,8 +116,8 @@ class AuditE2E {
 
     Path cert = scratch.path().resolve("webhook.crt");
     Path key = scratch.path().resolve("webhook.key");
-    CertificateAuthority.create("audit e2e CA")
-        .issueServerCertificate("tonnage", List.of("localhost"), List.of("127.0.0.1"))
+    ca = CertificateAuthority.create("audit e2e CA");
+    ca.issueServerCertificate("tonnage", List.of("localhost"), List.of("127.0.0.1"))
         .writePem(cert, key);
     operator =
         OperatorProcess.builder(REPO, kube)
@@ -238,6 +251,108 @@ class AuditE2E {
     }
   }
 
+  @Test
+  void relabellingANamespaceReAuditsThePolicyThatNowSelectsItWithoutWaitingForTheInterval() {
+    ImagePolicyStatus before = awaitClusterStatus("team-only");
+    assertThat(before.getSummary().getWorkloads()).isZero();
+    client
+        .namespaces()
+        .withName("team")
+        .edit(
+            ns -> {
+              Map<String, String> labels = new HashMap<>();
+              if (ns.getMetadata().getLabels() != null) {
+                labels.putAll(ns.getMetadata().getLabels());
+              }
+              labels.put("env", "prod");
+              ns.getMetadata().setLabels(labels);
+              return ns;
+            });
+    // The interval is 10 minutes: only the label change can re-audit within the wait.
+    ImagePolicyStatus after =
+        await()
+            .atMost(WAIT)
+            .until(
+                () -> statusOf(client.resources(ClusterImagePolicy.class).withName("team-only")),
+                s -> s != null && s.getSummary() != null && s.getSummary().getViolations() == 1);
+    assertThat(after.getViolations())
+        .singleElement()
+        .satisfies(v -> assertThat(v.getKind() + "/" + v.getName()).isEqualTo("CronJob/report"));
+  }
+
+  /**
+   * After an audit and an admission review, every metric the chart's dashboard and alert rules
+   * query is on the operator's /metrics.
+   */
+  @Test
+  void everyMetricTheDashboardAndAlertRulesQueryIsExported() throws Exception {
+    awaitClusterStatus("slim");
+    WebhookAnswer answer =
+        new WebhookClient(ca.clientSslContext(), operator.webhookPort())
+            .validate(PodReview.create("shop", "probe", small.reference()));
+    assertThat(answer.status()).as(answer.toString()).isEqualTo(200);
+
+    Set<String> queried = new TreeSet<>();
+    Path chart = REPO.resolve("helm/tonnage/files");
+    new ObjectMapper()
+        .readTree(chart.resolve("grafana-dashboard.json").toFile())
+        .findValues("expr")
+        .forEach(expr -> queried.addAll(PromQlNames.of(expr.asText())));
+    for (JsonNode group :
+        new ObjectMapper(new YAMLFactory())
+            .readTree(chart.resolve("alert-rules.yaml").toFile())
+            .path("groups")) {
+      group
+          .path("rules")
+          .forEach(rule -> queried.addAll(PromQlNames.of(rule.path("expr").asText())));
+    }
+    assertThat(queried)
+        .as("the names parsed from the dashboard and the rules")
+        .contains(
+            "tonnage_admission_reviews_total",
+            "tonnage_admission_duration_seconds_bucket",
+            "tonnage_image_compressed_size_bytes",
+            "cache_gets_total")
+        .containsAll(NEEDS_RATE_LIMIT_HEADERS);
+
+    await()
+        .atMost(WAIT)
+        .untilAsserted(
+            () -> {
+              Set<String> exported = exportedNames();
+              Set<String> missing = new TreeSet<>();
+              for (String name : queried) {
+                if (!NEEDS_RATE_LIMIT_HEADERS.contains(name) && !exported.contains(name)) {
+                  missing.add(name);
+                }
+              }
+              assertThat(missing).as("queried but not exported").isEmpty();
+            });
+  }
+
+  /**
+   * Exported only once a registry sends rate-limit headers, which the local registry does not;
+   * TonnageMetricsTest proves their names.
+   */
+  private static final Set<String> NEEDS_RATE_LIMIT_HEADERS =
+      Set.of("tonnage_registry_ratelimit_remaining", "tonnage_registry_ratelimit_limit");
+
+  /** The sample names on /metrics, histogram series (_bucket, _sum, _count) included. */
+  private static Set<String> exportedNames() throws Exception {
+    String text =
+        HttpClient.newHttpClient()
+            .send(
+                HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + metricsPort + "/metrics"))
+                    .build(),
+                HttpResponse.BodyHandlers.ofString())
+            .body();
+    Set<String> names = new HashSet<>();
+    text.lines()
+        .filter(line -> !line.isBlank() && !line.startsWith("#"))
+        .forEach(line -> names.add(line.split("[{ ]", 2)[0]));
+    return names;
+  }
+
   private static ImagePolicyStatus awaitClusterStatus(String name) {
     return await()
         .atMost(WAIT)
@@ -357,6 +472,10 @@ class AuditE2E {
     createPod("team", "report-29000000-x7k2p", big.reference(), owner(job));
   }
 
+  /**
+   * Every policy sets an uncompressed limit, so that the audit reads uncompressed sizes and exports
+   * them: an audit that does not need them removes the series another policy's audit set.
+   */
   private static void policies() {
     String yaml =
         """
@@ -366,14 +485,22 @@ class AuditE2E {
         spec:
           action: Audit
           exclude: {namespaces: [tonnage]}
-          limits: {maxCompressedSize: 1Mi}
+          limits: {maxCompressedSize: 1Mi, maxUncompressedSize: 1Gi}
+        ---
+        apiVersion: tonnage.dev/v1alpha1
+        kind: ClusterImagePolicy
+        metadata: {name: team-only}
+        spec:
+          action: Audit
+          match: {namespaceSelector: {matchLabels: {env: prod}}}
+          limits: {maxCompressedSize: 1Mi, maxUncompressedSize: 1Gi}
         ---
         apiVersion: tonnage.dev/v1alpha1
         kind: ImagePolicy
         metadata: {name: team, namespace: team}
         spec:
           action: Audit
-          limits: {maxCompressedSize: 1Mi}
+          limits: {maxCompressedSize: 1Mi, maxUncompressedSize: 1Gi}
         """;
     kube.apply(yaml).requireSuccess();
   }

@@ -7,8 +7,8 @@ import dev.tonnage.admission.AdmissionMetrics;
 import dev.tonnage.admission.AdmissionReviewer;
 import dev.tonnage.admission.AdmissionServer;
 import dev.tonnage.admission.AdmissionSettings;
-import dev.tonnage.admission.EventRecorder;
 import dev.tonnage.admission.FailurePolicy;
+import dev.tonnage.events.EventWriter;
 import dev.tonnage.metrics.TonnageMetrics;
 import dev.tonnage.testing.tls.TrustedCertificates;
 import dev.tonnage.tls.CertificateAuthority;
@@ -131,7 +131,7 @@ public final class AdmissionBenchmark {
               new AdmissionExemptions(Set.of("kube-system", "tonnage"), ns -> Map.of()),
               ns -> Map.of("env", "prod"),
               new AdmissionReviewer.Observers(
-                  EventRecorder.NONE, new AdmissionMetrics(new TonnageMetrics(meters), meters)));
+                  EventWriter.NONE, new AdmissionMetrics(new TonnageMetrics(meters))));
       AdmissionServer server =
           new AdmissionServer(
               new AdmissionServer.Options(
