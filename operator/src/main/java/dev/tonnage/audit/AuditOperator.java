@@ -1,6 +1,7 @@
 package dev.tonnage.audit;
 
 import dev.tonnage.facts.FactsService;
+import dev.tonnage.facts.LayerSettler;
 import dev.tonnage.registry.RegistryCredentials;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.javaoperatorsdk.operator.Operator;

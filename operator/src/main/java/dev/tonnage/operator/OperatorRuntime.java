@@ -11,6 +11,7 @@ import dev.tonnage.admission.RegistryCredentialsResolver;
 import dev.tonnage.admission.WebhookConfigurations;
 import dev.tonnage.admission.WebhookRegistration;
 import dev.tonnage.audit.AuditOptions;
+import dev.tonnage.facts.BackgroundSettler;
 import dev.tonnage.facts.FactsService;
 import dev.tonnage.metrics.Health;
 import dev.tonnage.metrics.MetricsServer;
@@ -18,6 +19,7 @@ import dev.tonnage.metrics.ReadinessCheck;
 import dev.tonnage.metrics.RegistryLabels;
 import dev.tonnage.metrics.TonnageMetrics;
 import dev.tonnage.registry.DockerConfigCredentials;
+import dev.tonnage.registry.InspectRequest;
 import dev.tonnage.registry.RegistryClient;
 import dev.tonnage.registry.RegistryCredentials;
 import dev.tonnage.registry.RegistryEventListener;
@@ -144,7 +146,19 @@ public final class OperatorRuntime implements AutoCloseable {
         new AdmissionReviewer(
             new AdmissionSettings(config.reviewBudget(), config.failurePolicy(), Clock.systemUTC()),
             new PolicyAdmissionDecider(
-                policies, new FactsService(registryClient, Clock.systemUTC()), credentials),
+                policies,
+                new FactsService(registryClient, Clock.systemUTC()),
+                credentials,
+                new BackgroundSettler(
+                    pod ->
+                        (image, layer) ->
+                            registryClient.streamUncompressedSize(
+                                image,
+                                layer,
+                                InspectRequest.of(pod, BackgroundSettler.STREAM_TIMEOUT),
+                                BackgroundSettler.MAX_BYTES_PER_REVIEW),
+                    BackgroundSettler.MAX_BYTES_PER_REVIEW,
+                    BackgroundSettler.MAX_IN_FLIGHT)),
             new AdmissionExemptions(config.allExemptNamespaces(), caches),
             caches,
             new AdmissionReviewer.Observers(events, admissionMetrics));

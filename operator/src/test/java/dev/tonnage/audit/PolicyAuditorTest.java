@@ -3,6 +3,7 @@ package dev.tonnage.audit;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.tonnage.api.v1alpha1.ClusterImagePolicy;
+import dev.tonnage.facts.LayerSettler;
 import dev.tonnage.policy.CompiledPolicy;
 import dev.tonnage.policy.Rule;
 import dev.tonnage.registry.ImageInspector;
