@@ -135,7 +135,7 @@ public final class ImageMeasurer {
    * Streams every layer of the given images' platforms whose uncompressed size is only bounded,
    * each layer once, within the per-audit byte budget and the registry budget; returns the images
    * at least one of whose layers was settled (to be measured again). Layers that cannot be streamed
-   * (zstd, foreign, too large) are skipped: their verdict stays uncertain.
+   * (foreign, too large) are skipped: their verdict stays uncertain.
    */
   public Set<ImageReference> settle(
       Map<ImageReference, Set<Platform>> uncertain, Map<ImageReference, FactsOutcome> facts) {
