@@ -27,7 +27,8 @@ RUN --mount=type=cache,target=/root/.m2 \
 COPY operator/ operator/
 COPY test-support/ test-support/
 RUN --mount=type=cache,target=/root/.m2 \
-    ./mvnw -B -ntp -q -pl operator -am package -DskipTests -Dspotless.check.skip=true -Djacoco.skip=true
+    ./mvnw -B -ntp -q -pl operator -am package -DskipTests -Dspotless.check.skip=true -Djacoco.skip=true \
+       -Dtonnage.cds.skip=true
 # The modules the application needs (same rule as image/build-base.sh: jdeps, minus java.desktop,
 # plus TLS EC, JVM management and Unsafe users).
 RUN mkdir /deps && cd /deps \
@@ -41,6 +42,13 @@ RUN mkdir /deps && cd /deps \
     && rm -f /opt/java/openjdk/lib/server/classes_nocoops.jsa
 RUN mkdir -p /app/libs /app/main && cp /src/operator/target/lib/*.jar /app/libs/ \
     && cp /src/operator/target/tonnage.jar /app/main/
+# AppCDS: the archive must come from the runtime and class path the image runs with, so it is
+# made here, by a training run of the CLI (an image on a closed port: no network; exits 2).
+RUN printf 'apiVersion: tonnage.dev/v1alpha1\nkind: ClusterImagePolicy\nmetadata: {name: training}\nspec:\n  action: Enforce\n  limits: {maxCompressedSize: 500Mi, maxUncompressedSize: 2Gi, maxLayers: 30}\n  baseImages: {allowed: ["gcr.io/distroless/*"], requireKnownBase: true}\n' > /tmp/training.yaml \
+    && /opt/java/openjdk/bin/java -XX:ArchiveClassesAtExit=/app/tonnage.jsa -Xlog:disable \
+      -cp "/app/main/tonnage.jar:/app/libs/*" dev.tonnage.Main check --policy /tmp/training.yaml \
+      --insecure-registry 127.0.0.1:9 --timeout 1 127.0.0.1:9/training/app:1 >/dev/null; \
+    test -s /app/tonnage.jsa
 
 # --- runtime: glibc + the jlink runtime, nothing else ----------------------------------------
 FROM ${RUNTIME_BASE}
@@ -49,9 +57,12 @@ COPY --from=build /opt/java/openjdk /opt/java/openjdk
 # Libraries change less often than the code: two layers, like Jib's.
 COPY --from=build /app/libs /app/libs
 COPY --from=build /app/main /app/main
+COPY --from=build /app/tonnage.jsa /app/tonnage.jsa
 USER 65532:65532
 WORKDIR /home/nonroot
 EXPOSE 8443 8080
-# Same entrypoint as the Jib image: no hsperfdata (read-only root), UTF-8; heap from JAVA_TOOL_OPTIONS.
-ENTRYPOINT ["java", "-XX:-UsePerfData", "-Xshare:auto", "-Dfile.encoding=UTF-8", "-cp", "/app/main/tonnage.jar:/app/libs/*", "dev.tonnage.Main"]
+# No hsperfdata (read-only root), UTF-8, the AppCDS archive (JVM warnings to stderr, so a stale
+# archive cannot spoil a machine format on stdout); heap and, for CI runs of the CLI,
+# -XX:TieredStopAtLevel=1 from JAVA_TOOL_OPTIONS (docs/ci.md).
+ENTRYPOINT ["java", "-XX:-UsePerfData", "-Xshare:auto", "-XX:SharedArchiveFile=/app/tonnage.jsa", "-Xlog:disable", "-Xlog:all=warning:stderr", "-Dfile.encoding=UTF-8", "-cp", "/app/main/tonnage.jar:/app/libs/*", "dev.tonnage.Main"]
 CMD ["operator"]

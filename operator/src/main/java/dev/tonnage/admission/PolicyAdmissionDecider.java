@@ -1,6 +1,8 @@
 package dev.tonnage.admission;
 
+import dev.tonnage.facts.BackgroundSettler;
 import dev.tonnage.facts.FactsService;
+import dev.tonnage.facts.UncertainLayers;
 import dev.tonnage.policy.CompiledPolicy;
 import dev.tonnage.policy.Evaluation;
 import dev.tonnage.policy.ExceptionSource;
@@ -9,6 +11,7 @@ import dev.tonnage.policy.InspectionNeed;
 import dev.tonnage.policy.PolicyEvaluator;
 import dev.tonnage.policy.WorkloadContext;
 import dev.tonnage.registry.ImageReference;
+import dev.tonnage.registry.RegistryCredentials;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
@@ -25,22 +28,30 @@ public final class PolicyAdmissionDecider implements AdmissionDecider {
   private final FactsService facts;
   private final RegistryCredentialsResolver credentials;
   private final ExceptionSource exceptions;
+  private final BackgroundSettler settler;
 
+  /** A decider that leaves uncertain verdicts uncertain. */
   public PolicyAdmissionDecider(
       PolicySource policies, FactsService facts, RegistryCredentialsResolver credentials) {
-    this(policies, facts, credentials, ExceptionSource.NONE);
+    this(policies, facts, credentials, ExceptionSource.NONE, BackgroundSettler.OFF);
   }
 
-  /** Decides with the trusted exceptions of {@code exceptions} waiving what they cover. */
+  /**
+   * Decides with the trusted exceptions of {@code exceptions} waiving what they cover, and has
+   * {@code settler} stream the layers behind uncertain verdicts after the review, so later reviews
+   * are exact.
+   */
   public PolicyAdmissionDecider(
       PolicySource policies,
       FactsService facts,
       RegistryCredentialsResolver credentials,
-      ExceptionSource exceptions) {
+      ExceptionSource exceptions,
+      BackgroundSettler settler) {
     this.policies = policies;
     this.facts = facts;
     this.credentials = credentials;
     this.exceptions = exceptions;
+    this.settler = settler;
   }
 
   @Override
@@ -51,14 +62,18 @@ public final class PolicyAdmissionDecider implements AdmissionDecider {
     }
     WorkloadContext context = context(subject);
     List<InspectionNeed> needs = PolicyEvaluator.imagesToInspect(inForce, context);
+    RegistryCredentials podCredentials =
+        needs.isEmpty() ? null : credentials.forPod(subject.workload());
     CompletableFuture<Map<ImageReference, FactsOutcome>> measured =
         needs.isEmpty()
             ? CompletableFuture.completedFuture(Map.of())
-            : facts.facts(needs, credentials.forPod(subject.workload()), subject.deadline());
+            : facts.facts(needs, podCredentials, subject.deadline());
     return measured.thenApply(
         outcomes -> {
           Evaluation evaluation =
               PolicyEvaluator.evaluate(inForce, context, outcomes::get, exceptions.exceptions());
+          settler.settleLater(
+              UncertainLayers.uncertainOf(evaluation.verdicts()), outcomes, podCredentials);
           return DecisionReport.of(evaluation, outcomes);
         });
   }

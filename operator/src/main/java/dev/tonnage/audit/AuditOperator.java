@@ -2,6 +2,7 @@ package dev.tonnage.audit;
 
 import dev.tonnage.events.EventWriter;
 import dev.tonnage.facts.FactsService;
+import dev.tonnage.facts.LayerSettler;
 import dev.tonnage.informers.NamespaceInformer;
 import dev.tonnage.registry.RegistryCredentials;
 import io.fabric8.kubernetes.client.KubernetesClient;

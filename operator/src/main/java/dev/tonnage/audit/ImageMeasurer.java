@@ -4,19 +4,19 @@ import com.github.benmanes.caffeine.cache.Cache;
 import com.github.benmanes.caffeine.cache.Caffeine;
 import com.github.benmanes.caffeine.cache.Ticker;
 import dev.tonnage.facts.FactsService;
+import dev.tonnage.facts.LayerSettler;
 import dev.tonnage.facts.UnavailableReasons;
+import dev.tonnage.facts.UncertainLayers;
 import dev.tonnage.policy.FactsOutcome;
 import dev.tonnage.policy.InspectionNeed;
 import dev.tonnage.registry.ImageFacts;
 import dev.tonnage.registry.ImageReference;
 import dev.tonnage.registry.LayerFacts;
 import dev.tonnage.registry.Platform;
-import dev.tonnage.registry.PlatformFacts;
 import dev.tonnage.registry.RegistryCredentials;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collection;
-import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -135,7 +135,7 @@ public final class ImageMeasurer {
    * Streams every layer of the given images' platforms whose uncompressed size is only bounded,
    * each layer once, within the per-audit byte budget and the registry budget; returns the images
    * at least one of whose layers was settled (to be measured again). Layers that cannot be streamed
-   * (zstd, foreign, too large) are skipped: their verdict stays uncertain.
+   * (foreign, too large) are skipped: their verdict stays uncertain.
    */
   public Set<ImageReference> settle(
       Map<ImageReference, Set<Platform>> uncertain, Map<ImageReference, FactsOutcome> facts) {
@@ -143,28 +143,10 @@ public final class ImageMeasurer {
       return Set.of();
     }
     Set<ImageReference> settled = new LinkedHashSet<>();
-    Set<String> seen = new HashSet<>();
-    long spent = 0;
-    for (Map.Entry<ImageReference, Set<Platform>> e : uncertain.entrySet()) {
-      if (!(facts.get(e.getKey()) instanceof FactsOutcome.Found found)) {
-        continue;
-      }
-      for (PlatformFacts platform : found.facts().platforms()) {
-        if (!e.getValue().contains(platform.platform())) {
-          continue;
-        }
-        for (LayerFacts layer : platform.layers()) {
-          boolean inexact = layer.uncompressedSize() == null || !layer.uncompressedSize().exact();
-          if (!inexact
-              || !seen.add(layer.digest())
-              || spent + layer.size() > streaming.maxBytesPerAudit()) {
-            continue;
-          }
-          spent += layer.size();
-          if (stream(e.getKey(), layer)) {
-            settled.add(e.getKey());
-          }
-        }
+    for (UncertainLayers.Layer layer :
+        UncertainLayers.plan(uncertain, facts, streaming.maxBytesPerAudit()).layers()) {
+      if (stream(layer.image(), layer.layer())) {
+        settled.add(layer.image());
       }
     }
     return settled;

@@ -4,6 +4,7 @@ import dev.tonnage.api.v1alpha1.SizeLimits;
 import dev.tonnage.events.EventReason;
 import dev.tonnage.events.EventWriter;
 import dev.tonnage.events.WarningEvent;
+import dev.tonnage.facts.UncertainLayers;
 import dev.tonnage.policy.CompiledPolicy;
 import dev.tonnage.policy.Evaluation;
 import dev.tonnage.policy.ExceptionMatcher;
@@ -13,7 +14,6 @@ import dev.tonnage.policy.InspectionNeed;
 import dev.tonnage.policy.PolicyEvaluator;
 import dev.tonnage.policy.PolicyRef;
 import dev.tonnage.policy.PolicyVerdict;
-import dev.tonnage.policy.Rule;
 import dev.tonnage.policy.UnavailableFacts;
 import dev.tonnage.policy.Violation;
 import dev.tonnage.policy.WorkloadContext;
@@ -222,21 +222,8 @@ public final class PolicyAuditor {
 
   /** The images and platforms whose uncompressed-size verdict is uncertain. */
   private static Map<ImageReference, Set<Platform>> uncertainPlatforms(List<Judged> judged) {
-    Map<ImageReference, Set<Platform>> uncertain = new LinkedHashMap<>();
-    for (Judged j : judged) {
-      for (Violation v : j.violations()) {
-        if (v.uncertain() && v.rule() == Rule.MAX_UNCOMPRESSED_SIZE && v.platform() != null) {
-          try {
-            uncertain
-                .computeIfAbsent(ImageReference.parse(v.image()), r -> new HashSet<>())
-                .add(v.platform());
-          } catch (IllegalArgumentException e) {
-            // An unparseable image has no facts, so no verdict to settle.
-          }
-        }
-      }
-    }
-    return uncertain;
+    return UncertainLayers.uncertainPlatforms(
+        judged.stream().flatMap(j -> j.violations().stream()).toList());
   }
 
   /** The policy is gone or invalid: forget its metric series. */

@@ -11,9 +11,11 @@ import dev.tonnage.policy.InvalidPolicyException;
 import dev.tonnage.policy.PlatformConstraints;
 import dev.tonnage.policy.PolicyDocuments;
 import dev.tonnage.policy.PolicyEvaluator;
+import dev.tonnage.policy.Violation;
 import dev.tonnage.policy.WorkloadContext;
 import dev.tonnage.registry.ImageInspector;
 import dev.tonnage.registry.ImageReference;
+import dev.tonnage.registry.InspectRequest;
 import dev.tonnage.registry.InvalidReferenceException;
 import dev.tonnage.registry.Platform;
 import dev.tonnage.registry.RegistryClient;
@@ -57,7 +59,9 @@ import picocli.CommandLine.Spec;
     exitCodeList = {
       "0:every image is within every Enforce and Warn policy",
       "1:an image violates an Enforce or Warn policy",
-      "2:usage error, invalid policy file, or an image's facts could not be read"
+      "2:usage error, invalid policy file, or an image's facts could not be read",
+      "3:an Enforce or Warn verdict stayed uncertain (a layer could not be streamed within"
+          + " --max-stream or --timeout)"
     })
 public final class CheckCommand implements Callable<Integer> {
 
@@ -100,10 +104,24 @@ public final class CheckCommand implements Callable<Integer> {
 
   @Option(
       names = {"-o", "--output"},
-      paramLabel = "text|json",
+      paramLabel = "FORMAT",
       defaultValue = "text",
-      description = "text (default) or json: the verdicts per image.")
-  OutputFormat output;
+      description =
+          "text (default), json, sarif (SARIF 2.1.0), junit (JUnit XML), markdown (a table for"
+              + " pull-request comments) or github (workflow command annotations). Every format"
+              + " but text puts nothing else on stdout.")
+  CheckFormat output;
+
+  @Option(
+      names = "--max-stream",
+      paramLabel = "BYTES",
+      defaultValue = DEFAULT_MAX_STREAM,
+      converter = ByteQuantityConverter.class,
+      description =
+          "Compressed bytes the check may stream to settle uncertain uncompressed sizes (gzip"
+              + " trailers that wrap past 4 GiB, zstd frames without a size), e.g. 500Mi; 0"
+              + " streams nothing (default: ${DEFAULT-VALUE}).")
+  long maxStream;
 
   @Option(
       names = {"-v", "--verbose"},
@@ -116,6 +134,9 @@ public final class CheckCommand implements Callable<Integer> {
       arity = "1..*",
       description = "Image references, e.g. nginx:1.27")
   List<String> images;
+
+  /** What {@code --max-stream} allows unless told otherwise. */
+  static final String DEFAULT_MAX_STREAM = "2Gi";
 
   private final ImageInspector inspector;
 
@@ -153,18 +174,41 @@ public final class CheckCommand implements Callable<Integer> {
       needs.addAll(PolicyEvaluator.imagesToInspect(policies, context));
     }
     Instant deadline = Instant.now().plus(registryOptions.timeout());
-    Map<ImageReference, FactsOutcome> outcomes;
     if (inspector != null) {
-      outcomes = facts(inspector).facts(needs, RegistryCredentials.anonymous(), deadline).join();
-    } else {
-      CliLogging.toStderr(verbose);
-      RegistryCredentials credentials =
-          registryOptions.credentials(parent.environment(), parent.home());
-      try (RegistryClient client = new RegistryClient(registryOptions.clientConfig())) {
-        outcomes = facts(client).facts(needs, credentials, deadline).join();
-      }
+      Map<ImageReference, FactsOutcome> outcomes =
+          facts(inspector).facts(needs, RegistryCredentials.anonymous(), deadline).join();
+      return report(judge(policies, refs, contexts, outcomes), List.of());
     }
-    return report(policies, refs, contexts, outcomes);
+    CliLogging.toStderr(verbose);
+    RegistryCredentials credentials =
+        registryOptions.credentials(parent.environment(), parent.home());
+    try (RegistryClient client = new RegistryClient(registryOptions.clientConfig())) {
+      FactsService facts = facts(client);
+      Map<ImageReference, FactsOutcome> outcomes = facts.facts(needs, credentials, deadline).join();
+      List<CheckReport.ImageResult> results = judge(policies, refs, contexts, outcomes);
+      List<Violation> uncertain = CheckReport.uncertainViolations(results);
+      if (uncertain.isEmpty()) {
+        return report(results, List.of());
+      }
+      InspectRequest streaming = new InspectRequest(credentials, deadline, false, List.of());
+      UncertainSettlement.Result settled =
+          new UncertainSettlement(
+                  (image, layer) ->
+                      client.streamUncompressedSize(image, layer, streaming, maxStream),
+                  maxStream)
+              .settle(
+                  uncertain,
+                  outcomes,
+                  again ->
+                      facts
+                          .facts(
+                              needs.stream().filter(n -> again.contains(n.reference())).toList(),
+                              credentials,
+                              deadline)
+                          .join(),
+                  deadline);
+      return report(judge(policies, refs, contexts, settled.facts()), settled.unsettled());
+    }
   }
 
   /** The facts path of a CLI run: as many images as one run may name. */
@@ -172,7 +216,7 @@ public final class CheckCommand implements Callable<Integer> {
     return new FactsService(inspector, Clock.systemUTC(), FactsService.MAX_IMAGES_PER_RUN);
   }
 
-  private int report(
+  private List<CheckReport.ImageResult> judge(
       List<CompiledPolicy> policies,
       List<ImageReference> refs,
       List<WorkloadContext> contexts,
@@ -192,9 +236,13 @@ public final class CheckCommand implements Callable<Integer> {
               outcome instanceof FactsOutcome.Unavailable missing ? missing : null,
               evaluation));
     }
-    CheckReport report = new CheckReport(results);
+    return results;
+  }
+
+  private int report(List<CheckReport.ImageResult> results, List<String> unsettled) {
+    CheckReport report = new CheckReport(results, unsettled);
     PrintWriter out = spec.commandLine().getOut();
-    out.print(output == OutputFormat.JSON ? report.json() : report.text());
+    out.print(output.render(report));
     out.flush();
     return report.exitCode();
   }

@@ -7,6 +7,7 @@ import com.fasterxml.jackson.databind.json.JsonMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.tonnage.api.v1alpha1.PolicyAction;
+import dev.tonnage.facts.UncertainLayers;
 import dev.tonnage.policy.CheckedImage;
 import dev.tonnage.policy.Evaluation;
 import dev.tonnage.policy.FactsOutcome;
@@ -20,14 +21,15 @@ import java.util.List;
 import java.util.Locale;
 
 /**
- * What {@code tonnage check} found, per image, as text for people or JSON for scripts, and the exit
- * code it adds up to.
+ * What {@code tonnage check} found, per image, as text for people or JSON for scripts (the CI
+ * formats read it too), and the exit code it adds up to.
  */
 final class CheckReport {
 
   static final int EXIT_PASS = 0;
   static final int EXIT_VIOLATION = 1;
   static final int EXIT_ERROR = 2;
+  static final int EXIT_UNCERTAIN = 3;
 
   private static final ObjectMapper JSON =
       JsonMapper.builder().enable(SerializationFeature.INDENT_OUTPUT).build();
@@ -49,21 +51,51 @@ final class CheckReport {
       Evaluation evaluation) {}
 
   private final List<ImageResult> results;
+  private final List<String> unsettled;
 
-  CheckReport(List<ImageResult> results) {
+  /** {@code unsettled}: why layers behind uncertain verdicts were not streamed, one line each. */
+  CheckReport(List<ImageResult> results, List<String> unsettled) {
     this.results = List.copyOf(results);
+    this.unsettled = List.copyOf(unsettled);
   }
 
-  /** 2 when any facts were missing, else 1 when an Enforce or Warn policy is broken, else 0. */
+  List<ImageResult> results() {
+    return results;
+  }
+
+  /**
+   * 2 when any facts were missing, else 1 when an Enforce or Warn policy is broken, else 3 when
+   * such a verdict is uncertain (never a pass), else 0.
+   */
   int exitCode() {
     if (results.stream().anyMatch(r -> r.fetchError() != null)) {
       return EXIT_ERROR;
     }
-    boolean violated =
+    List<PolicyVerdict> gating =
         results.stream()
             .flatMap(r -> r.evaluation().verdicts().stream())
-            .anyMatch(v -> v.action() != PolicyAction.AUDIT && !v.certainViolations().isEmpty());
-    return violated ? EXIT_VIOLATION : EXIT_PASS;
+            .filter(v -> v.action() != PolicyAction.AUDIT)
+            .toList();
+    if (gating.stream().anyMatch(v -> !v.certainViolations().isEmpty())) {
+      return EXIT_VIOLATION;
+    }
+    return gating.stream().anyMatch(v -> !v.violations().isEmpty()) ? EXIT_UNCERTAIN : EXIT_PASS;
+  }
+
+  /** The violations of Enforce and Warn policies that the measurement could not decide. */
+  static List<Violation> uncertainViolations(List<ImageResult> results) {
+    return UncertainLayers.uncertainOf(
+        results.stream().flatMap(r -> r.evaluation().verdicts().stream()).toList());
+  }
+
+  /** pass, violation, error or uncertain: what the exit code means. */
+  String result() {
+    return switch (exitCode()) {
+      case EXIT_PASS -> "pass";
+      case EXIT_VIOLATION -> "violation";
+      case EXIT_UNCERTAIN -> "uncertain";
+      default -> "error";
+    };
   }
 
   String text() {
@@ -91,15 +123,17 @@ final class CheckReport {
             .append('\n');
       }
     }
+    if (!unsettled.isEmpty()) {
+      out.append('\n');
+      unsettled.forEach(line -> out.append(line).append('\n'));
+    }
     out.append('\n').append(summary()).append('\n');
     return out.toString();
   }
 
   String json() {
     ObjectNode root = JSON.createObjectNode();
-    root.put(
-        "result",
-        exitCode() == EXIT_PASS ? "pass" : exitCode() == EXIT_VIOLATION ? "violation" : "error");
+    root.put("result", result());
     ArrayNode images = root.putArray("images");
     for (ImageResult result : results) {
       ObjectNode image = images.addObject();
@@ -123,6 +157,7 @@ final class CheckReport {
         node.put("reason", skip.reason());
       }
     }
+    unsettled.forEach(root.putArray("unsettled")::add);
     try {
       return JSON.writeValueAsString(root) + "\n";
     } catch (JsonProcessingException e) {
@@ -216,7 +251,7 @@ final class CheckReport {
   }
 
   /** error, fail, uncertain or pass. */
-  private static String status(PolicyVerdict verdict) {
+  static String status(PolicyVerdict verdict) {
     if (!verdict.unavailable().isEmpty()) {
       return "error";
     }
@@ -226,7 +261,8 @@ final class CheckReport {
     return verdict.violations().isEmpty() ? "pass" : "uncertain";
   }
 
-  private String summary() {
+  /** One line: the result and how many images it concerns. */
+  String summary() {
     long failed =
         results.stream()
             .filter(
@@ -247,6 +283,12 @@ final class CheckReport {
               + " of "
               + results.size()
               + " image(s) violate an Enforce or Warn policy";
+      case EXIT_UNCERTAIN ->
+          "UNCERTAIN: "
+              + uncertainViolations(results).stream().map(Violation::image).distinct().count()
+              + " of "
+              + results.size()
+              + " image(s) could not be decided against an Enforce or Warn policy";
       default ->
           "ERROR: the facts of " + errors + " of " + results.size() + " image(s) could not be read";
     };

@@ -13,6 +13,7 @@ import dev.tonnage.admission.WebhookRegistration;
 import dev.tonnage.audit.AuditExceptions;
 import dev.tonnage.audit.AuditOptions;
 import dev.tonnage.events.KubernetesEventWriter;
+import dev.tonnage.facts.BackgroundSettler;
 import dev.tonnage.facts.FactsService;
 import dev.tonnage.metrics.Health;
 import dev.tonnage.metrics.MetricsServer;
@@ -21,6 +22,7 @@ import dev.tonnage.metrics.RegistryLabels;
 import dev.tonnage.metrics.TonnageMetrics;
 import dev.tonnage.registry.CredentialHelpers;
 import dev.tonnage.registry.DockerConfigCredentials;
+import dev.tonnage.registry.InspectRequest;
 import dev.tonnage.registry.RegistryClient;
 import dev.tonnage.registry.RegistryCredentials;
 import dev.tonnage.registry.RegistryEventListener;
@@ -170,7 +172,17 @@ public final class OperatorRuntime implements AutoCloseable {
                 policies,
                 new FactsService(registryClient, Clock.systemUTC()),
                 credentials,
-                exceptions),
+                exceptions,
+                new BackgroundSettler(
+                    pod ->
+                        (image, layer) ->
+                            registryClient.streamUncompressedSize(
+                                image,
+                                layer,
+                                InspectRequest.of(pod, BackgroundSettler.STREAM_TIMEOUT),
+                                BackgroundSettler.MAX_BYTES_PER_REVIEW),
+                    BackgroundSettler.MAX_BYTES_PER_REVIEW,
+                    BackgroundSettler.MAX_IN_FLIGHT)),
             new AdmissionExemptions(config.allExemptNamespaces(), caches),
             caches,
             new AdmissionReviewer.Observers(events, admissionMetrics));

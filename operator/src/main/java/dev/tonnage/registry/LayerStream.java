@@ -1,5 +1,6 @@
 package dev.tonnage.registry;
 
+import io.airlift.compress.zstd.ZstdInputStream;
 import java.io.FilterInputStream;
 import java.io.IOException;
 import java.io.InputStream;
@@ -14,10 +15,11 @@ import okhttp3.HttpUrl;
 import okhttp3.Response;
 
 /**
- * {@code GET /v2/<name>/blobs/<digest>} of a whole gzip layer, decompressed as it arrives and
- * counted, never stored: the exact uncompressed size when the gzip trailer only bounds it (every
- * gzip member counts, so multi-member layers come out right too). The compressed bytes are verified
- * against the digest.
+ * {@code GET /v2/<name>/blobs/<digest>} of a whole gzip or zstd layer, decompressed as it arrives
+ * and counted, never stored: the exact uncompressed size when the gzip trailer only bounds it or
+ * the zstd frame header does not declare it (every gzip member and zstd frame counts, so eStargz
+ * and zstd:chunked layers come out right too). The compressed bytes are verified against the
+ * digest.
  */
 final class LayerStream implements RegistryEndpoint<UncompressedSize> {
 
@@ -25,9 +27,20 @@ final class LayerStream implements RegistryEndpoint<UncompressedSize> {
   private final Descriptor layer;
   private final Duration timeout;
 
-  LayerStream(ImageReference repository, Descriptor layer, Duration timeout) {
+  private final MediaTypes.Compression compression;
+
+  /** {@code compression} is GZIP or ZSTD. */
+  LayerStream(
+      ImageReference repository,
+      Descriptor layer,
+      MediaTypes.Compression compression,
+      Duration timeout) {
+    if (compression == MediaTypes.Compression.NONE) {
+      throw new IllegalArgumentException("an uncompressed layer's size is its blob size");
+    }
     this.repository = repository;
     this.layer = layer;
+    this.compression = compression;
     this.timeout = timeout;
   }
 
@@ -62,9 +75,9 @@ final class LayerStream implements RegistryEndpoint<UncompressedSize> {
     long compressed;
     try (InputStream body = response.body().byteStream();
         CountingStream counted = new CountingStream(new DigestInputStream(body, sha));
-        GZIPInputStream gzip = new GZIPInputStream(counted, 64 * 1024)) {
+        InputStream decoded = decoder(counted)) {
       byte[] buffer = new byte[64 * 1024];
-      for (int n = gzip.read(buffer); n >= 0; n = gzip.read(buffer)) {
+      for (int n = decoded.read(buffer); n >= 0; n = decoded.read(buffer)) {
         uncompressed += n;
       }
       // Trailing bytes after the last member still belong to the blob and its digest.
@@ -91,6 +104,12 @@ final class LayerStream implements RegistryEndpoint<UncompressedSize> {
               + " bytes: the registry serves other content than the manifest names");
     }
     return UncompressedSize.exact(uncompressed, "stream");
+  }
+
+  private InputStream decoder(InputStream compressed) throws IOException {
+    return compression == MediaTypes.Compression.ZSTD
+        ? new ZstdInputStream(compressed)
+        : new GZIPInputStream(compressed, 64 * 1024);
   }
 
   private static MessageDigest sha(String digest) {

@@ -201,12 +201,13 @@ public final class RegistryClient implements ImageInspector, AutoCloseable {
   }
 
   /**
-   * Settles a layer's uncompressed size exactly by streaming the whole layer through a gzip
-   * decoder, storing nothing — for sizes the gzip trailer only bounds ({@code exact: false}). Meant
-   * for the audit, within a bandwidth budget: a layer larger than {@code maxCompressedBytes} is
-   * refused without a request. The result is cached by layer digest, so later inspections of any
-   * image with this layer report it exact. Uncompressed tar layers are answered without a request;
-   * zstd layers cannot be streamed (no decoder) and fail with {@link IllegalArgumentException}.
+   * Settles a layer's uncompressed size exactly by streaming the whole layer through a gzip or zstd
+   * decoder, storing nothing — for sizes the gzip trailer only bounds ({@code exact: false}) or a
+   * zstd header does not declare. Meant for the audit, the webhook's background settling and the
+   * CLI, within a bandwidth budget: a layer larger than {@code maxCompressedBytes} is refused
+   * without a request. The result is cached by layer digest, so later inspections of any image with
+   * this layer report it exact. Uncompressed tar layers are answered without a request; foreign
+   * layers (not held by the registry) fail with {@link IllegalArgumentException}.
    *
    * @param image the image (registry and repository) the layer belongs to
    * @param layer the layer, as in its {@link PlatformFacts}
@@ -218,15 +219,14 @@ public final class RegistryClient implements ImageInspector, AutoCloseable {
       return CompletableFuture.completedFuture(
           UncompressedSize.exact(layer.size(), "uncompressed-layer"));
     }
-    if (compression != MediaTypes.Compression.GZIP
-        || MediaTypes.isForeignLayer(layer.mediaType())) {
+    if (MediaTypes.isForeignLayer(layer.mediaType())) {
       return CompletableFuture.failedFuture(
           new IllegalArgumentException(
               "layer "
                   + layer.digest()
                   + " ("
                   + layer.mediaType()
-                  + ") cannot be streamed: only gzip layers held by the registry can"));
+                  + ") cannot be streamed: only layers held by the registry can"));
     }
     if (layer.size() > maxCompressedBytes) {
       return CompletableFuture.failedFuture(
@@ -249,7 +249,9 @@ public final class RegistryClient implements ImageInspector, AutoCloseable {
           try {
             UncompressedSize exact =
                 transport.send(
-                    target, new LayerStream(image, descriptor, timeout), request.deadline());
+                    target,
+                    new LayerStream(image, descriptor, compression, timeout),
+                    request.deadline());
             caches.settled(layer.digest(), exact);
             size.complete(exact);
           } catch (RegistryException | RuntimeException | Error e) {

@@ -6,6 +6,7 @@ import dev.tonnage.api.v1alpha1.ClusterImagePolicy;
 import dev.tonnage.events.EventReason;
 import dev.tonnage.events.RecordingEventWriter;
 import dev.tonnage.events.WarningEvent;
+import dev.tonnage.facts.LayerSettler;
 import dev.tonnage.policy.CompiledException;
 import dev.tonnage.policy.CompiledPolicy;
 import dev.tonnage.policy.ExceptionMatcher;

@@ -106,6 +106,71 @@ class CheckCommandIT {
     }
   }
 
+  @Test
+  void streamsALayerWhoseGzipTrailerWrapsAndFailsTheImageExactly() throws Exception {
+    try (RegistryServer registry = RegistryServer.start(RegistryMode.PLAIN);
+        ImageBuilder images = ImageBuilder.forRegistry(registry)) {
+      PushedImage big = pushFourAndAHalfGiB(images);
+      Path policy = uncompressedLimit(home, "4Gi");
+
+      int exit = check(registry, policy, "-o", "json", big.reference());
+
+      assertThat(exit).as(err.toString()).isEqualTo(1);
+      JsonNode root = new ObjectMapper().readTree(out.toString());
+      assertThat(root.path("result").asText()).isEqualTo("violation");
+      JsonNode violation = root.path("images").get(0).path("verdicts").get(0).path("violations");
+      assertThat(violation.get(0).path("rule").asText()).isEqualTo("MAX_UNCOMPRESSED_SIZE");
+      assertThat(violation.get(0).path("uncertain").asBoolean()).isFalse();
+      assertThat(violation.get(0).path("actual").asText()).isEqualTo("4.5 GiB");
+      assertThat(root.path("unsettled")).isEmpty();
+    }
+  }
+
+  @Test
+  void anUncertainVerdictThatCannotBeStreamedWithinMaxStreamIsUncertainAndExitsThree()
+      throws Exception {
+    try (RegistryServer registry = RegistryServer.start(RegistryMode.PLAIN);
+        ImageBuilder images = ImageBuilder.forRegistry(registry)) {
+      PushedImage big = pushFourAndAHalfGiB(images);
+      Path policy = uncompressedLimit(home, "4Gi");
+
+      int exit = check(registry, policy, "--max-stream", "1Mi", big.reference());
+
+      assertThat(exit).as(err.toString()).isEqualTo(3);
+      assertThat(out.toString())
+          .contains("UNCERTAIN  ClusterImagePolicy disk (Enforce)")
+          .contains("not streamed: over --max-stream 1 MiB")
+          .contains("UNCERTAIN: 1 of 1 image(s) could not be decided")
+          .doesNotContain("PASS");
+    }
+  }
+
+  /** One gzip layer of 4.5 GiB of zeros: its ISIZE wraps, so the trailer only bounds its size. */
+  private static PushedImage pushFourAndAHalfGiB(ImageBuilder images) {
+    PushedImage big =
+        images.push(
+            "layers/zeros:4.5g",
+            ImageSpec.builder()
+                .layer(LayerSpec.gzipOfZeros(9L << 29), "RUN dd if=/dev/zero of=zeros.bin")
+                .build());
+    assertThat(big.single().layers().get(0).exceedsGzipIsize()).isTrue();
+    return big;
+  }
+
+  private static Path uncompressedLimit(Path home, String limit) throws Exception {
+    return Files.writeString(
+        home.resolve("disk.yaml"),
+        """
+        apiVersion: tonnage.dev/v1alpha1
+        kind: ClusterImagePolicy
+        metadata: {name: disk}
+        spec:
+          action: Enforce
+          limits: {maxUncompressedSize: %s}
+        """
+            .formatted(limit));
+  }
+
   /**
    * {@code tonnage check --insecure-registry REGISTRY --policy POLICY ARGS...}, as users run it.
    */

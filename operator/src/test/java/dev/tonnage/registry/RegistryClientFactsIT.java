@@ -224,9 +224,8 @@ class RegistryClientFactsIT extends RegistryTestBase {
   }
 
   @Test
-  void streamingRefusesLayersOverTheBudgetAndZstd() throws Exception {
+  void streamingRefusesLayersOverTheBudgetWithoutARequest() throws Exception {
     PlatformFacts amd64 = inspect("fixtures/multi:amd64").platforms().get(0);
-    PlatformFacts zstd = inspect("fixtures/zstd:latest").platforms().get(0);
     registry.requests.clear();
     assertThat(
             client.streamUncompressedSize(
@@ -235,13 +234,6 @@ class RegistryClientFactsIT extends RegistryTestBase {
         .withThrowableThat()
         .havingRootCause()
         .withMessageContaining("over the budget of 1000");
-    assertThat(
-            client.streamUncompressedSize(
-                ref("fixtures/zstd:latest"), zstd.layers().get(0), request(), 1000))
-        .failsWithin(Duration.ofSeconds(1))
-        .withThrowableThat()
-        .havingRootCause()
-        .withMessageContaining("cannot be streamed");
     assertThat(registry.requests).isEmpty();
   }
 

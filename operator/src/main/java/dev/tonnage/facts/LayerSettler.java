@@ -1,4 +1,4 @@
-package dev.tonnage.audit;
+package dev.tonnage.facts;
 
 import dev.tonnage.registry.ImageReference;
 import dev.tonnage.registry.LayerFacts;
