@@ -67,7 +67,7 @@ public final class PolicyDocuments {
     List<CompiledPolicy> policies = new ArrayList<>();
     List<String> problems = new ArrayList<>();
     for (Document doc : documents(source, yaml, problems, POLICY_KINDS, othersAllowed)) {
-      if (othersAllowed && !doc.node().path("apiVersion").asText("").startsWith(GROUP_PREFIX)) {
+      if (othersAllowed && !isPolicy(doc.node())) {
         continue;
       }
       String where = source + ":" + doc.line() + ": ";
@@ -141,6 +141,16 @@ public final class PolicyDocuments {
           "ImagePolicyException");
 
   private record Document(int line, JsonNode node) {}
+
+  /**
+   * Whether {@code node} claims to be a policy: the policies' API group and one of their kinds. In
+   * a directory everything else (a Namespace, an ImagePolicyException) is passed over, as kubectl
+   * passes over what it is not asked about.
+   */
+  private static boolean isPolicy(JsonNode node) {
+    return node.path("apiVersion").asText("").startsWith(GROUP_PREFIX)
+        && POLICY_KINDS.types().containsKey(node.path("kind").asText(""));
+  }
 
   private static List<Document> documents(
       String source, String yaml, List<String> problems, Kinds kinds, boolean othersAllowed) {

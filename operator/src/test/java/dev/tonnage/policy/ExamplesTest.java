@@ -22,6 +22,7 @@ class ExamplesTest {
       return files
           .filter(f -> f.toString().endsWith(".yaml"))
           .filter(f -> !f.getFileName().toString().startsWith("namespace-"))
+          .filter(f -> !f.getFileName().toString().startsWith("exception-"))
           .sorted()
           .toList()
           .stream();
@@ -34,6 +35,12 @@ class ExamplesTest {
     List<CompiledPolicy> policies =
         PolicyDocuments.parse(file.getFileName().toString(), Files.readString(file));
     assertThat(policies).isNotEmpty();
+  }
+
+  @Test
+  void theExceptionExampleParsesAndCompiles() throws IOException {
+    Path file = EXAMPLES.resolve("exception-ml-model.yaml");
+    assertThat(PolicyDocuments.parseExceptions(file.toString(), Files.readString(file))).hasSize(1);
   }
 
   @Test

@@ -36,7 +36,7 @@ class MessagesGoldenTest {
         new ArrayList<>(Fixtures.policies(Fixtures.resource("golden-policies.yaml")));
     try (Stream<Path> files = Files.list(Path.of("../examples"))) {
       for (Path file : files.sorted().toList()) {
-        all.addAll(PolicyDocuments.parse(file.toString(), Files.readString(file)));
+        all.addAll(PolicyDocuments.parse(file.toString(), Files.readString(file), true));
       }
     }
     all.forEach(p -> POLICIES.put(p.ref().name(), p));
