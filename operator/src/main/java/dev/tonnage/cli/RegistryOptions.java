@@ -1,7 +1,7 @@
 package dev.tonnage.cli;
 
-import dev.tonnage.operator.DurationConverter;
 import dev.tonnage.operator.OperatorConfig;
+import dev.tonnage.operator.RegistryFlags;
 import dev.tonnage.registry.CredentialHelpers;
 import dev.tonnage.registry.DockerConfigCredentials;
 import dev.tonnage.registry.RegistryClientConfig;
@@ -9,70 +9,19 @@ import dev.tonnage.registry.RegistryCredentials;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
-import java.util.List;
 import java.util.Map;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /**
- * How the CLI reaches registries; shared by every subcommand that measures images. The flags mean
- * what the operator's flags of the same names mean ({@link OperatorConfig.Registry} reads both);
- * only the operator also takes them from TONNAGE_* environment variables, and only the CLI falls
- * back to the user's own docker login when {@code --docker-config} is not given.
+ * How the CLI reaches registries; shared by every subcommand that measures images. The registry
+ * flags are the operator's ({@link RegistryFlags}: same names, meanings, {@code TONNAGE_*}
+ * variables and defaults); what is the CLI's own is {@code --timeout} and the fallback to the
+ * user's docker login when {@code --docker-config} is not given.
  */
 public final class RegistryOptions {
 
-  @Option(
-      names = "--insecure-registry",
-      split = ",",
-      paramLabel = "HOST[:PORT]",
-      description =
-          "Reach this registry over plain HTTP (repeatable or comma-separated). Nothing else ever"
-              + " is; without a port every port of the host is meant.")
-  List<String> insecureRegistries = new ArrayList<>();
-
-  @Option(
-      names = "--ca-file",
-      split = ",",
-      paramLabel = "FILE",
-      description =
-          "PEM file of CA certificates to trust besides the system's (repeatable or"
-              + " comma-separated).")
-  List<Path> caFiles = new ArrayList<>();
-
-  @Option(
-      names = "--docker-config",
-      paramLabel = "FILE|DIR",
-      description =
-          "docker config.json with registry credentials, or a directory holding config.json or"
-              + " .dockerconfigjson. Default: REGISTRY_AUTH_FILE, then $DOCKER_CONFIG/config.json,"
-              + " else ~/.docker/config.json.")
-  Path dockerConfig;
-
-  @Option(
-      names = "--registry-timeout",
-      paramLabel = "DURATION",
-      defaultValue = OperatorConfig.Registry.DEFAULT_REQUEST_TIMEOUT,
-      converter = DurationConverter.class,
-      description =
-          "Longest one registry HTTP exchange may take (default: ${DEFAULT-VALUE}); --timeout"
-              + " bounds the whole image.")
-  Duration registryTimeout;
-
-  @Option(
-      names = "--registry-mirror",
-      split = ",",
-      paramLabel = "UPSTREAM=URL",
-      description = OperatorConfig.Registry.MIRROR_HELP + ").")
-  List<String> registryMirrors = new ArrayList<>();
-
-  @Option(
-      names = "--stale-if-error",
-      paramLabel = "DURATION",
-      defaultValue = OperatorConfig.Registry.DEFAULT_STALE_IF_ERROR,
-      converter = DurationConverter.class,
-      description = OperatorConfig.Registry.STALE_IF_ERROR_HELP + "default: ${DEFAULT-VALUE}).")
-  Duration staleIfError;
+  @Mixin RegistryFlags flags = new RegistryFlags();
 
   @Option(
       names = "--timeout",
@@ -83,21 +32,17 @@ public final class RegistryOptions {
 
   /** The flags as the settings the operator uses too. */
   OperatorConfig.Registry settings() {
-    return new OperatorConfig.Registry(
-        dockerConfig,
-        insecureRegistries.stream().map(String::trim).filter(h -> !h.isEmpty()).toList(),
-        caFiles,
-        registryTimeout,
-        new DurationConverter().convert(OperatorConfig.Registry.DEFAULT_TAG_TTL),
-        registryMirrors.stream().map(String::trim).filter(m -> !m.isEmpty()).toList(),
-        staleIfError);
+    return flags.settings();
   }
 
   RegistryClientConfig clientConfig() {
     return settings().clientConfig();
   }
 
-  /** The docker config's credentials with its credential helpers, looked up on {@code PATH}. */
+  /**
+   * The credentials of {@code --docker-config} with its credential helpers, looked up on {@code
+   * PATH}; without the flag, the user's own docker login (CLI only: the operator has no user).
+   */
   RegistryCredentials credentials(Map<String, String> environment, Path home) throws IOException {
     CredentialHelpers helpers = CredentialHelpers.onPath(environment.get("PATH"));
     var given = settings().dockerConfigCredentials();

@@ -3,7 +3,6 @@ package dev.tonnage.operator;
 import dev.tonnage.admission.AdmissionSettings;
 import dev.tonnage.admission.FailurePolicy;
 import dev.tonnage.admission.WebhookConfigurations;
-import dev.tonnage.audit.AuditOptions;
 import dev.tonnage.reports.PolicyReportOptions;
 import io.fabric8.kubernetes.client.KubernetesClientException;
 import java.net.URI;
@@ -37,10 +36,13 @@ public final class OperatorCommand implements Callable<Integer> {
   static final String SERVICE_ACCOUNT_NAMESPACE_FILE =
       "/var/run/secrets/kubernetes.io/serviceaccount/namespace";
 
-  /** The audit's flags (dev.tonnage.audit). */
+  /** The audit's flags and start-up. */
   @Mixin AuditOptions audit = new AuditOptions();
 
   @Mixin PolicyReportOptions reports = new PolicyReportOptions();
+
+  /** How registries are reached, as for the CLI. */
+  @Mixin RegistryFlags registry = new RegistryFlags();
 
   @Option(
       names = {"-h", "--help"},
@@ -236,16 +238,6 @@ public final class OperatorCommand implements Callable<Integer> {
   List<String> exceptionNamespaces = new ArrayList<>();
 
   @Option(
-      names = "--docker-config",
-      defaultValue = "${env:TONNAGE_DOCKER_CONFIG}",
-      paramLabel = "FILE|DIR",
-      description =
-          "docker config.json, or a directory holding config.json or .dockerconfigjson (a mounted"
-              + " pull secret), with operator-wide"
-              + " registry credentials (env TONNAGE_DOCKER_CONFIG).")
-  Path dockerConfig;
-
-  @Option(
       names = "--read-pull-secrets",
       defaultValue = "${env:TONNAGE_READ_PULL_SECRETS:-cluster}",
       paramLabel = "cluster|namespaced|none",
@@ -264,26 +256,6 @@ public final class OperatorCommand implements Callable<Integer> {
           "A namespace whose pull secrets are read with --read-pull-secrets namespaced"
               + " (repeatable or comma-separated; env TONNAGE_PULL_SECRET_NAMESPACES).")
   List<String> pullSecretNamespaces = new ArrayList<>();
-
-  @Option(
-      names = "--insecure-registry",
-      split = ",",
-      defaultValue = "${env:TONNAGE_INSECURE_REGISTRIES:-}",
-      paramLabel = "HOST[:PORT]",
-      description =
-          "Reach this registry over plain HTTP (repeatable or comma-separated; env"
-              + " TONNAGE_INSECURE_REGISTRIES).")
-  List<String> insecureRegistries = new ArrayList<>();
-
-  @Option(
-      names = "--ca-file",
-      split = ",",
-      defaultValue = "${env:TONNAGE_CA_FILES:-}",
-      paramLabel = "FILE",
-      description =
-          "PEM CAs to trust for registries besides the system's (repeatable or comma-separated;"
-              + " env TONNAGE_CA_FILES).")
-  List<String> caFiles = new ArrayList<>();
 
   @Option(
       names = "--verbose",
@@ -307,44 +279,9 @@ public final class OperatorCommand implements Callable<Integer> {
               + " WARN (env TONNAGE_LOG_LEVEL; ${DEFAULT-VALUE}).")
   String logLevel;
 
-  @Option(
-      names = "--registry-timeout",
-      defaultValue =
-          "${env:TONNAGE_REGISTRY_TIMEOUT:-"
-              + OperatorConfig.Registry.DEFAULT_REQUEST_TIMEOUT
-              + "}",
-      converter = DurationConverter.class,
-      description =
-          "Longest one registry HTTP exchange may take (env TONNAGE_REGISTRY_TIMEOUT;"
-              + " ${DEFAULT-VALUE}); admission is bounded by --review-budget anyway.")
-  Duration registryTimeout;
-
-  @Option(
-      names = "--tag-ttl",
-      defaultValue = "${env:TONNAGE_TAG_TTL:-" + OperatorConfig.Registry.DEFAULT_TAG_TTL + "}",
-      converter = DurationConverter.class,
-      description =
-          "How long a tag -> digest resolution is trusted before one HEAD re-checks it (env"
-              + " TONNAGE_TAG_TTL; ${DEFAULT-VALUE}).")
-  Duration tagTtl;
-
-  @Option(
-      names = "--registry-mirror",
-      split = ",",
-      defaultValue = "${env:TONNAGE_REGISTRY_MIRRORS:-}",
-      paramLabel = "UPSTREAM=URL",
-      description = OperatorConfig.Registry.MIRROR_HELP + "; env TONNAGE_REGISTRY_MIRRORS).")
-  List<String> registryMirrors = new ArrayList<>();
-
-  @Option(
-      names = "--stale-if-error",
-      defaultValue =
-          "${env:TONNAGE_STALE_IF_ERROR:-" + OperatorConfig.Registry.DEFAULT_STALE_IF_ERROR + "}",
-      converter = DurationConverter.class,
-      description =
-          OperatorConfig.Registry.STALE_IF_ERROR_HELP
-              + "env TONNAGE_STALE_IF_ERROR; ${DEFAULT-VALUE}).")
-  Duration staleIfError;
+  private static List<String> nonBlank(List<String> values) {
+    return RegistryFlags.nonBlank(values);
+  }
 
   /** Prefix of the environment variables the operator's flags read. */
   public static final String ENV_PREFIX = "TONNAGE_";
@@ -424,14 +361,7 @@ public final class OperatorCommand implements Callable<Integer> {
         reviewBudget == null ? AdmissionSettings.DEFAULT_BUDGET : reviewBudget,
         failurePolicy,
         Set.copyOf(nonBlank(exemptNamespaces)),
-        new OperatorConfig.Registry(
-            dockerConfig,
-            nonBlank(insecureRegistries),
-            nonBlank(caFiles).stream().map(Path::of).toList(),
-            registryTimeout,
-            tagTtl,
-            nonBlank(registryMirrors),
-            staleIfError),
+        registry.settings(),
         new OperatorConfig.PullSecretAccess(readPullSecrets, nonBlank(pullSecretNamespaces)),
         Set.copyOf(nonBlank(exceptionNamespaces)));
   }
@@ -489,10 +419,6 @@ public final class OperatorCommand implements Callable<Integer> {
         + " ("
         + why
         + "); check --kubeconfig (or the Pod's service account) and the operator's RBAC";
-  }
-
-  private static List<String> nonBlank(List<String> values) {
-    return values.stream().map(String::trim).filter(v -> !v.isEmpty()).toList();
   }
 
   /** The namespace of the Pod the operator runs in, from its service account mount. */

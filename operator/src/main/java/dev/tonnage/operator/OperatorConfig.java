@@ -140,9 +140,8 @@ public record OperatorConfig(
   }
 
   /**
-   * How registries are reached: the one meaning of the registry flags, for the operator and the CLI
-   * alike ({@code --docker-config}, {@code --insecure-registry}, {@code --ca-file}, {@code
-   * --registry-timeout}).
+   * How registries are reached: the one meaning of the registry flags ({@link RegistryFlags}), for
+   * the operator and the CLI alike.
    *
    * @param dockerConfig a docker config.json, or a directory holding {@code config.json} or {@code
    *     .dockerconfigjson} (a mounted pull secret); null for none
@@ -172,16 +171,6 @@ public record OperatorConfig(
 
     /** Default of {@code --stale-if-error}: a registry outage of a day does not block deploys. */
     public static final String DEFAULT_STALE_IF_ERROR = "24h";
-
-    /** What {@code --stale-if-error} does, for the help of the operator and the CLI. */
-    public static final String STALE_IF_ERROR_HELP =
-        "How long past --tag-ttl a tag's last known facts are served, with a warning, while its"
-            + " registry is down or rate-limits; 0 never (";
-
-    /** What {@code --registry-mirror} does, for the help of the operator and the CLI. */
-    public static final String MIRROR_HELP =
-        "Ask this mirror for UPSTREAM's images first, then UPSTREAM, e.g."
-            + " docker.io=https://mirror.example (repeatable or comma-separated, in order";
 
     /** Default of {@code --tag-ttl}. */
     public static final String DEFAULT_TAG_TTL = "5m";

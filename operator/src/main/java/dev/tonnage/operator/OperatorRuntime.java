@@ -11,7 +11,6 @@ import dev.tonnage.admission.WebhookCaBundleKeeper;
 import dev.tonnage.admission.WebhookConfigurations;
 import dev.tonnage.admission.WebhookRegistration;
 import dev.tonnage.audit.AuditExceptions;
-import dev.tonnage.audit.AuditOptions;
 import dev.tonnage.events.KubernetesEventWriter;
 import dev.tonnage.facts.BackgroundSettler;
 import dev.tonnage.facts.FactsService;

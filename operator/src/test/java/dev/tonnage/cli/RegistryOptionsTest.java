@@ -4,14 +4,19 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.tonnage.operator.OperatorCommand;
+import dev.tonnage.operator.RegistryFlags;
 import dev.tonnage.registry.RegistryMirror;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import picocli.CommandLine;
+import picocli.CommandLine.Help;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Model.OptionSpec;
 
 /** The CLI's registry flags mean what the operator's flags of the same names mean. */
 class RegistryOptionsTest {
@@ -99,6 +104,41 @@ class RegistryOptionsTest {
             () -> parse("--ca-file", dir.resolve("missing.pem").toString()).clientConfig())
         .hasMessageContaining("--ca-file")
         .hasMessageContaining("missing.pem");
+  }
+
+  @Test
+  void everyRegistryFlagIsPrintedByTheCliAsByTheOperator() {
+    CommandSpec flags = new CommandLine(new RegistryFlags()).getCommandSpec();
+    List<String> names = flags.options().stream().map(OptionSpec::longestName).toList();
+    assertThat(names)
+        .containsExactlyInAnyOrder(
+            "--docker-config",
+            "--insecure-registry",
+            "--ca-file",
+            "--registry-timeout",
+            "--tag-ttl",
+            "--registry-mirror",
+            "--stale-if-error");
+    CommandSpec cli = new CommandLine(new RegistryOptions()).getCommandSpec();
+    CommandSpec operator = new CommandLine(new OperatorCommand()).getCommandSpec();
+    for (String name : names) {
+      assertThat(helpOf(cli, name)).as("%s in the CLI", name).isEqualTo(helpOf(operator, name));
+      assertThat(helpOf(cli, name).replaceAll("\\s+", " ")).as(name).contains("env TONNAGE_");
+    }
+    assertThat(helpOf(cli, "--registry-timeout")).contains("10s");
+    assertThat(helpOf(cli, "--stale-if-error")).contains("24h");
+    assertThat(helpOf(cli, "--tag-ttl")).contains("5m");
+    assertThat(parse().settings().tagTtl()).isEqualTo(Duration.ofMinutes(5));
+    assertThat(parse("--tag-ttl", "1m").settings().tagTtl()).isEqualTo(Duration.ofMinutes(1));
+  }
+
+  /** The lines --help prints for one option. */
+  private static String helpOf(CommandSpec command, String name) {
+    OptionSpec option = command.findOption(name);
+    Help help = new Help(command, Help.defaultColorScheme(Help.Ansi.OFF));
+    Help.Layout layout = help.createDefaultLayout();
+    layout.addOption(option, help.parameterLabelRenderer());
+    return layout.toString();
   }
 
   private static Duration operatorRegistryTimeout() {

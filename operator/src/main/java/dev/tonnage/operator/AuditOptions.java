@@ -1,10 +1,15 @@
-package dev.tonnage.audit;
+package dev.tonnage.operator;
 
+import dev.tonnage.audit.AuditExceptions;
+import dev.tonnage.audit.AuditOperator;
+import dev.tonnage.audit.AuditResults;
+import dev.tonnage.audit.AuditSettings;
+import dev.tonnage.audit.RegistryBudget;
+import dev.tonnage.audit.TonnageAuditMetrics;
 import dev.tonnage.events.EventWriter;
 import dev.tonnage.facts.FactsService;
 import dev.tonnage.informers.NamespaceInformer;
 import dev.tonnage.metrics.TonnageMetrics;
-import dev.tonnage.operator.DurationConverter;
 import dev.tonnage.registry.InspectRequest;
 import dev.tonnage.registry.RegistryClient;
 import dev.tonnage.registry.RegistryCredentials;

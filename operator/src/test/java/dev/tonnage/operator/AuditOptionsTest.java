@@ -1,8 +1,9 @@
-package dev.tonnage.audit;
+package dev.tonnage.operator;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.tonnage.audit.AuditSettings;
 import java.time.Duration;
 import org.junit.jupiter.api.Test;
 import picocli.CommandLine;
