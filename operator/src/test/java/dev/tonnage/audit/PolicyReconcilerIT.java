@@ -318,8 +318,9 @@ class PolicyReconcilerIT {
 
   private ImagePolicyStatus awaitStatus(
       String name, java.util.function.Predicate<ImagePolicyStatus> done) {
+    // Generous: a replica acquires the Lease before it audits, which a loaded machine slows down.
     return await()
-        .atMost(Duration.ofSeconds(15))
+        .atMost(Duration.ofSeconds(45))
         .until(
             () -> {
               ClusterImagePolicy p =
