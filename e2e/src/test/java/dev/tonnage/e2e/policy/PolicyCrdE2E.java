@@ -43,6 +43,8 @@ class PolicyCrdE2E {
             "crd/imagepolicies.tonnage.dev")
         .requireSuccess();
     Namespaces.create(kube, "team-payments");
+    // The example exception lives in the operator's namespace, the one trusted by default.
+    Namespaces.create(kube, "tonnage");
   }
 
   @AfterAll
