@@ -25,6 +25,7 @@ class SecurityDocTest {
           "dev.tonnage.audit",
           "dev.tonnage.metrics",
           "dev.tonnage.facts",
+          "dev.tonnage.events",
           "dev.tonnage.operator",
           "dev.tonnage.api.v1alpha1");
 

@@ -28,6 +28,7 @@ import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicBoolean;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -55,6 +56,7 @@ public final class ExceptionCache implements ExceptionSource, AutoCloseable {
   private final Map<String, Map<String, Integer>> matchedByPolicy = new HashMap<>();
   private volatile ExceptionMatcher matcher = ExceptionMatcher.NONE;
   private ScheduledFuture<?> expiryTimer;
+  private final AtomicBoolean refreshQueued = new AtomicBoolean();
 
   private ExceptionCache(KubernetesClient client, Set<String> trusted, Clock clock) {
     this.client = client;
@@ -136,9 +138,17 @@ public final class ExceptionCache implements ExceptionSource, AutoCloseable {
         });
   }
 
+  /**
+   * Queues one refresh unless one is already queued: a burst of informer events (anyone allowed to
+   * create exceptions anywhere can cause one) costs one refresh, not one per event.
+   */
   private void refreshLater() {
-    if (!worker.isShutdown()) {
-      worker.execute(this::refresh);
+    if (!worker.isShutdown() && refreshQueued.compareAndSet(false, true)) {
+      worker.execute(
+          () -> {
+            refreshQueued.set(false);
+            refresh();
+          });
     }
   }
 

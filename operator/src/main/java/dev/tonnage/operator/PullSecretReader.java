@@ -21,10 +21,12 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
+import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.function.Supplier;
@@ -56,6 +58,15 @@ public final class PullSecretReader implements PullSecrets, AutoCloseable {
   /** Pull secrets a Pod and its ServiceAccount may name together; the rest are not read. */
   static final int MAX_SECRETS_PER_POD = 32;
 
+  /** Threads that GET Secrets and ServiceAccounts. */
+  static final int FETCH_THREADS = 2;
+
+  /**
+   * Fetches waiting for a thread. The names come from Pod specs, so a flood of distinct names must
+   * not queue without end: past this, a review goes on without the secrets it could not queue.
+   */
+  static final int MAX_QUEUED_FETCHES = 1_024;
+
   /** Bytes of docker config JSON the cache holds at most (a Secret may be up to 1 MiB). */
   static final long MAX_CACHED_CHARS = 16L << 20;
 
@@ -74,8 +85,12 @@ public final class PullSecretReader implements PullSecrets, AutoCloseable {
     this.client = client;
     this.access = access;
     this.fetches =
-        Executors.newFixedThreadPool(
-            2,
+        new ThreadPoolExecutor(
+            FETCH_THREADS,
+            FETCH_THREADS,
+            0,
+            TimeUnit.MILLISECONDS,
+            new ArrayBlockingQueue<>(MAX_QUEUED_FETCHES),
             r -> {
               Thread t = new Thread(r, "tonnage-pull-secrets");
               t.setDaemon(true);
@@ -118,6 +133,17 @@ public final class PullSecretReader implements PullSecrets, AutoCloseable {
     return new PullSecretReader(client, access);
   }
 
+  /** The cached or queued fetch of {@code key}; null when the fetch queue is full. */
+  private static <V> CompletableFuture<V> queued(
+      AsyncLoadingCache<ObjectKey, V> cache, ObjectKey key) {
+    try {
+      return cache.get(key);
+    } catch (RejectedExecutionException full) {
+      LOG.debug("pull-secret fetch queue full; {} not read for this review", key);
+      return null;
+    }
+  }
+
   @Override
   public List<String> dockerConfigs(
       String namespace, String serviceAccount, List<String> secretNames) {
@@ -126,12 +152,13 @@ public final class PullSecretReader implements PullSecrets, AutoCloseable {
     }
     Set<String> names = new LinkedHashSet<>(secretNames);
     if (serviceAccount != null && !serviceAccount.isEmpty()) {
-      names.addAll(await(accountSecrets.get(new ObjectKey(namespace, serviceAccount)), List.of()));
+      names.addAll(
+          await(queued(accountSecrets, new ObjectKey(namespace, serviceAccount)), List.of()));
     }
     List<CompletableFuture<Fetched>> pending = new ArrayList<>();
     names.stream()
         .limit(MAX_SECRETS_PER_POD)
-        .forEach(name -> pending.add(secrets.get(new ObjectKey(namespace, name))));
+        .forEach(name -> pending.add(queued(secrets, new ObjectKey(namespace, name))));
     List<String> configs = new ArrayList<>();
     for (CompletableFuture<Fetched> fetch : pending) {
       await(fetch, Fetched.ABSENT).dockerConfigJson().ifPresent(configs::add);
@@ -163,6 +190,9 @@ public final class PullSecretReader implements PullSecrets, AutoCloseable {
   }
 
   private <T> T await(CompletableFuture<T> fetch, T otherwise) {
+    if (fetch == null) {
+      return otherwise; // not queued
+    }
     try {
       return fetch.get(FETCH_WAIT.toMillis(), TimeUnit.MILLISECONDS);
     } catch (TimeoutException e) {

@@ -27,7 +27,14 @@ final class RegistryErrors {
 
   private static final ObjectMapper JSON = new ObjectMapper();
   private static final int MAX_DETAIL = 200;
-  private static final Pattern PLAIN_WORDS = Pattern.compile("[A-Za-z][A-Za-z ]{0,39}");
+
+  /**
+   * A cause detail shown only when it is a few plain words (no hosts, no addresses, no secrets).
+   */
+  private static final int MAX_PLAIN_WORDS = 40;
+
+  private static final Pattern PLAIN_WORDS =
+      Pattern.compile("[A-Za-z][A-Za-z ]{0," + (MAX_PLAIN_WORDS - 1) + "}");
 
   /** Statuses worth retrying: rate limits and gateway/availability failures. */
   static boolean retryableStatus(int status) {
@@ -195,7 +202,9 @@ final class RegistryErrors {
     Throwable t = e;
     for (int depth = 0; t != null && depth < 4; depth++, t = t.getCause()) {
       String message = t.getMessage();
-      if (message != null && PLAIN_WORDS.matcher(message).matches()) {
+      if (message != null
+          && message.length() <= MAX_PLAIN_WORDS
+          && PLAIN_WORDS.matcher(message).matches()) {
         return " (" + message + ")";
       }
     }
