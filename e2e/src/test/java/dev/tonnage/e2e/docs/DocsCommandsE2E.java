@@ -2,6 +2,7 @@ package dev.tonnage.e2e.docs;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.tonnage.e2e.EnforcedPolicies;
 import dev.tonnage.testing.image.ImageBuilder;
 import dev.tonnage.testing.image.ImageSpec;
 import dev.tonnage.testing.image.LayerSpec;
@@ -184,21 +185,7 @@ class DocsCommandsE2E {
   }
 
   private void assertDenied(String image, String namespace) {
-    kube.kubectlWithInput(
-            """
-            apiVersion: tonnage.dev/v1alpha1
-            kind: ClusterImagePolicy
-            metadata:
-              name: at-most-1mi
-            spec:
-              action: Enforce
-              limits:
-                maxCompressedSize: 1Mi
-            """,
-            "apply",
-            "-f",
-            "-")
-        .requireSuccess();
+    EnforcedPolicies.atMostOneMebibyte(kube);
     kube.kubectl("create", "namespace", namespace).requireSuccess();
     ProcessResult denied =
         kube.kubectlWithInput(

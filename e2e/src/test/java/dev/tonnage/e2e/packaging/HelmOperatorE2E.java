@@ -3,6 +3,7 @@ package dev.tonnage.e2e.packaging;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.tonnage.e2e.EnforcedPolicies;
 import dev.tonnage.testing.Checkout;
 import dev.tonnage.testing.helm.Helm;
 import dev.tonnage.testing.image.ImageBuilder;
@@ -322,21 +323,7 @@ class HelmOperatorE2E {
                           "jsonpath={.webhooks[0].clientConfig.caBundle}")
                       .stdout()
                       .isBlank());
-      kube.kubectlWithInput(
-              """
-              apiVersion: tonnage.dev/v1alpha1
-              kind: ClusterImagePolicy
-              metadata:
-                name: at-most-1mi
-              spec:
-                action: Enforce
-                limits:
-                  maxCompressedSize: 1Mi
-              """,
-              "apply",
-              "-f",
-              "-")
-          .requireSuccess();
+      EnforcedPolicies.atMostOneMebibyte(kube);
       kube.kubectl("create", "namespace", "apps").requireSuccess();
 
       ProcessResult denied =

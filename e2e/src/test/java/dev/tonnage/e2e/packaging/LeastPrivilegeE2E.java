@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.tonnage.e2e.EnforcedPolicies;
 import dev.tonnage.testing.helm.Helm;
 import dev.tonnage.testing.kube.KubeApiServer;
 import dev.tonnage.testing.process.FreePorts;
@@ -93,7 +94,7 @@ class LeastPrivilegeE2E {
   @Test
   void clusterModeGetsThePullSecretAPodNamesAndMayNotListOrWatchSecrets() throws Exception {
     try (ManagedProcess operator = startOperator(List.of())) {
-      enforceAtMostOneMebibyte();
+      EnforcedPolicies.atMostOneMebibyte(kube);
 
       assertMeasuredAndDenied(READ);
       assertMeasuredAndDenied(OTHER);
@@ -115,7 +116,7 @@ class LeastPrivilegeE2E {
                 "imagePullSecrets.read=namespaced",
                 "--set",
                 "imagePullSecrets.namespaces={" + READ + "}"))) {
-      enforceAtMostOneMebibyte();
+      EnforcedPolicies.atMostOneMebibyte(kube);
 
       assertMeasuredAndDenied(READ);
       assertUnmeasuredAndAdmitted(OTHER);
@@ -136,7 +137,7 @@ class LeastPrivilegeE2E {
   @Test
   void noneModeReadsNoSecretAndHasNoSecretRbac() throws Exception {
     try (ManagedProcess operator = startOperator(List.of("--set", "imagePullSecrets.read=none"))) {
-      enforceAtMostOneMebibyte();
+      EnforcedPolicies.atMostOneMebibyte(kube);
 
       assertUnmeasuredAndAdmitted(READ);
     }
@@ -266,24 +267,6 @@ class LeastPrivilegeE2E {
             "get", "policyreport", "tonnage", "-n", namespace, "-o", "json", "--ignore-not-found");
     get.requireSuccess();
     return get.stdout().isBlank() ? null : new ObjectMapper().readTree(get.stdout());
-  }
-
-  private void enforceAtMostOneMebibyte() {
-    kube.kubectlWithInput(
-            """
-            apiVersion: tonnage.dev/v1alpha1
-            kind: ClusterImagePolicy
-            metadata:
-              name: at-most-1mi
-            spec:
-              action: Enforce
-              limits:
-                maxCompressedSize: 1Mi
-            """,
-            "apply",
-            "-f",
-            "-")
-        .requireSuccess();
   }
 
   /** The image was measured with the Pod's pull secret: denied, with its size. */
