@@ -11,6 +11,7 @@ import dev.tonnage.policy.InvalidPolicyException;
 import dev.tonnage.policy.PlatformConstraints;
 import dev.tonnage.policy.PolicyDocuments;
 import dev.tonnage.policy.PolicyEvaluator;
+import dev.tonnage.policy.StaleWarning;
 import dev.tonnage.policy.Violation;
 import dev.tonnage.policy.WorkloadContext;
 import dev.tonnage.registry.ImageInspector;
@@ -185,6 +186,9 @@ public final class CheckCommand implements Callable<Integer> {
     try (RegistryClient client = new RegistryClient(registryOptions.clientConfig())) {
       FactsService facts = facts(client);
       Map<ImageReference, FactsOutcome> outcomes = facts.facts(needs, credentials, deadline).join();
+      StaleWarning.of(outcomes.values())
+          .forEach(line -> err.println("tonnage check: note: " + line));
+      err.flush();
       List<CheckReport.ImageResult> results = judge(policies, refs, contexts, outcomes);
       List<Violation> uncertain = CheckReport.uncertainViolations(results);
       if (uncertain.isEmpty()) {

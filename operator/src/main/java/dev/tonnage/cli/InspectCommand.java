@@ -151,6 +151,6 @@ final class InspectCommand implements Callable<Integer> {
                   .map(p -> p.platform().toString())
                   .collect(Collectors.joining(", ")));
     }
-    return new ImageFacts(facts.reference(), facts.digest(), facts.mediaType(), matching);
+    return facts.withPlatforms(matching);
   }
 }

@@ -3,6 +3,7 @@ package dev.tonnage.operator;
 import dev.tonnage.admission.FailurePolicy;
 import dev.tonnage.admission.WebhookConfigurations;
 import dev.tonnage.registry.DockerConfigCredentials;
+import dev.tonnage.registry.ProxySettings;
 import dev.tonnage.registry.RegistryClientConfig;
 import dev.tonnage.registry.RegistryCredentials;
 import dev.tonnage.registry.RegistryMirror;
@@ -195,7 +196,11 @@ public record OperatorConfig(
       }
     }
 
-    /** The registry client's configuration; refuses a {@code --ca-file} that cannot be read. */
+    /**
+     * The registry client's configuration, with the proxies of the process environment ({@code
+     * HTTPS_PROXY}, {@code HTTP_PROXY}, {@code NO_PROXY}); refuses a {@code --ca-file} that cannot
+     * be read and a proxy variable that cannot be used.
+     */
     public RegistryClientConfig clientConfig() {
       for (Path file : caFiles) {
         if (!Files.isReadable(file)) {
@@ -209,6 +214,7 @@ public record OperatorConfig(
           .tagTtl(tagTtl)
           .mirrors(mirrors.stream().map(RegistryMirror::parse).toList())
           .staleIfError(staleIfError)
+          .proxies(ProxySettings.fromEnvironment(System.getenv()))
           .build();
     }
 

@@ -18,7 +18,7 @@ final class BaseImageMatcher {
       BaseImage found = platform.baseImage() != null ? null : match(platform, candidates);
       platforms.add(found == null ? platform : FactsAssembler.withBase(platform, found));
     }
-    return new ImageFacts(facts.reference(), facts.digest(), facts.mediaType(), platforms);
+    return facts.withPlatforms(platforms);
   }
 
   static BaseImage match(PlatformFacts image, List<ImageFacts> candidates) {
