@@ -183,7 +183,8 @@ public final class CheckCommand implements Callable<Integer> {
     CliLogging.toStderr(verbose);
     RegistryCredentials credentials =
         registryOptions.credentials(parent.environment(), parent.home());
-    try (RegistryClient client = new RegistryClient(registryOptions.clientConfig())) {
+    try (RegistryClient client =
+        new RegistryClient(registryOptions.clientConfig(parent.environment()))) {
       FactsService facts = facts(client);
       Map<ImageReference, FactsOutcome> outcomes = facts.facts(needs, credentials, deadline).join();
       StaleWarning.of(outcomes.values())

@@ -95,7 +95,8 @@ final class InspectCommand implements Callable<Integer> {
     }
     Instant deadline = Instant.now().plus(registryOptions.timeout());
     Map<ImageReference, FactsOutcome> outcomes;
-    try (RegistryClient client = new RegistryClient(registryOptions.clientConfig())) {
+    try (RegistryClient client =
+        new RegistryClient(registryOptions.clientConfig(parent.environment()))) {
       outcomes = CheckCommand.facts(client).facts(needs, credentials, deadline).join();
     }
     PrintWriter out = spec.commandLine().getOut();

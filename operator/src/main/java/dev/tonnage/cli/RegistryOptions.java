@@ -39,6 +39,11 @@ public final class RegistryOptions {
     return settings().clientConfig();
   }
 
+  /** The client configuration with the proxies of {@code environment} (HTTPS_PROXY...). */
+  RegistryClientConfig clientConfig(Map<String, String> environment) {
+    return settings().clientConfig(environment);
+  }
+
   /**
    * The credentials of {@code --docker-config} with its credential helpers, looked up on {@code
    * PATH}; without the flag, the user's own docker login (CLI only: the operator has no user).

@@ -15,6 +15,7 @@ import java.time.Duration;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.TreeSet;
@@ -196,12 +197,17 @@ public record OperatorConfig(
       }
     }
 
+    /** The registry client's configuration, with the proxies of the process environment. */
+    public RegistryClientConfig clientConfig() {
+      return clientConfig(System.getenv());
+    }
+
     /**
-     * The registry client's configuration, with the proxies of the process environment ({@code
+     * The registry client's configuration, with the proxies of {@code environment} ({@code
      * HTTPS_PROXY}, {@code HTTP_PROXY}, {@code NO_PROXY}); refuses a {@code --ca-file} that cannot
      * be read and a proxy variable that cannot be used.
      */
-    public RegistryClientConfig clientConfig() {
+    public RegistryClientConfig clientConfig(Map<String, String> environment) {
       for (Path file : caFiles) {
         if (!Files.isReadable(file)) {
           throw new IllegalArgumentException("--ca-file " + file + " cannot be read");
@@ -214,7 +220,7 @@ public record OperatorConfig(
           .tagTtl(tagTtl)
           .mirrors(mirrors.stream().map(RegistryMirror::parse).toList())
           .staleIfError(staleIfError)
-          .proxies(ProxySettings.fromEnvironment(System.getenv()))
+          .proxies(ProxySettings.fromEnvironment(environment))
           .build();
     }
 

@@ -5,6 +5,8 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.tonnage.operator.OperatorCommand;
 import dev.tonnage.operator.RegistryFlags;
+import dev.tonnage.registry.ProxySettings;
+import dev.tonnage.registry.RegistryClientConfig;
 import dev.tonnage.registry.RegistryMirror;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -58,6 +60,24 @@ class RegistryOptionsTest {
     assertThat(options.settings().caFiles()).containsExactly(a, b);
     assertThat(options.clientConfig().insecureRegistries())
         .containsExactlyInAnyOrder("lab:5000", "10.0.0.1", "other");
+  }
+
+  @Test
+  void proxiesComeFromTheCommandsEnvironmentAndAnUnusableOneIsRefusedByName() {
+    RegistryClientConfig config =
+        parse()
+            .clientConfig(
+                Map.of("https_proxy", "http://proxy.corp:3128", "no_proxy", ".corp,10.0.0.0/8"));
+
+    assertThat(config.proxies().proxyFor("https", "ghcr.io", 443).redacted())
+        .isEqualTo("http://proxy.corp:3128");
+    assertThat(config.proxies().proxyFor("https", "registry.corp", 443)).isNull();
+    assertThat(parse().clientConfig(Map.of()).proxies()).isSameAs(ProxySettings.DIRECT);
+    assertThatThrownBy(
+            () -> parse().clientConfig(Map.of("HTTPS_PROXY", "socks5://u:secret@proxy:1080")))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageStartingWith("HTTPS_PROXY is not a usable proxy URL")
+        .hasMessageNotContaining("secret");
   }
 
   @Test
