@@ -16,6 +16,7 @@ import java.util.Base64;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
@@ -124,6 +125,35 @@ class ProxyIT {
 
     assertThat(facts.digest()).isEqualTo(pushed.digest());
     assertThat(proxy.tunnelledTo()).isEmpty();
+  }
+
+  @Test
+  void anInsecureRegistryIsAskedThroughHttpProxyAndNeverThroughHttpsProxy() throws Exception {
+    proxy = ConnectProxy.start();
+    try (RegistryServer plain = RegistryServer.start(RegistryMode.PLAIN)) {
+      PushedImage image;
+      try (ImageBuilder images = ImageBuilder.forRegistry(plain)) {
+        image = images.push("team/plain:1", ImageSpec.singleLayer("a.txt", "in clear"));
+      }
+      client =
+          new RegistryClient(
+              RegistryClientConfig.builder()
+                  .insecureRegistries(Set.of(plain.hostPort()))
+                  .proxies(
+                      ProxySettings.fromEnvironment(
+                          Map.of("HTTPS_PROXY", "http://127.0.0.1:9", "HTTP_PROXY", proxy.url())))
+                  .build(),
+              RegistryEventListener.NONE);
+
+      ImageFacts facts =
+          client.inspectNow(
+              ImageReference.parse(image.reference()),
+              InspectRequest.within(Duration.ofSeconds(30)));
+
+      assertThat(facts.digest()).isEqualTo(image.digest());
+      assertThat(proxy.forwardedTo()).isNotEmpty().containsOnly(plain.hostPort());
+      assertThat(proxy.tunnelledTo()).isEmpty();
+    }
   }
 
   private ImageFacts inspect(Map<String, String> env) throws RegistryException {

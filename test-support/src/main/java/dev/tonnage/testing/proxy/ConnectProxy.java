@@ -24,12 +24,13 @@ import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
 
 /**
- * An HTTP proxy that only tunnels ({@code CONNECT host:port}), written for tests on plain JDK
- * sockets and threads, bounded: at most {@link #MAX_TUNNELS} tunnels at once (two threads each),
- * request heads capped at {@link #MAX_HEAD_BYTES}. It can require Basic proxy authentication, and
- * records what a test needs to check: the hosts it tunnelled to, the {@code Proxy-Authorization}
- * headers it received, every request head in clear, and the first {@link #MAX_CAPTURED_BYTES} the
- * clients sent through its tunnels (to show secrets only ever crossed it encrypted).
+ * An HTTP proxy written for tests on plain JDK sockets and threads: it tunnels ({@code CONNECT
+ * host:port}) and forwards plain-HTTP requests without a body (one per connection), bounded: at
+ * most {@link #MAX_TUNNELS} tunnels at once (two threads each), request heads capped at {@link
+ * #MAX_HEAD_BYTES}. It can require Basic proxy authentication, and records what a test needs to
+ * check: the hosts it tunnelled to, the {@code Proxy-Authorization} headers it received, every
+ * request head in clear, and the first {@link #MAX_CAPTURED_BYTES} the clients sent through its
+ * tunnels (to show secrets only ever crossed it encrypted).
  *
  * <pre>{@code
  * try (ConnectProxy proxy = ConnectProxy.start()) {
@@ -56,6 +57,7 @@ public final class ConnectProxy implements AutoCloseable {
   private final Semaphore tunnels = new Semaphore(MAX_TUNNELS);
   private final Set<Socket> open = ConcurrentHashMap.newKeySet();
   private final List<String> tunnelledTo = new CopyOnWriteArrayList<>();
+  private final List<String> forwardedTo = new CopyOnWriteArrayList<>();
   private final List<String> proxyAuthorizations = new CopyOnWriteArrayList<>();
   private final List<String> heads = new CopyOnWriteArrayList<>();
   private final ByteArrayOutputStream captured = new ByteArrayOutputStream();
@@ -103,6 +105,11 @@ public final class ConnectProxy implements AutoCloseable {
   /** The {@code host:port} of each tunnel opened, in order. */
   public List<String> tunnelledTo() {
     return List.copyOf(tunnelledTo);
+  }
+
+  /** The {@code host:port} of each plain-HTTP request forwarded (http:// URLs), in order. */
+  public List<String> forwardedTo() {
+    return List.copyOf(forwardedTo);
   }
 
   /** Every {@code Proxy-Authorization} header value received, in order. */
@@ -160,8 +167,8 @@ public final class ConnectProxy implements AutoCloseable {
       if (authorization != null) {
         proxyAuthorizations.add(authorization);
       }
-      if (request.length != 3 || !request[0].equals("CONNECT")) {
-        answer(client, "405 Method Not Allowed");
+      if (request.length != 3) {
+        answer(client, "400 Bad Request");
         return;
       }
       if (basicCredentials != null && !basicCredentials.equals(authorization)) {
@@ -169,6 +176,10 @@ public final class ConnectProxy implements AutoCloseable {
             client,
             "407 Proxy Authentication Required\r\nProxy-Authenticate: Basic realm=\"test-proxy\""
                 + "\r\nConnection: close");
+        return;
+      }
+      if (!request[0].equals("CONNECT")) {
+        forward(client, request, lines);
         return;
       }
       String authority = request[1];
@@ -194,6 +205,63 @@ public final class ConnectProxy implements AutoCloseable {
         closeQuietly(target);
       }
       tunnels.release();
+    }
+  }
+
+  /**
+   * Forwards one plain-HTTP request in absolute form ({@code GET http://host:port/path}) with no
+   * body, as proxies do for http:// URLs, then closes both connections.
+   */
+  private void forward(Socket client, String[] request, String[] lines) throws IOException {
+    java.net.URI uri = java.net.URI.create(request[1]);
+    if (!"http".equals(uri.getScheme()) || uri.getHost() == null) {
+      answer(client, "400 Bad Request");
+      return;
+    }
+    int port = uri.getPort() < 0 ? 80 : uri.getPort();
+    StringBuilder head = new StringBuilder();
+    head.append(request[0])
+        .append(' ')
+        .append(uri.getRawPath().isEmpty() ? "/" : uri.getRawPath())
+        .append(uri.getRawQuery() == null ? "" : "?" + uri.getRawQuery())
+        .append(' ')
+        .append(request[2])
+        .append("\r\n");
+    for (int i = 1; i < lines.length; i++) {
+      String name = lines[i].substring(0, Math.max(0, lines[i].indexOf(':'))).trim();
+      if (!name.equalsIgnoreCase("proxy-authorization")
+          && !name.equalsIgnoreCase("proxy-connection")
+          && !name.equalsIgnoreCase("connection")) {
+        head.append(lines[i]).append("\r\n");
+      }
+    }
+    head.append("Connection: close\r\n\r\n");
+    try (Socket target = new Socket()) {
+      open.add(target);
+      target.connect(new InetSocketAddress(uri.getHost(), port), 5_000);
+      forwardedTo.add(uri.getHost() + ":" + port);
+      target.getOutputStream().write(head.toString().getBytes(StandardCharsets.ISO_8859_1));
+      target.getOutputStream().flush();
+      InputStream in = target.getInputStream();
+      String response = readHead(in);
+      if (response == null) {
+        answer(client, "502 Bad Gateway");
+        return;
+      }
+      StringBuilder answer = new StringBuilder();
+      for (String line : response.split("\r\n")) {
+        if (!line.regionMatches(true, 0, "connection:", 0, "connection:".length())
+            && !line.regionMatches(true, 0, "keep-alive:", 0, "keep-alive:".length())) {
+          answer.append(line).append("\r\n");
+        }
+      }
+      answer.append("Connection: close\r\n\r\n");
+      OutputStream out = client.getOutputStream();
+      out.write(answer.toString().getBytes(StandardCharsets.ISO_8859_1));
+      in.transferTo(out);
+      out.flush();
+    } finally {
+      open.removeIf(Socket::isClosed);
     }
   }
 
