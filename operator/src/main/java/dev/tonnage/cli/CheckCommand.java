@@ -178,6 +178,7 @@ public final class CheckCommand implements Callable<Integer> {
     if (inspector != null) {
       Map<ImageReference, FactsOutcome> outcomes =
           facts(inspector).facts(needs, RegistryCredentials.anonymous(), deadline).join();
+      noteStale(outcomes, err);
       return report(judge(policies, refs, contexts, outcomes), List.of());
     }
     CliLogging.toStderr(verbose);
@@ -187,9 +188,7 @@ public final class CheckCommand implements Callable<Integer> {
         new RegistryClient(registryOptions.clientConfig(parent.environment()))) {
       FactsService facts = facts(client);
       Map<ImageReference, FactsOutcome> outcomes = facts.facts(needs, credentials, deadline).join();
-      StaleWarning.of(outcomes.values())
-          .forEach(line -> err.println("tonnage check: note: " + line));
-      err.flush();
+      noteStale(outcomes, err);
       List<CheckReport.ImageResult> results = judge(policies, refs, contexts, outcomes);
       List<Violation> uncertain = CheckReport.uncertainViolations(results);
       if (uncertain.isEmpty()) {
@@ -214,6 +213,12 @@ public final class CheckCommand implements Callable<Integer> {
                   deadline);
       return report(judge(policies, refs, contexts, settled.facts()), settled.unsettled());
     }
+  }
+
+  /** A note on stderr per image whose facts are the last known ones (stale-if-error). */
+  private static void noteStale(Map<ImageReference, FactsOutcome> outcomes, PrintWriter err) {
+    StaleWarning.of(outcomes.values()).forEach(line -> err.println("tonnage check: note: " + line));
+    err.flush();
   }
 
   /** The facts path of a CLI run: as many images as one run may name. */
