@@ -212,7 +212,7 @@ final class FactsFetcher {
   }
 
   /** The index's platform images, each digest once, at most {@link #MAX_INDEX_IMAGES}. */
-  private static List<Descriptor> distinctImages(ImageReference ref, ImageIndex index)
+  static List<Descriptor> distinctImages(ImageReference ref, ImageIndex index)
       throws RegistryException {
     Map<String, Descriptor> byDigest = new LinkedHashMap<>();
     for (Descriptor entry : index.imageEntries()) {
