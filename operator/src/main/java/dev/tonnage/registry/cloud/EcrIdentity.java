@@ -102,8 +102,8 @@ public final class EcrIdentity implements RegistryCredentials {
     } catch (RuntimeException e) {
       LOG.warn(
           "Amazon ECR credentials for account {} in {} could not be fetched ({}); its images are"
-              + " pulled anonymously for {}s. Check the ServiceAccount's IAM role and its"
-              + " ecr:GetAuthorizationToken permission.",
+              + " pulled anonymously for {}s. Check the AWS identity (IRSA role, Pod Identity or"
+              + " node role) and its ecr:GetAuthorizationToken permission.",
           host.registryId(),
           host.region(),
           SdkEcrTokens.abbreviated(e.getMessage()),

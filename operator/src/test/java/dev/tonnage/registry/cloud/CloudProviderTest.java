@@ -5,6 +5,8 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.tonnage.operator.OperatorConfig;
 import java.util.List;
+import java.util.Map;
+import java.util.Set;
 import org.junit.jupiter.api.Test;
 
 class CloudProviderTest {
@@ -34,7 +36,7 @@ class CloudProviderTest {
   @Test
   void noneEnabledIsAnonymous() {
     assertThat(
-            CloudIdentities.of(java.util.Set.of(), java.util.Map.of())
+            CloudIdentities.of(Set.of(), Map.of())
                 .forRegistry("111122223333.dkr.ecr.us-east-1.amazonaws.com"))
         .isEmpty();
   }
