@@ -21,7 +21,7 @@ record EcrHost(String registryId, String region, boolean fips) {
   private static final String CHINA_SUFFIX = ".amazonaws.com.cn";
   private static final String CHINA_REGION_PREFIX = "cn-";
   private static final int ACCOUNT_ID_LENGTH = 12;
-  private static final int MAX_REGION_LENGTH = 32;
+  static final int MAX_REGION_LENGTH = 32;
 
   /** The ECR registry {@code host} names, or empty when it is not an ECR registry host. */
   static Optional<EcrHost> parse(String host) {
