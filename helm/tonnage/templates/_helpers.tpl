@@ -260,6 +260,10 @@ unknown flag would stop it, so one chart fits operator versions that differ in t
   value: {{ .Values.registry.tagTtl | quote }}
 - name: TONNAGE_STALE_IF_ERROR
   value: {{ .Values.registry.staleIfError | quote }}
+{{- with .Values.registry.cloudIdentities }}
+- name: TONNAGE_CLOUD_IDENTITIES
+  value: {{ join "," . | quote }}
+{{- end }}
 {{- with .Values.registry.insecure }}
 - name: TONNAGE_INSECURE_REGISTRIES
   value: {{ join "," . | quote }}
