@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.tonnage.testing.Checkout;
 import dev.tonnage.testing.helm.Helm;
 import dev.tonnage.testing.process.ProcessResult;
 import java.io.ByteArrayInputStream;
@@ -14,6 +15,7 @@ import java.io.StringWriter;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Arrays;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -333,35 +335,51 @@ class CheckManifestsTest {
     assertThat(registry.asked).isEmpty();
   }
 
+  /**
+   * The command docs/ci.md shows, run as written: {@code helm template} of the project's own chart
+   * piped into {@code tonnage check -f -}. Paths in it are the checkout's.
+   */
   @Test
-  void readsWhatHelmTemplatePrintsOfTheProjectsOwnChartFromStandardInput() throws IOException {
+  void theDocumentedHelmTemplatePipeChecksTheProjectsOwnChart() throws IOException {
+    Path root = Checkout.root();
+    String doc = Files.readString(root.resolve("docs/ci.md"));
+    String marker = "<!-- doc-test: check-manifests -->\n```sh\n";
+    int start = doc.indexOf(marker);
+    assertThat(start).as("docs/ci.md has the check-manifests block").isNotNegative();
+    String block =
+        doc.substring(start + marker.length(), doc.indexOf("```", start + marker.length()));
+    String[] stages = block.replace("\\\n", " ").trim().split("\\s+\\|\\s+");
+    assertThat(stages).hasSize(2);
+    List<String> helmArgs = inCheckout(root, stages[0]);
+    List<String> checkArgs = inCheckout(root, stages[1]);
+    assertThat(helmArgs.get(0)).isEqualTo("helm");
+    assertThat(checkArgs.subList(0, 2)).containsExactly("tonnage", "check");
     ProcessResult rendered;
     try (Helm helm = Helm.fromEnvironment()) {
-      rendered =
-          helm.run(
-                  List.of(
-                      "template",
-                      "tonnage",
-                      Helm.chart().toString(),
-                      "--namespace",
-                      "tonnage-system",
-                      "--set",
-                      "image.repository=ghcr.io/acme/ml-api",
-                      "--set-string",
-                      "image.tag=1.4.2"))
-              .requireSuccess();
+      rendered = helm.run(helmArgs.subList(1, helmArgs.size())).requireSuccess();
     }
     stdin = new ByteArrayInputStream(rendered.stdout().getBytes(StandardCharsets.UTF_8));
 
-    int exit = run("--policy", write("p.yaml", SMALL).toString(), "-f", "-", "-o", "github");
+    int exit = run(checkArgs.subList(2, checkArgs.size()).toArray(String[]::new));
 
     assertThat(exit).as(err.toString()).isEqualTo(1);
     assertThat(out.toString())
         .startsWith(
-            "::error title=Deployment tonnage-system/tonnage container operator%3A"
-                + " ghcr.io/acme/ml-api%3A1.4.2%3A MAX_COMPRESSED_SIZE::ClusterImagePolicy small"
-                + " (Enforce) on linux/amd64: ")
+            "::warning title=Deployment tonnage-system/tonnage container operator%3A"
+                + " ghcr.io/acme/ml-api%3A1.4.2%3A MAX_COMPRESSED_SIZE::ClusterImagePolicy"
+                + " warn-over-1gi (Warn) on linux/amd64: ")
         .contains("::notice title=tonnage check::FAIL: 1 of 1 image(s)");
+  }
+
+  /** The words of a documented command, with paths relative to the checkout made absolute. */
+  private static List<String> inCheckout(Path root, String command) {
+    return Arrays.stream(command.split("\\s+"))
+        .map(
+            word ->
+                word.contains("/") && Files.exists(root.resolve(word))
+                    ? root.resolve(word).toString()
+                    : word)
+        .toList();
   }
 
   @Test
