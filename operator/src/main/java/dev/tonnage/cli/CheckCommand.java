@@ -45,7 +45,9 @@ import picocli.CommandLine.Spec;
  * {@code tonnage check}: measures images and decides on them with the same evaluator as the
  * admission webhook and the audit, against policies read from files. An image is checked as a bare
  * workload: no namespace (every ImagePolicy applies, whatever its namespace) and no labels
- * (policies whose selectors need labels are listed as skipped).
+ * (policies whose selectors need labels are listed as skipped). The containers of {@code -f}
+ * manifests are checked in their workloads' context instead, as the webhook would review them
+ * ({@link ManifestInputs}).
  */
 @Command(
     name = "check",
