@@ -55,8 +55,8 @@ import picocli.CommandLine.Spec;
     description = {
       "Check images against ClusterImagePolicy and ImagePolicy files, as the admission webhook"
           + " would, without a cluster.",
-      "Each image is checked bare, with no namespace and no labels: every policy that could"
-          + " apply to it does. An ImagePolicy applies whatever its namespace;"
+      "Each IMAGE argument is checked bare, with no namespace and no labels: every policy"
+          + " that could apply to it does. An ImagePolicy applies whatever its namespace;"
           + " namespaceSelector, objectSelector and exclude.namespaces are not evaluated;"
           + " match.images and exclude.images are.",
       "With -f, Kubernetes manifests are checked as the webhook would review them: every"
