@@ -146,6 +146,18 @@ class ManifestReaderTest {
   }
 
   @Test
+  void readsOneDocumentLargerThanSnakeYamlsDefaultLimitWhenWithinTheCap() throws IOException {
+    Path big =
+        write(
+            "big.yaml",
+            "apiVersion: v1\nkind: ConfigMap\nmetadata: {name: big}\ndata:\n  blob: "
+                + "x".repeat(5 * 1024 * 1024)
+                + "\n");
+    assertThat(read(big)).singleElement().satisfies(o -> assertThat(o.name()).isEqualTo("big"));
+    assertThat(problems).isEmpty();
+  }
+
+  @Test
   void stopsAtTheObjectCapNamingWhere() throws IOException {
     Path many = write("many.yaml", "kind: Pod\n---\n".repeat(ManifestReader.MAX_OBJECTS + 1));
     assertThat(read(many)).hasSize(ManifestReader.MAX_OBJECTS);
