@@ -14,7 +14,8 @@ case "$seconds" in '' | *[!0-9]*) echo "FUZZ_SECONDS must be a whole number of s
 targets=("$@")
 if [ ${#targets[@]} -eq 0 ]; then
   targets=(ImageReferenceFuzzTest ImageGlobFuzzTest LabelSelectorFuzzTest ManifestParserFuzzTest
-    AuthChallengeFuzzTest DockerConfigCredentialsFuzzTest AdmissionReviewCodecFuzzTest)
+    AuthChallengeFuzzTest DockerConfigCredentialsFuzzTest AdmissionReviewCodecFuzzTest
+    ManifestReaderFuzzTest)
 fi
 list=$(IFS=,; echo "${targets[*]}")
 echo "== fuzzing ${#targets[@]} target(s) for ${seconds} s each: $list"

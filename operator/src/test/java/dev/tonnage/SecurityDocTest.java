@@ -27,7 +27,8 @@ class SecurityDocTest {
           "dev.tonnage.facts",
           "dev.tonnage.events",
           "dev.tonnage.operator",
-          "dev.tonnage.api.v1alpha1");
+          "dev.tonnage.api.v1alpha1",
+          "dev.tonnage.manifests");
 
   private record Bound(String row, String constant, long documented) {}
 

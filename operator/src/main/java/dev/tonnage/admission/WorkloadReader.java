@@ -136,7 +136,8 @@ public final class WorkloadReader {
     return name.isEmpty() ? text(metadata, "generateName") : name;
   }
 
-  static Map<String, String> stringMap(JsonNode node) {
+  /** The string values of a mapping such as metadata.labels; other values are passed over. */
+  public static Map<String, String> stringMap(JsonNode node) {
     Map<String, String> map = new LinkedHashMap<>();
     if (node.isObject()) {
       node.properties()

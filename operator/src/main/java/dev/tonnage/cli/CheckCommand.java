@@ -11,6 +11,7 @@ import dev.tonnage.policy.InvalidPolicyException;
 import dev.tonnage.policy.PlatformConstraints;
 import dev.tonnage.policy.PolicyDocuments;
 import dev.tonnage.policy.PolicyEvaluator;
+import dev.tonnage.policy.SkippedPolicy;
 import dev.tonnage.policy.StaleWarning;
 import dev.tonnage.policy.Violation;
 import dev.tonnage.policy.WorkloadContext;
@@ -24,12 +25,14 @@ import dev.tonnage.registry.Platform;
 import dev.tonnage.registry.RegistryClient;
 import dev.tonnage.registry.RegistryCredentials;
 import java.io.IOException;
+import java.io.InputStream;
 import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
@@ -45,7 +48,9 @@ import picocli.CommandLine.Spec;
  * {@code tonnage check}: measures images and decides on them with the same evaluator as the
  * admission webhook and the audit, against policies read from files. An image is checked as a bare
  * workload: no namespace (every ImagePolicy applies, whatever its namespace) and no labels
- * (policies whose selectors need labels are listed as skipped).
+ * (policies whose selectors need labels are listed as skipped). The containers of {@code -f}
+ * manifests are checked in their workloads' context instead, as the webhook would review them
+ * ({@link ManifestInputs}).
  */
 @Command(
     name = "check",
@@ -53,10 +58,13 @@ import picocli.CommandLine.Spec;
     description = {
       "Check images against ClusterImagePolicy and ImagePolicy files, as the admission webhook"
           + " would, without a cluster.",
-      "Each image is checked bare, with no namespace and no labels: every policy that could"
-          + " apply to it does. An ImagePolicy applies whatever its namespace;"
+      "Each IMAGE argument is checked bare, with no namespace and no labels: every policy"
+          + " that could apply to it does. An ImagePolicy applies whatever its namespace;"
           + " namespaceSelector, objectSelector and exclude.namespaces are not evaluated;"
-          + " match.images and exclude.images are."
+          + " match.images and exclude.images are.",
+      "With -f, Kubernetes manifests are checked as the webhook would review them: every"
+          + " container of every workload, in its namespace, by its namespace's labels, its own"
+          + " labels and the platforms its nodeSelector and affinity allow."
     },
     exitCodeListHeading = "%nExit codes:%n",
     exitCodeList = {
@@ -76,13 +84,48 @@ public final class CheckCommand implements Callable<Integer> {
 
   @Option(
       names = "--policy",
-      required = true,
       paramLabel = "FILE|DIR",
       description =
           "YAML file of ClusterImagePolicy and ImagePolicy documents, as applied to a cluster,"
               + " or a directory of them (its .yaml, .yml and .json files; other kinds in it are"
-              + " passed over) (repeatable).")
-  List<Path> policyFiles;
+              + " passed over) (repeatable). Required unless the -f manifests hold policies.")
+  List<Path> policyFiles = new ArrayList<>();
+
+  @Option(
+      names = {"-f", "--filename"},
+      paramLabel = "FILE|DIR|-",
+      description =
+          "Kubernetes manifests to check as the admission webhook would review them: a YAML or"
+              + " JSON file of one or more documents, a directory (its .yaml, .yml and .json"
+              + " files, not subdirectories) or - for standard input, e.g. helm template or"
+              + " kustomize build output (repeatable). Every container of every Pod, Deployment,"
+              + " ReplicaSet, StatefulSet, DaemonSet, Job, CronJob and ReplicationController is"
+              + " checked; policies, exceptions and Namespaces among them count.")
+  List<Path> manifestFiles = new ArrayList<>();
+
+  @Option(
+      names = {"-n", "--namespace"},
+      paramLabel = "NAMESPACE",
+      defaultValue = "default",
+      description = "Namespace of the -f objects that name none (default: ${DEFAULT-VALUE}).")
+  String namespace;
+
+  @Option(
+      names = "--namespace-labels",
+      split = ",",
+      paramLabel = "KEY=VALUE",
+      description =
+          "Labels of every namespace of the -f objects that no Namespace object describes,"
+              + " for namespaceSelectors (comma-separated or repeatable).")
+  Map<String, String> namespaceLabels = new LinkedHashMap<>();
+
+  @Option(
+      names = "--namespaces",
+      paramLabel = "FILE",
+      description =
+          "YAML file of Namespace objects (e.g. kubectl get ns -o yaml) whose labels the -f"
+              + " objects are judged by (repeatable).")
+  List<Path> namespaceFiles = new ArrayList<>();
 
   @Option(
       names = "--exception",
@@ -137,16 +180,18 @@ public final class CheckCommand implements Callable<Integer> {
 
   @Parameters(
       paramLabel = "IMAGE",
-      arity = "1..*",
+      arity = "0..*",
       description =
           "Image references, e.g. nginx:1.27, or images not pushed yet: oci:DIR[:TAG],"
-              + " oci-archive:FILE[:TAG], docker-archive:FILE")
-  List<String> images;
+              + " oci-archive:FILE[:TAG], docker-archive:FILE (at least one, or -f manifests)")
+  List<String> images = new ArrayList<>();
 
   /** What {@code --max-stream} allows unless told otherwise. */
   static final String DEFAULT_MAX_STREAM = "2Gi";
 
   private final ImageInspector inspector;
+
+  private final InputStream stdin;
 
   /**
    * WIRING: the constructor picocli uses: facts come from a {@link RegistryClient} configured by
@@ -154,11 +199,18 @@ public final class CheckCommand implements Callable<Integer> {
    */
   public CheckCommand() {
     this.inspector = null;
+    this.stdin = System.in;
   }
 
   /** A check that measures images with {@code inspector}, anonymously (tests, embedders). */
   public CheckCommand(ImageInspector inspector) {
+    this(inspector, System.in);
+  }
+
+  /** As {@link #CheckCommand(ImageInspector)}, reading {@code -f -} from {@code stdin}. */
+  public CheckCommand(ImageInspector inspector, InputStream stdin) {
     this.inspector = inspector;
+    this.stdin = stdin;
   }
 
   @Override
@@ -166,20 +218,32 @@ public final class CheckCommand implements Callable<Integer> {
     PrintWriter err = spec.commandLine().getErr();
     List<String> problems = new ArrayList<>();
     PlatformConstraints constraints = constraints(problems);
-    List<CompiledPolicy> policies = PolicyFiles.load(policyFiles, problems);
-    exceptions = new ExceptionMatcher(exceptions(problems), Clock.systemUTC());
+    List<CompiledPolicy> policies = new ArrayList<>(PolicyFiles.load(policyFiles, problems));
+    List<CompiledException> exceptionList = exceptions(problems);
     List<ImageReference> refs = references(problems);
+    ManifestInputs.Found manifests = manifests(problems);
+    policies.addAll(manifests.policies());
+    exceptionList.addAll(manifests.exceptions());
+    exceptions = new ExceptionMatcher(exceptionList, Clock.systemUTC());
+    usage(policies, problems);
     if (!problems.isEmpty()) {
       problems.forEach(p -> err.println("tonnage check: " + p));
       err.flush();
       return CheckReport.EXIT_ERROR;
     }
-    List<WorkloadContext> contexts = new ArrayList<>();
+    List<CheckSubject> subjects = new ArrayList<>();
+    for (int i = 0; i < images.size(); i++) {
+      String image = images.get(i);
+      subjects.add(
+          new CheckSubject(
+              image, refs.get(i), WorkloadContext.forImage(locals.judgedAs(image), constraints), null, null));
+    }
+    subjects.addAll(manifests.subjects());
     List<InspectionNeed> needs = new ArrayList<>();
-    for (String image : images) {
-      WorkloadContext context = WorkloadContext.forImage(locals.judgedAs(image), constraints);
-      contexts.add(context);
-      needs.addAll(PolicyEvaluator.imagesToInspect(policies, context));
+    for (CheckSubject subject : subjects) {
+      if (subject.exempt() == null) {
+        needs.addAll(PolicyEvaluator.imagesToInspect(policies, subject.context()));
+      }
     }
     Instant deadline = Instant.now().plus(registryOptions.timeout());
     if (inspector != null) {
@@ -188,7 +252,7 @@ public final class CheckCommand implements Callable<Integer> {
               .facts(needs, RegistryCredentials.anonymous(), deadline)
               .join();
       noteStale(outcomes, err);
-      return report(judge(policies, refs, contexts, outcomes), List.of());
+      return report(judge(policies, subjects, outcomes), List.of());
     }
     CliLogging.toStderr(verbose);
     RegistryCredentials credentials =
@@ -198,7 +262,7 @@ public final class CheckCommand implements Callable<Integer> {
       FactsService facts = facts(locals.inspector(client));
       Map<ImageReference, FactsOutcome> outcomes = facts.facts(needs, credentials, deadline).join();
       noteStale(outcomes, err);
-      List<CheckReport.ImageResult> results = judge(policies, refs, contexts, outcomes);
+      List<CheckReport.ImageResult> results = judge(policies, subjects, outcomes);
       List<Violation> uncertain = CheckReport.uncertainViolations(results);
       if (uncertain.isEmpty()) {
         return report(results, List.of());
@@ -220,7 +284,7 @@ public final class CheckCommand implements Callable<Integer> {
                               deadline)
                           .join(),
                   deadline);
-      return report(judge(policies, refs, contexts, settled.facts()), settled.unsettled());
+      return report(judge(policies, subjects, settled.facts()), settled.unsettled());
     }
   }
 
@@ -237,26 +301,56 @@ public final class CheckCommand implements Callable<Integer> {
 
   private List<CheckReport.ImageResult> judge(
       List<CompiledPolicy> policies,
-      List<ImageReference> refs,
-      List<WorkloadContext> contexts,
+      List<CheckSubject> subjects,
       Map<ImageReference, FactsOutcome> outcomes) {
     List<CheckReport.ImageResult> results = new ArrayList<>();
-    for (int i = 0; i < images.size(); i++) {
-      ImageReference ref = refs.get(i);
-      FactsOutcome outcome = outcomes.get(ref);
+    for (CheckSubject subject : subjects) {
+      ImageReference ref = subject.reference();
+      FactsOutcome outcome = subject.exempt() == null ? outcomes.get(ref) : null;
       Evaluation evaluation =
-          PolicyEvaluator.evaluate(
-              policies, contexts.get(i), r -> r.equals(ref) ? outcome : null, exceptions);
+          subject.exempt() != null
+              ? new Evaluation(
+                  List.of(),
+                  policies.stream().map(p -> new SkippedPolicy(p.ref(), subject.exempt())).toList())
+              : PolicyEvaluator.evaluate(
+                  policies, subject.context(), r -> r.equals(ref) ? outcome : null, exceptions);
       results.add(
           new CheckReport.ImageResult(
-              images.get(i),
+              subject.image(),
               // a local image is shown as the file it was named by, not its stand-in
-              LocalImage.parse(images.get(i)).isPresent() ? images.get(i) : ref.toString(),
+              LocalImage.parse(subject.image()).isPresent() ? subject.image() : ref.toString(),
               outcome instanceof FactsOutcome.Found found ? found.facts().digest() : null,
               outcome instanceof FactsOutcome.Unavailable missing ? missing : null,
-              evaluation));
+              evaluation,
+              subject.location()));
     }
     return results;
+  }
+
+  private ManifestInputs.Found manifests(List<String> problems) {
+    if (manifestFiles.isEmpty()) {
+      if (!namespaceFiles.isEmpty() || !namespaceLabels.isEmpty()) {
+        problems.add("--namespaces and --namespace-labels apply to -f manifests; give some");
+      }
+      return ManifestInputs.Found.NONE;
+    }
+    return ManifestInputs.load(
+        new ManifestInputs.Request(manifestFiles, namespaceFiles, namespaceLabels, namespace),
+        stdin,
+        problems);
+  }
+
+  /** Something to check and something to check it against. */
+  private void usage(List<CompiledPolicy> policies, List<String> problems) {
+    if (images.isEmpty() && manifestFiles.isEmpty()) {
+      problems.add("give IMAGE arguments, -f manifests, or both");
+    } else if (manifestFiles.isEmpty() && policyFiles.isEmpty()) {
+      problems.add("Missing required option: '--policy=FILE|DIR'");
+    } else if (policyFiles.isEmpty() && policies.isEmpty() && problems.isEmpty()) {
+      problems.add(
+          "no policy: give --policy FILE|DIR, or include ClusterImagePolicy or ImagePolicy"
+              + " objects in the -f manifests");
+    }
   }
 
   private int report(List<CheckReport.ImageResult> results, List<String> unsettled) {

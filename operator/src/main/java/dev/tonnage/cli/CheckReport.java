@@ -8,6 +8,7 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.tonnage.api.v1alpha1.PolicyAction;
 import dev.tonnage.facts.UncertainLayers;
+import dev.tonnage.manifests.ManifestLocation;
 import dev.tonnage.policy.CheckedImage;
 import dev.tonnage.policy.Evaluation;
 import dev.tonnage.policy.FactsOutcome;
@@ -42,13 +43,32 @@ final class CheckReport {
    * @param digest what it resolved to, or null when its facts could not be had (or were not needed)
    * @param fetchError why its facts could not be had, or null
    * @param evaluation the verdicts of the policies that apply to it
+   * @param location where the image's container is in the -f manifests; null for an image given as
+   *     an argument
    */
   record ImageResult(
       String image,
       String reference,
       String digest,
       FactsOutcome.Unavailable fetchError,
-      Evaluation evaluation) {}
+      Evaluation evaluation,
+      ManifestLocation location) {
+
+    /** A result for an image given as an argument. */
+    ImageResult(
+        String image,
+        String reference,
+        String digest,
+        FactsOutcome.Unavailable fetchError,
+        Evaluation evaluation) {
+      this(image, reference, digest, fetchError, evaluation, null);
+    }
+
+    /** {@code Deployment shop/web container app: } for a manifest's container, else "". */
+    String objectPrefix() {
+      return location == null ? "" : location.objectAndContainer() + ": ";
+    }
+  }
 
   private final List<ImageResult> results;
   private final List<String> unsettled;
@@ -104,6 +124,12 @@ final class CheckReport {
       if (out.length() > 0) {
         out.append('\n');
       }
+      if (result.location() != null) {
+        out.append(result.location().place())
+            .append(' ')
+            .append(result.location().objectAndContainer())
+            .append('\n');
+      }
       out.append(result.reference());
       if (result.digest() != null) {
         out.append(" (").append(result.digest()).append(')');
@@ -140,6 +166,18 @@ final class CheckReport {
       image.put("image", result.image());
       image.put("reference", result.reference());
       image.put("digest", result.digest());
+      if (result.location() != null) {
+        ManifestLocation at = result.location();
+        image
+            .putObject("manifest")
+            .put("file", at.source())
+            .put("document", at.document())
+            .put("line", at.line())
+            .put("kind", at.kind())
+            .put("namespace", at.namespace())
+            .put("name", at.name())
+            .put("container", at.container());
+      }
       if (result.fetchError() != null) {
         image
             .putObject("error")

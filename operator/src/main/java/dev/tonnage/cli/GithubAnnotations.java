@@ -8,8 +8,10 @@ import dev.tonnage.policy.Violation;
 /**
  * {@code tonnage check --output github}: GitHub Actions workflow commands, an {@code ::error} per
  * Enforce violation or unreadable image, a {@code ::warning} per Warn violation or uncertain
- * verdict, a {@code ::notice} per Audit violation, and the summary as a last notice. Data and
- * properties are escaped as the runner expects, so no message can start a command of its own.
+ * verdict, a {@code ::notice} per Audit violation, and the summary as a last notice. Findings on a
+ * container of a {@code -f} manifest carry {@code file=} and {@code line=}, so GitHub shows them on
+ * the manifest. Data and properties are escaped as the runner expects, so no message can start a
+ * command of its own.
  */
 final class GithubAnnotations {
 
@@ -31,7 +33,12 @@ final class GithubAnnotations {
           annotation(
               out,
               command,
-              image.reference() + ": " + v.rule() + (v.uncertain() ? " (uncertain)" : ""),
+              image,
+              image.objectPrefix()
+                  + image.reference()
+                  + ": "
+                  + v.rule()
+                  + (v.uncertain() ? " (uncertain)" : ""),
               verdict.policy()
                   + " ("
                   + CheckReport.actionName(verdict.action())
@@ -45,19 +52,32 @@ final class GithubAnnotations {
           annotation(
               out,
               "error",
-              image.reference() + ": facts unavailable",
+              image,
+              image.objectPrefix() + image.reference() + ": facts unavailable",
               verdict.policy() + ": " + u.reason() + ": " + u.message());
         }
       }
     }
-    annotation(out, "notice", "tonnage check", report.summary());
+    annotation(out, "notice", null, "tonnage check", report.summary());
     return out.toString();
   }
 
-  private static void annotation(StringBuilder out, String command, String title, String message) {
-    out.append("::")
-        .append(command)
-        .append(" title=")
+  /** An annotation; on a manifest's container it points at the file and line of its document. */
+  private static void annotation(
+      StringBuilder out,
+      String command,
+      CheckReport.ImageResult image,
+      String title,
+      String message) {
+    out.append("::").append(command).append(' ');
+    if (image != null && image.location() != null && image.location().inFile()) {
+      out.append("file=")
+          .append(escapeProperty(image.location().source()))
+          .append(",line=")
+          .append(image.location().line())
+          .append(',');
+    }
+    out.append("title=")
         .append(escapeProperty(title))
         .append("::")
         .append(escapeData(message))

@@ -54,7 +54,7 @@ final class JunitReport {
     List<CheckReport.ImageResult> one = List.of(image);
     xml.writeCharacters("\n  ");
     xml.writeStartElement("testsuite");
-    xml.writeAttribute("name", clean(image.reference()));
+    xml.writeAttribute("name", clean(image.objectPrefix() + image.reference()));
     xml.writeAttribute("tests", Integer.toString(count(one, Count.TESTS)));
     xml.writeAttribute("failures", Integer.toString(count(one, Count.FAILURES)));
     xml.writeAttribute("errors", Integer.toString(count(one, Count.ERRORS)));
@@ -84,8 +84,8 @@ final class JunitReport {
       throws XMLStreamException {
     xml.writeCharacters("\n    ");
     xml.writeStartElement("testcase");
-    xml.writeAttribute("classname", clean(image.reference()));
-    xml.writeAttribute("name", clean(name));
+    xml.writeAttribute("classname", clean(image.objectPrefix() + image.reference()));
+    xml.writeAttribute("name", clean(image.objectPrefix() + name));
   }
 
   private static void element(XMLStreamWriter xml, String name, String message, String body)

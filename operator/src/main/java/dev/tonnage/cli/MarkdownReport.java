@@ -53,9 +53,15 @@ final class MarkdownReport {
       String action,
       String result,
       String details) {
-    out.append("| `")
-        .append(cell(image.reference()).replace("`", ""))
-        .append("` | ")
+    out.append("| `").append(cell(image.reference()).replace("`", "")).append('`');
+    if (image.location() != null) {
+      out.append(" in ")
+          .append(cell(image.location().objectAndContainer()))
+          .append(" (")
+          .append(cell(image.location().source() + ":" + image.location().line()))
+          .append(')');
+    }
+    out.append(" | ")
         .append(cell(policy))
         .append(" | ")
         .append(action)

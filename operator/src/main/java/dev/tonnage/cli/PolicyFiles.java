@@ -1,17 +1,16 @@
 package dev.tonnage.cli;
 
+import dev.tonnage.manifests.ManifestFiles;
 import dev.tonnage.policy.CompiledPolicy;
 import dev.tonnage.policy.InvalidPolicyException;
 import dev.tonnage.policy.PolicyDocuments;
 import java.io.IOException;
 import java.nio.charset.MalformedInputException;
-import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Locale;
 
 /**
  * The policies of {@code --policy} arguments, read as {@code kubectl apply -f} reads its: a file
@@ -22,13 +21,8 @@ import java.util.Locale;
  */
 final class PolicyFiles {
 
-  /** A directory with more policy files than this is refused rather than read. */
-  static final int MAX_FILES_PER_DIRECTORY = 1000;
-
   /** A file larger than this is no policy file; it is refused rather than read. */
   static final long MAX_FILE_BYTES = 4L * 1024 * 1024;
-
-  private static final List<String> EXTENSIONS = List.of(".yaml", ".yml", ".json");
 
   private PolicyFiles() {}
 
@@ -37,7 +31,7 @@ final class PolicyFiles {
     List<CompiledPolicy> policies = new ArrayList<>();
     for (Path argument : arguments) {
       if (Files.isDirectory(argument)) {
-        List<Path> files = filesIn(argument, problems);
+        List<Path> files = ManifestFiles.in(argument, "policy", problems);
         int before = policies.size();
         int problemsBefore = problems.size();
         files.forEach(file -> policies.addAll(read(file, true, problems)));
@@ -51,30 +45,6 @@ final class PolicyFiles {
       }
     }
     return policies;
-  }
-
-  private static List<Path> filesIn(Path directory, List<String> problems) {
-    List<Path> files = new ArrayList<>();
-    try (DirectoryStream<Path> entries = Files.newDirectoryStream(directory)) {
-      for (Path entry : entries) {
-        String name = entry.getFileName().toString().toLowerCase(Locale.ROOT);
-        if (Files.isRegularFile(entry) && EXTENSIONS.stream().anyMatch(name::endsWith)) {
-          if (files.size() == MAX_FILES_PER_DIRECTORY) {
-            problems.add(
-                directory
-                    + ": holds more than "
-                    + MAX_FILES_PER_DIRECTORY
-                    + " policy files; name the files instead");
-            return List.of();
-          }
-          files.add(entry);
-        }
-      }
-    } catch (IOException e) {
-      problems.add(directory + ": cannot be read: " + e.getMessage());
-    }
-    files.sort(null);
-    return files;
   }
 
   private static List<CompiledPolicy> read(

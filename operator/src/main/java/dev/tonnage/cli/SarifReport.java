@@ -7,17 +7,22 @@ import com.fasterxml.jackson.databind.json.JsonMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.tonnage.api.v1alpha1.PolicyAction;
+import dev.tonnage.manifests.ManifestLocation;
 import dev.tonnage.policy.PolicyVerdict;
 import dev.tonnage.policy.Rule;
 import dev.tonnage.policy.UnavailableFacts;
 import dev.tonnage.policy.Violation;
+import java.net.URI;
+import java.net.URISyntaxException;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 
 /**
  * {@code tonnage check --output sarif}: a SARIF 2.1.0 log with one run, a rule per policy rule
  * (plus {@value #FACTS_UNAVAILABLE}), and a result per violation located at the image (a logical
- * location: images have no file and line).
+ * location) and, for a container of a {@code -f} manifest, at the manifest's file and line (a
+ * physical location) and the object.
  */
 final class SarifReport {
 
@@ -76,7 +81,8 @@ final class SarifReport {
               .putObject("message")
               .put(
                   "text",
-                  verdict.policy()
+                  image.objectPrefix()
+                      + verdict.policy()
                       + ": "
                       + (v.uncertain() ? "uncertain: " : "")
                       + v.message()
@@ -96,7 +102,12 @@ final class SarifReport {
               .putObject("message")
               .put(
                   "text",
-                  verdict.policy() + ": facts unavailable (" + u.reason() + "): " + u.message());
+                  image.objectPrefix()
+                      + verdict.policy()
+                      + ": facts unavailable ("
+                      + u.reason()
+                      + "): "
+                      + u.message());
           result.putObject("properties").put("policy", verdict.policy().toString());
         }
       }
@@ -116,15 +127,42 @@ final class SarifReport {
       CheckReport.ImageResult image) {
     ObjectNode result = results.addObject();
     result.put("ruleId", ruleId).put("ruleIndex", ids.indexOf(ruleId)).put("level", level);
-    ObjectNode location =
-        result.putArray("locations").addObject().putArray("logicalLocations").addObject();
-    location
+    ObjectNode location = result.putArray("locations").addObject();
+    ManifestLocation manifest = image.location();
+    if (manifest != null && manifest.inFile()) {
+      ObjectNode physical = location.putObject("physicalLocation");
+      physical.putObject("artifactLocation").put("uri", uri(manifest.source()));
+      physical.putObject("region").put("startLine", manifest.line());
+    }
+    ArrayNode logical = location.putArray("logicalLocations");
+    logical
+        .addObject()
         .put("name", image.image())
         .put(
             "fullyQualifiedName",
             image.digest() == null ? image.reference() : image.reference() + "@" + image.digest())
         .put("kind", "resource");
+    if (manifest != null) {
+      logical
+          .addObject()
+          .put("name", manifest.name())
+          .put("fullyQualifiedName", manifest.objectAndContainer())
+          .put("kind", "resource");
+    }
     return result;
+  }
+
+  /** A manifest path as a SARIF artifact URI: relative paths stay relative, spaces encoded. */
+  static String uri(String file) {
+    Path path = Path.of(file);
+    if (path.isAbsolute()) {
+      return path.toUri().toString();
+    }
+    try {
+      return new URI(null, null, file.replace('\\', '/'), null).toASCIIString();
+    } catch (URISyntaxException e) {
+      return path.toUri().toString();
+    }
   }
 
   /** error for Enforce, warning for Warn and for anything uncertain, note for Audit. */

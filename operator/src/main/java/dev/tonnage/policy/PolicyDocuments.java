@@ -30,6 +30,7 @@ import java.util.Arrays;
 import java.util.Collection;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.stream.Collectors;
 
 /**
@@ -70,30 +71,39 @@ public final class PolicyDocuments {
       if (othersAllowed && !isPolicy(doc.node())) {
         continue;
       }
-      String where = source + ":" + doc.line() + ": ";
-      List<String> unreadable = new ArrayList<>();
-      HasMetadata resource = resource(doc.node(), where, problems, POLICY_KINDS, unreadable);
-      if (resource == null) {
-        continue;
-      }
-      try {
-        policies.add(
-            resource instanceof ImagePolicy p
-                ? CompiledPolicy.compile(p)
-                : CompiledPolicy.compile((ClusterImagePolicy) resource));
-      } catch (InvalidPolicyException e) {
-        for (String problem : e.problems()) {
-          // A field already reported as unreadable was left out: its absence is no new problem.
-          if (unreadable.stream().noneMatch(path -> within(problem, path))) {
-            problems.add(where + e.subject() + ": " + problem);
-          }
-        }
-      }
+      policy(source + ":" + doc.line() + ": ", doc.node(), problems).ifPresent(policies::add);
     }
     if (!problems.isEmpty()) {
       throw new InvalidPolicyException(source, problems);
     }
     return policies;
+  }
+
+  /**
+   * The policy of one document already read (a manifest given to {@code tonnage check -f}),
+   * compiled; empty with its problems added to {@code problems}, each starting with {@code where}.
+   */
+  public static Optional<CompiledPolicy> policy(
+      String where, JsonNode node, List<String> problems) {
+    List<String> unreadable = new ArrayList<>();
+    HasMetadata resource = resource(node, where, problems, POLICY_KINDS, unreadable);
+    if (resource == null) {
+      return Optional.empty();
+    }
+    try {
+      return Optional.of(
+          resource instanceof ImagePolicy p
+              ? CompiledPolicy.compile(p)
+              : CompiledPolicy.compile((ClusterImagePolicy) resource));
+    } catch (InvalidPolicyException e) {
+      for (String problem : e.problems()) {
+        // A field already reported as unreadable was left out: its absence is no new problem.
+        if (unreadable.stream().noneMatch(path -> within(problem, path))) {
+          problems.add(where + e.subject() + ": " + problem);
+        }
+      }
+      return Optional.empty();
+    }
   }
 
   /**
@@ -104,22 +114,36 @@ public final class PolicyDocuments {
     List<CompiledException> exceptions = new ArrayList<>();
     List<String> problems = new ArrayList<>();
     for (Document doc : documents(source, yaml, problems, EXCEPTION_KINDS, false)) {
-      String where = source + ":" + doc.line() + ": ";
-      HasMetadata resource =
-          resource(doc.node(), where, problems, EXCEPTION_KINDS, new ArrayList<>());
-      if (resource == null) {
-        continue;
-      }
-      try {
-        exceptions.add(CompiledException.compile((ImagePolicyException) resource));
-      } catch (InvalidPolicyException e) {
-        e.problems().forEach(problem -> problems.add(where + e.subject() + ": " + problem));
-      }
+      exception(source + ":" + doc.line() + ": ", doc.node(), problems).ifPresent(exceptions::add);
     }
     if (!problems.isEmpty()) {
       throw new InvalidPolicyException(source, problems);
     }
     return exceptions;
+  }
+
+  /**
+   * The ImagePolicyException of one document already read, compiled; empty with its problems added
+   * to {@code problems}, each starting with {@code where}.
+   */
+  public static Optional<CompiledException> exception(
+      String where, JsonNode node, List<String> problems) {
+    HasMetadata resource = resource(node, where, problems, EXCEPTION_KINDS, new ArrayList<>());
+    if (resource == null) {
+      return Optional.empty();
+    }
+    try {
+      return Optional.of(CompiledException.compile((ImagePolicyException) resource));
+    } catch (InvalidPolicyException e) {
+      e.problems().forEach(problem -> problems.add(where + e.subject() + ": " + problem));
+      return Optional.empty();
+    }
+  }
+
+  /** Whether {@code node} claims to be an ImagePolicyException: the API group and the kind. */
+  public static boolean isException(JsonNode node) {
+    return node.path("apiVersion").asText("").startsWith(GROUP_PREFIX)
+        && ImagePolicyException.KIND.equals(node.path("kind").asText(""));
   }
 
   /** The kinds one kind of file may hold, and how messages name them. */
@@ -147,7 +171,7 @@ public final class PolicyDocuments {
    * a directory everything else (a Namespace, an ImagePolicyException) is passed over, as kubectl
    * passes over what it is not asked about.
    */
-  private static boolean isPolicy(JsonNode node) {
+  public static boolean isPolicy(JsonNode node) {
     return node.path("apiVersion").asText("").startsWith(GROUP_PREFIX)
         && POLICY_KINDS.types().containsKey(node.path("kind").asText(""));
   }

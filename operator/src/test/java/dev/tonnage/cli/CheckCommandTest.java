@@ -362,7 +362,7 @@ class CheckCommandTest {
   }
 
   /** Answers with the facts fixtures under src/test/resources/policy/facts. */
-  private static final class FakeRegistry implements ImageInspector {
+  static final class FakeRegistry implements ImageInspector {
     private final Map<String, ImageFacts> facts = new HashMap<>();
     final List<InspectionNeed> asked = new ArrayList<>();
 
