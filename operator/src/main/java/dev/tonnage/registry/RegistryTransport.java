@@ -49,7 +49,7 @@ final class RegistryTransport implements AutoCloseable {
 
   private final RegistryClientConfig config;
   private final RegistryEventListener listener;
-  private final OkHttpClient http;
+  private final SchemeClients http;
   private final RegistryAuth auth;
   private final Cache<String, Semaphore> permits =
       Caffeine.newBuilder().executor(Runnable::run).maximumSize(MAX_TRACKED_REGISTRIES).build();
@@ -84,11 +84,9 @@ final class RegistryTransport implements AutoCloseable {
           .proxySelector(new RegistryProxySelector(config.proxies()))
           .proxyAuthenticator(new ProxyAuthentication(config.proxies()));
     }
-    if (!config.caBundles().isEmpty()) {
-      TrustBundle trust = TrustBundle.of(config.caBundles());
-      builder.sslSocketFactory(trust.sslContext().getSocketFactory(), trust.trustManager());
-    }
-    this.http = builder.build();
+    this.http =
+        new SchemeClients(
+            builder, config.caBundles().isEmpty() ? null : TrustBundle.of(config.caBundles()));
     this.auth = new RegistryAuth(config, listener, this::execute);
   }
 
@@ -303,7 +301,7 @@ final class RegistryTransport implements AutoCloseable {
     Request withAgent = request.newBuilder().header("User-Agent", config.userAgent()).build();
     long start = System.nanoTime();
     try {
-      Call call = http.newCall(withAgent);
+      Call call = http.forUrl(withAgent.url()).newCall(withAgent);
       Duration callTimeout = request.tag(Duration.class);
       if (callTimeout != null) {
         call.timeout().timeout(Math.max(1, callTimeout.toMillis()), TimeUnit.MILLISECONDS);
@@ -371,7 +369,6 @@ final class RegistryTransport implements AutoCloseable {
 
   @Override
   public void close() {
-    http.dispatcher().executorService().shutdown();
-    http.connectionPool().evictAll();
+    http.close();
   }
 }
