@@ -236,7 +236,11 @@ public final class CheckCommand implements Callable<Integer> {
       String image = images.get(i);
       subjects.add(
           new CheckSubject(
-              image, refs.get(i), WorkloadContext.forImage(locals.judgedAs(image), constraints), null, null));
+              image,
+              refs.get(i),
+              WorkloadContext.forImage(locals.judgedAs(image), constraints),
+              null,
+              null));
     }
     subjects.addAll(manifests.subjects());
     List<InspectionNeed> needs = new ArrayList<>();
