@@ -73,13 +73,31 @@ public final class CheckCommand implements Callable<Integer> {
 
   @Option(
       names = "--policy",
-      required = true,
       paramLabel = "FILE|DIR",
       description =
           "YAML file of ClusterImagePolicy and ImagePolicy documents, as applied to a cluster,"
               + " or a directory of them (its .yaml, .yml and .json files; other kinds in it are"
-              + " passed over) (repeatable).")
-  List<Path> policyFiles;
+              + " passed over) (repeatable). Optional with --baseline and --max-growth.")
+  List<Path> policyFiles = new ArrayList<>();
+
+  @Option(
+      names = "--baseline",
+      paramLabel = "REF",
+      description =
+          "The image each IMAGE replaces, e.g. the release in production: spec.limits.maxGrowth"
+              + " of the policies, and --max-growth, judge each IMAGE's growth over it, per"
+              + " platform both offer, as the webhook does on UPDATE.")
+  String baseline;
+
+  @Option(
+      names = "--max-growth",
+      paramLabel = "PERCENT|BYTES",
+      description =
+          "Fail when an IMAGE's compressed size grew over --baseline's by more than this, e.g."
+              + " 10%% or 50Mi: an Enforce policy named "
+              + GROWTH_POLICY
+              + " checking only that.")
+  String maxGrowth;
 
   @Option(
       names = "--exception",
@@ -135,6 +153,9 @@ public final class CheckCommand implements Callable<Integer> {
       description = "Image references, e.g. nginx:1.27")
   List<String> images;
 
+  /** The name of the policy {@code --max-growth} stands for, as reports show it. */
+  static final String GROWTH_POLICY = "max-growth";
+
   /** What {@code --max-stream} allows unless told otherwise. */
   static final String DEFAULT_MAX_STREAM = "2Gi";
 
@@ -159,6 +180,11 @@ public final class CheckCommand implements Callable<Integer> {
     List<String> problems = new ArrayList<>();
     PlatformConstraints constraints = constraints(problems);
     List<CompiledPolicy> policies = PolicyFiles.load(policyFiles, problems);
+    BaselineOptions growth = BaselineOptions.of(baseline, maxGrowth, GROWTH_POLICY, problems);
+    policies = growth.addTo(policies);
+    if (policies.isEmpty() && problems.isEmpty()) {
+      problems.add("no policy to check with: give --policy, or --baseline with --max-growth");
+    }
     exceptions = new ExceptionMatcher(exceptions(problems), Clock.systemUTC());
     List<ImageReference> refs = references(problems);
     if (!problems.isEmpty()) {
@@ -171,13 +197,16 @@ public final class CheckCommand implements Callable<Integer> {
     for (String image : images) {
       WorkloadContext context = WorkloadContext.forImage(image, constraints);
       contexts.add(context);
-      needs.addAll(PolicyEvaluator.imagesToInspect(policies, context));
+      needs.addAll(PolicyEvaluator.imagesToInspect(policies, context, growth.previous()));
     }
     Instant deadline = Instant.now().plus(registryOptions.timeout());
     if (inspector != null) {
       Map<ImageReference, FactsOutcome> outcomes =
           facts(inspector).facts(needs, RegistryCredentials.anonymous(), deadline).join();
-      return report(judge(policies, refs, contexts, outcomes), List.of());
+      if (growth.unavailable(outcomes, err)) {
+        return CheckReport.EXIT_ERROR;
+      }
+      return report(judge(policies, refs, contexts, outcomes, growth), List.of());
     }
     CliLogging.toStderr(verbose);
     RegistryCredentials credentials =
@@ -185,7 +214,10 @@ public final class CheckCommand implements Callable<Integer> {
     try (RegistryClient client = new RegistryClient(registryOptions.clientConfig())) {
       FactsService facts = facts(client);
       Map<ImageReference, FactsOutcome> outcomes = facts.facts(needs, credentials, deadline).join();
-      List<CheckReport.ImageResult> results = judge(policies, refs, contexts, outcomes);
+      if (growth.unavailable(outcomes, err)) {
+        return CheckReport.EXIT_ERROR;
+      }
+      List<CheckReport.ImageResult> results = judge(policies, refs, contexts, outcomes, growth);
       List<Violation> uncertain = CheckReport.uncertainViolations(results);
       if (uncertain.isEmpty()) {
         return report(results, List.of());
@@ -207,7 +239,7 @@ public final class CheckCommand implements Callable<Integer> {
                               deadline)
                           .join(),
                   deadline);
-      return report(judge(policies, refs, contexts, settled.facts()), settled.unsettled());
+      return report(judge(policies, refs, contexts, settled.facts(), growth), settled.unsettled());
     }
   }
 
@@ -220,14 +252,19 @@ public final class CheckCommand implements Callable<Integer> {
       List<CompiledPolicy> policies,
       List<ImageReference> refs,
       List<WorkloadContext> contexts,
-      Map<ImageReference, FactsOutcome> outcomes) {
+      Map<ImageReference, FactsOutcome> outcomes,
+      BaselineOptions growth) {
     List<CheckReport.ImageResult> results = new ArrayList<>();
     for (int i = 0; i < images.size(); i++) {
       ImageReference ref = refs.get(i);
       FactsOutcome outcome = outcomes.get(ref);
       Evaluation evaluation =
           PolicyEvaluator.evaluate(
-              policies, contexts.get(i), r -> r.equals(ref) ? outcome : null, exceptions);
+              policies,
+              contexts.get(i),
+              r -> r.equals(ref) ? outcome : growth.factsOf(r, outcomes),
+              exceptions,
+              growth.previous());
       results.add(
           new CheckReport.ImageResult(
               images.get(i),

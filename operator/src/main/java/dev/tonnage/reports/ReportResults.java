@@ -103,6 +103,7 @@ final class ReportResults {
       case MAX_UNCOMPRESSED_SIZE -> "maxUncompressedSize";
       case MAX_LAYERS -> "maxLayers";
       case MAX_LAYER_SIZE -> "maxLayerSize";
+      case MAX_GROWTH -> "maxGrowth";
       case BASE_IMAGE_DENIED -> "baseImages.denied";
       case BASE_IMAGE_NOT_ALLOWED -> "baseImages.allowed";
       case BASE_IMAGE_UNKNOWN -> "baseImages.requireKnownBase";
