@@ -43,8 +43,8 @@ final class DiffReport {
     out.append(title(diff.before())).append("\n  -> ").append(title(diff.after())).append('\n');
     for (PlatformDiff p : diff.platforms()) {
       out.append('\n').append(p.platform()).append('\n');
-      out.append(String.format("  %-13s %s%n", "compressed", bytesChange(p)));
-      out.append(String.format("  %-13s %s%n", "uncompressed", uncompressedChange(p)));
+      out.append(String.format("  %-13s %s%n", "compressed", bytesChange(p, "->")));
+      out.append(String.format("  %-13s %s%n", "uncompressed", uncompressedChange(p, "->")));
       out.append(
           String.format(
               "  %-13s %d -> %d (%s)%n",
@@ -166,9 +166,9 @@ final class DiffReport {
       out.append("| ")
           .append(p.platform())
           .append(" | ")
-          .append(MarkdownReport.cell(bytesChange(p)))
+          .append(MarkdownReport.cell(bytesChange(p, "→")))
           .append(" | ")
-          .append(MarkdownReport.cell(uncompressedChange(p)))
+          .append(MarkdownReport.cell(uncompressedChange(p, "→")))
           .append(" | ")
           .append(p.before().layerCount())
           .append(" → ")
@@ -191,11 +191,13 @@ final class DiffReport {
     return facts.reference() + " (" + facts.digest() + ")";
   }
 
-  private static String bytesChange(PlatformDiff p) {
+  private static String bytesChange(PlatformDiff p, String arrow) {
     long before = p.before().compressedSize();
     long after = p.after().compressedSize();
     return ByteSize.format(before)
-        + " -> "
+        + " "
+        + arrow
+        + " "
         + ByteSize.format(after)
         + " ("
         + GrowthLimit.change(before, after)
@@ -203,7 +205,7 @@ final class DiffReport {
   }
 
   /** The uncompressed change; {@code ~} marks estimates, {@code unknown} a size not read. */
-  private static String uncompressedChange(PlatformDiff p) {
+  private static String uncompressedChange(PlatformDiff p, String arrow) {
     UncompressedSize before = p.before().uncompressedSize();
     UncompressedSize after = p.after().uncompressedSize();
     if (before == null || after == null) {
@@ -212,7 +214,9 @@ final class DiffReport {
     String mark = p.uncompressedExact() ? "" : "~";
     return mark
         + ByteSize.format(before.bytes())
-        + " -> "
+        + " "
+        + arrow
+        + " "
         + mark
         + ByteSize.format(after.bytes())
         + " ("
@@ -270,7 +274,7 @@ final class DiffReport {
 
   private static void onlyMarkdown(StringBuilder out, String which, List<Platform> only) {
     if (!only.isEmpty()) {
-      out.append("Only in the ")
+      out.append("- Only in the ")
           .append(which)
           .append(" image: ")
           .append(

@@ -137,7 +137,8 @@ class GrowthCommandsIT {
     assertThat(out.toString())
         .startsWith("**`" + registry.hostPort() + "/team/app:1.0` → `")
         .contains("| linux/amd64 | ", " | 2 → 3 (+1) | added RUN pip install numpy")
-        .contains("Only in the old image: linux/arm64");
+        .contains(" KiB → ", "- Only in the old image: linux/arm64\n")
+        .doesNotContain("&gt;");
   }
 
   @Test
