@@ -253,8 +253,7 @@ public final class PolicyEvaluator {
     }
     Target before = Target.of(new ContainerImage("", target.container().type(), replaced));
     FactsOutcome outcome = before.outcome(facts);
-    if (!(outcome instanceof FactsOutcome.Found old)) {
-      FactsOutcome.Unavailable missing = (FactsOutcome.Unavailable) outcome;
+    if (outcome instanceof FactsOutcome.Unavailable missing) {
       notJudged.add(
           Warnings.line(
               policy.ref().name(),
@@ -265,10 +264,10 @@ public final class PolicyEvaluator {
                   + ")"));
       return List.of();
     }
+    ImageFacts old = ((FactsOutcome.Found) outcome).facts();
     List<Violation> violations = new ArrayList<>();
     for (PlatformFacts platform : platforms) {
-      old.facts()
-          .platform(platform.platform())
+      old.platform(platform.platform())
           .flatMap(
               o ->
                   GrowthCheck.run(
