@@ -167,7 +167,13 @@ public final class AdmissionReviewer {
     }
     Map<String, String> labels = namespaceLabels.labelsOf(workload.get().namespace());
     Instant deadline = settings.clock().instant().plus(settings.budget());
-    ReviewSubject subject = new ReviewSubject(request, workload.get(), labels, deadline);
+    ReviewSubject subject =
+        new ReviewSubject(
+            request,
+            workload.get(),
+            labels,
+            deadline,
+            request.operation() == AdmissionRequest.Operation.UPDATE ? old : null);
     return decider
         .decide(subject)
         .thenApply(

@@ -9,6 +9,7 @@ import dev.tonnage.policy.ExceptionSource;
 import dev.tonnage.policy.FactsOutcome;
 import dev.tonnage.policy.InspectionNeed;
 import dev.tonnage.policy.PolicyEvaluator;
+import dev.tonnage.policy.PreviousImages;
 import dev.tonnage.policy.WorkloadContext;
 import dev.tonnage.registry.ImageReference;
 import dev.tonnage.registry.RegistryCredentials;
@@ -61,7 +62,12 @@ public final class PolicyAdmissionDecider implements AdmissionDecider {
       return CompletableFuture.completedFuture(ReviewDecision.ALLOW);
     }
     WorkloadContext context = context(subject);
-    List<InspectionNeed> needs = PolicyEvaluator.imagesToInspect(inForce, context);
+    PreviousImages previous =
+        subject.previous() == null
+            ? PreviousImages.NONE
+            : PreviousImages.of(subject.previous().containers());
+    // The replaced images' facts come with the new ones: one request, one deadline, one cap.
+    List<InspectionNeed> needs = PolicyEvaluator.imagesToInspect(inForce, context, previous);
     RegistryCredentials podCredentials =
         needs.isEmpty() ? null : credentials.forPod(subject.workload());
     CompletableFuture<Map<ImageReference, FactsOutcome>> measured =
@@ -71,7 +77,8 @@ public final class PolicyAdmissionDecider implements AdmissionDecider {
     return measured.thenApply(
         outcomes -> {
           Evaluation evaluation =
-              PolicyEvaluator.evaluate(inForce, context, outcomes::get, exceptions.exceptions());
+              PolicyEvaluator.evaluate(
+                  inForce, context, outcomes::get, exceptions.exceptions(), previous);
           settler.settleLater(
               UncertainLayers.uncertainOf(evaluation.verdicts()), outcomes, podCredentials);
           return DecisionReport.of(evaluation, outcomes);

@@ -11,6 +11,7 @@ import dev.tonnage.policy.InvalidPolicyException;
 import dev.tonnage.policy.PlatformConstraints;
 import dev.tonnage.policy.PolicyDocuments;
 import dev.tonnage.policy.PolicyEvaluator;
+import dev.tonnage.policy.PreviousImages;
 import dev.tonnage.policy.SkippedPolicy;
 import dev.tonnage.policy.StaleWarning;
 import dev.tonnage.policy.Violation;
@@ -88,7 +89,8 @@ public final class CheckCommand implements Callable<Integer> {
       description =
           "YAML file of ClusterImagePolicy and ImagePolicy documents, as applied to a cluster,"
               + " or a directory of them (its .yaml, .yml and .json files; other kinds in it are"
-              + " passed over) (repeatable). Required unless the -f manifests hold policies.")
+              + " passed over) (repeatable). Required unless --max-growth is given or the -f"
+              + " manifests hold policies.")
   List<Path> policyFiles = new ArrayList<>();
 
   @Option(
@@ -126,6 +128,25 @@ public final class CheckCommand implements Callable<Integer> {
           "YAML file of Namespace objects (e.g. kubectl get ns -o yaml) whose labels the -f"
               + " objects are judged by (repeatable).")
   List<Path> namespaceFiles = new ArrayList<>();
+
+  @Option(
+      names = "--baseline",
+      paramLabel = "REF",
+      description =
+          "The image each IMAGE replaces, e.g. the release in production: spec.limits.maxGrowth"
+              + " of the policies, and --max-growth, judge each IMAGE's growth over it, per"
+              + " platform both offer, as the webhook does on UPDATE.")
+  String baseline;
+
+  @Option(
+      names = "--max-growth",
+      paramLabel = "PERCENT|BYTES",
+      description =
+          "Fail when an IMAGE's compressed size grew over --baseline's by more than this, e.g."
+              + " 10%% or 50Mi: an Enforce policy named "
+              + GROWTH_POLICY
+              + " checking only that.")
+  String maxGrowth;
 
   @Option(
       names = "--exception",
@@ -186,6 +207,9 @@ public final class CheckCommand implements Callable<Integer> {
               + " oci-archive:FILE[:TAG], docker-archive:FILE (at least one, or -f manifests)")
   List<String> images = new ArrayList<>();
 
+  /** The name of the policy {@code --max-growth} stands for, as reports show it. */
+  static final String GROWTH_POLICY = "max-growth";
+
   /** What {@code --max-stream} allows unless told otherwise. */
   static final String DEFAULT_MAX_STREAM = "2Gi";
 
@@ -218,7 +242,9 @@ public final class CheckCommand implements Callable<Integer> {
     PrintWriter err = spec.commandLine().getErr();
     List<String> problems = new ArrayList<>();
     PlatformConstraints constraints = constraints(problems);
-    List<CompiledPolicy> policies = new ArrayList<>(PolicyFiles.load(policyFiles, problems));
+    BaselineOptions growth = BaselineOptions.of(baseline, maxGrowth, GROWTH_POLICY, problems);
+    List<CompiledPolicy> policies =
+        new ArrayList<>(growth.addTo(PolicyFiles.load(policyFiles, problems)));
     List<CompiledException> exceptionList = exceptions(problems);
     List<ImageReference> refs = references(problems);
     ManifestInputs.Found manifests = manifests(problems);
@@ -246,7 +272,9 @@ public final class CheckCommand implements Callable<Integer> {
     List<InspectionNeed> needs = new ArrayList<>();
     for (CheckSubject subject : subjects) {
       if (subject.exempt() == null) {
-        needs.addAll(PolicyEvaluator.imagesToInspect(policies, subject.context()));
+        needs.addAll(
+            PolicyEvaluator.imagesToInspect(
+                policies, subject.context(), previous(subject, growth)));
       }
     }
     Instant deadline = Instant.now().plus(registryOptions.timeout());
@@ -256,7 +284,10 @@ public final class CheckCommand implements Callable<Integer> {
               .facts(needs, RegistryCredentials.anonymous(), deadline)
               .join();
       noteStale(outcomes, err);
-      return report(judge(policies, subjects, outcomes), List.of());
+      if (growth.unavailable(outcomes, err)) {
+        return CheckReport.EXIT_ERROR;
+      }
+      return report(judge(policies, subjects, outcomes, growth), List.of());
     }
     CliLogging.toStderr(verbose);
     RegistryCredentials credentials =
@@ -266,7 +297,10 @@ public final class CheckCommand implements Callable<Integer> {
       FactsService facts = facts(locals.inspector(client));
       Map<ImageReference, FactsOutcome> outcomes = facts.facts(needs, credentials, deadline).join();
       noteStale(outcomes, err);
-      List<CheckReport.ImageResult> results = judge(policies, subjects, outcomes);
+      if (growth.unavailable(outcomes, err)) {
+        return CheckReport.EXIT_ERROR;
+      }
+      List<CheckReport.ImageResult> results = judge(policies, subjects, outcomes, growth);
       List<Violation> uncertain = CheckReport.uncertainViolations(results);
       if (uncertain.isEmpty()) {
         return report(results, List.of());
@@ -288,7 +322,7 @@ public final class CheckCommand implements Callable<Integer> {
                               deadline)
                           .join(),
                   deadline);
-      return report(judge(policies, subjects, settled.facts()), settled.unsettled());
+      return report(judge(policies, subjects, settled.facts(), growth), settled.unsettled());
     }
   }
 
@@ -306,7 +340,8 @@ public final class CheckCommand implements Callable<Integer> {
   private List<CheckReport.ImageResult> judge(
       List<CompiledPolicy> policies,
       List<CheckSubject> subjects,
-      Map<ImageReference, FactsOutcome> outcomes) {
+      Map<ImageReference, FactsOutcome> outcomes,
+      BaselineOptions growth) {
     List<CheckReport.ImageResult> results = new ArrayList<>();
     for (CheckSubject subject : subjects) {
       ImageReference ref = subject.reference();
@@ -317,7 +352,11 @@ public final class CheckCommand implements Callable<Integer> {
                   List.of(),
                   policies.stream().map(p -> new SkippedPolicy(p.ref(), subject.exempt())).toList())
               : PolicyEvaluator.evaluate(
-                  policies, subject.context(), r -> r.equals(ref) ? outcome : null, exceptions);
+                  policies,
+                  subject.context(),
+                  r -> r.equals(ref) ? outcome : growth.factsOf(r, outcomes),
+                  exceptions,
+                  previous(subject, growth));
       results.add(
           new CheckReport.ImageResult(
               subject.image(),
@@ -348,13 +387,16 @@ public final class CheckCommand implements Callable<Integer> {
   private void usage(List<CompiledPolicy> policies, List<String> problems) {
     if (images.isEmpty() && manifestFiles.isEmpty()) {
       problems.add("give IMAGE arguments, -f manifests, or both");
-    } else if (manifestFiles.isEmpty() && policyFiles.isEmpty()) {
-      problems.add("Missing required option: '--policy=FILE|DIR'");
-    } else if (policyFiles.isEmpty() && policies.isEmpty() && problems.isEmpty()) {
+    } else if (policies.isEmpty() && problems.isEmpty()) {
       problems.add(
-          "no policy: give --policy FILE|DIR, or include ClusterImagePolicy or ImagePolicy"
-              + " objects in the -f manifests");
+          "no policy to check with: give --policy FILE|DIR, --baseline with --max-growth, or"
+              + " ClusterImagePolicy or ImagePolicy objects in the -f manifests");
     }
+  }
+
+  /** The baseline stands for what an IMAGE argument replaces; a manifest's container has none. */
+  private static PreviousImages previous(CheckSubject subject, BaselineOptions growth) {
+    return subject.location() == null ? growth.previous() : PreviousImages.NONE;
   }
 
   private int report(List<CheckReport.ImageResult> results, List<String> unsettled) {

@@ -183,6 +183,7 @@ final class SarifReport {
       case MAX_UNCOMPRESSED_SIZE -> "Image larger than spec.limits.maxUncompressedSize (on disk)";
       case MAX_LAYERS -> "More layers than spec.limits.maxLayers";
       case MAX_LAYER_SIZE -> "A layer larger than spec.limits.maxLayerSize";
+      case MAX_GROWTH -> "Image grew over the one it replaces by more than spec.limits.maxGrowth";
       case BASE_IMAGE_DENIED -> "Base image matches spec.baseImages.denied";
       case BASE_IMAGE_NOT_ALLOWED -> "Base image not in spec.baseImages.allowed";
       case BASE_IMAGE_UNKNOWN -> "Base image unknown while spec.baseImages.requireKnownBase is set";

@@ -21,6 +21,7 @@ import picocli.CommandLine.Command;
     subcommands = {
       InspectCommand.class,
       CheckCommand.class,
+      DiffCommand.class,
       OperatorCommand.class,
       CommandLine.HelpCommand.class
     })

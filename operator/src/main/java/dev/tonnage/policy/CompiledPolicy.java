@@ -47,6 +47,7 @@ public final class CompiledPolicy {
   private final ByteLimit maxUncompressedSize;
   private final Integer maxLayers;
   private final ByteLimit maxLayerSize;
+  private final GrowthLimit maxGrowth;
   private final List<ImageGlob> allowedBases;
   private final List<ImageGlob> deniedBases;
   private final boolean requireKnownBase;
@@ -103,6 +104,7 @@ public final class CompiledPolicy {
         byteLimit(limits.getMaxUncompressedSize(), "spec.limits.maxUncompressedSize", problems);
     this.maxLayerSize = byteLimit(limits.getMaxLayerSize(), "spec.limits.maxLayerSize", problems);
     this.maxLayers = limits.getMaxLayers();
+    this.maxGrowth = growthLimit(limits.getMaxGrowth(), problems);
     if (maxLayers != null && maxLayers < 0) {
       problems.add("spec.limits.maxLayers: " + maxLayers + " is negative; use 0 or more");
     }
@@ -174,6 +176,7 @@ public final class CompiledPolicy {
     addIf(rules, maxUncompressedSize != null, Rule.MAX_UNCOMPRESSED_SIZE);
     addIf(rules, maxLayers != null, Rule.MAX_LAYERS);
     addIf(rules, maxLayerSize != null, Rule.MAX_LAYER_SIZE);
+    addIf(rules, maxGrowth != null, Rule.MAX_GROWTH);
     addIf(rules, !deniedBases.isEmpty(), Rule.BASE_IMAGE_DENIED);
     addIf(rules, !allowedBases.isEmpty(), Rule.BASE_IMAGE_NOT_ALLOWED);
     addIf(rules, requireKnownBase, Rule.BASE_IMAGE_UNKNOWN);
@@ -267,6 +270,11 @@ public final class CompiledPolicy {
     return maxLayerSize;
   }
 
+  /** spec.limits.maxGrowth, or null. */
+  GrowthLimit maxGrowth() {
+    return maxGrowth;
+  }
+
   List<ImageGlob> allowedBases() {
     return allowedBases;
   }
@@ -338,6 +346,18 @@ public final class CompiledPolicy {
       return new ByteLimit(ByteSize.parseQuantity(quantity), quantity);
     } catch (IllegalArgumentException e) {
       problems.add(path + ": " + e.getMessage());
+      return null;
+    }
+  }
+
+  private static GrowthLimit growthLimit(String text, List<String> problems) {
+    if (text == null) {
+      return null;
+    }
+    try {
+      return GrowthLimit.parse(text);
+    } catch (IllegalArgumentException e) {
+      problems.add("spec.limits.maxGrowth: " + e.getMessage());
       return null;
     }
   }

@@ -33,6 +33,16 @@ public final class PolicyEvaluator {
    */
   public static List<InspectionNeed> imagesToInspect(
       List<CompiledPolicy> policies, WorkloadContext context) {
+    return imagesToInspect(policies, context, PreviousImages.NONE);
+  }
+
+  /**
+   * As {@link #imagesToInspect(List, WorkloadContext)}, then the images {@code previous} says the
+   * changed containers ran, for the policies with spec.limits.maxGrowth (compressed sizes only).
+   * The new images come first, so a cap on the images of a request cuts the old ones.
+   */
+  public static List<InspectionNeed> imagesToInspect(
+      List<CompiledPolicy> policies, WorkloadContext context, PreviousImages previous) {
     if (context.optedOut()) {
       return List.of();
     }
@@ -58,7 +68,40 @@ public final class PolicyEvaluator {
         (ref, needsUncompressed) ->
             needs.add(
                 new InspectionNeed(ref, needsUncompressed, List.copyOf(candidates.get(ref)))));
+    for (ImageReference old : replacedImages(policies, context, targets, previous)) {
+      if (!uncompressed.containsKey(old)) {
+        needs.add(new InspectionNeed(old, false, List.of()));
+      }
+    }
     return needs;
+  }
+
+  /** The parseable images that changed containers ran, covered by a policy with maxGrowth. */
+  private static Set<ImageReference> replacedImages(
+      List<CompiledPolicy> policies,
+      WorkloadContext context,
+      List<Target> targets,
+      PreviousImages previous) {
+    Set<ImageReference> old = new LinkedHashSet<>();
+    for (CompiledPolicy policy : policies) {
+      if (policy.maxGrowth() == null
+          || !policy.coversNamespaceOf(context)
+          || policy.skipReason(context).isPresent()) {
+        continue;
+      }
+      for (Target target : targets) {
+        String replaced = previous.replacedBy(target.container());
+        if (replaced != null
+            && target.reference() != null
+            && policy.matchesImage(target.normalized())) {
+          Target before = Target.of(new ContainerImage("", target.container().type(), replaced));
+          if (before.reference() != null) {
+            old.add(before.reference());
+          }
+        }
+      }
+    }
+    return old;
   }
 
   /**
@@ -82,6 +125,21 @@ public final class PolicyEvaluator {
       WorkloadContext context,
       Function<ImageReference, FactsOutcome> facts,
       ExceptionMatcher exceptions) {
+    return evaluate(policies, context, facts, exceptions, PreviousImages.NONE);
+  }
+
+  /**
+   * As {@link #evaluate(List, WorkloadContext, Function, ExceptionMatcher)}, judging
+   * spec.limits.maxGrowth too: each changed container's new image against the image {@code
+   * previous} says it ran, on the platforms both offer. Without the old image's facts growth is not
+   * judged, and Enforce and Warn policies warn so.
+   */
+  public static Evaluation evaluate(
+      List<CompiledPolicy> policies,
+      WorkloadContext context,
+      Function<ImageReference, FactsOutcome> facts,
+      ExceptionMatcher exceptions,
+      PreviousImages previous) {
     List<SkippedPolicy> skipped = new ArrayList<>();
     List<PolicyVerdict> verdicts = new ArrayList<>();
     if (context.optedOut()) {
@@ -109,7 +167,7 @@ public final class PolicyEvaluator {
         skipped.add(new SkippedPolicy(policy.ref(), "no image matches its spec.match.images"));
         continue;
       }
-      verdicts.add(verdict(policy, context, covered, facts, exceptions));
+      verdicts.add(verdict(policy, context, covered, facts, exceptions, previous));
     }
     return new Evaluation(verdicts, skipped);
   }
@@ -119,9 +177,11 @@ public final class PolicyEvaluator {
       WorkloadContext context,
       List<Target> covered,
       Function<ImageReference, FactsOutcome> facts,
-      ExceptionMatcher exceptions) {
+      ExceptionMatcher exceptions,
+      PreviousImages previous) {
     List<CheckedImage> checked = new ArrayList<>();
     List<Violation> violations = new ArrayList<>();
+    List<String> notJudged = new ArrayList<>();
     List<Waiver> waived = new ArrayList<>();
     List<UnavailableFacts> unavailable = new ArrayList<>();
     for (Target target : covered) {
@@ -137,16 +197,18 @@ public final class PolicyEvaluator {
                 image,
                 imageFacts.digest(),
                 platforms.stream().map(PlatformFacts::platform).toList()));
+        List<Violation> broken = new ArrayList<>();
         for (PlatformFacts platform : platforms) {
-          for (Violation v :
-              PlatformCheck.run(policy, container, image, imageFacts.digest(), platform)) {
-            Optional<CompiledException> waiver =
-                exceptions.waiverFor(v, context, target.normalized());
-            if (waiver.isPresent()) {
-              waived.add(new Waiver(v, waiver.get()));
-            } else {
-              violations.add(v);
-            }
+          broken.addAll(PlatformCheck.run(policy, container, image, imageFacts.digest(), platform));
+        }
+        broken.addAll(growth(policy, target, imageFacts, platforms, previous, facts, notJudged));
+        for (Violation v : broken) {
+          Optional<CompiledException> waiver =
+              exceptions.waiverFor(v, context, target.normalized());
+          if (waiver.isPresent()) {
+            waived.add(new Waiver(v, waiver.get()));
+          } else {
+            violations.add(v);
           }
         }
       } else if (outcome instanceof FactsOutcome.Unavailable missing) {
@@ -168,8 +230,56 @@ public final class PolicyEvaluator {
         checked,
         violations,
         unavailable,
-        warnings(policy, violations, unavailable, waived),
+        warnings(policy, violations, unavailable, waived, notJudged),
         waived);
+  }
+
+  /**
+   * The growth violations of the image of {@code target} over the one its container ran, on the
+   * platforms to check that both offer; a line in {@code notJudged} when the old image's facts are
+   * missing.
+   */
+  private static List<Violation> growth(
+      CompiledPolicy policy,
+      Target target,
+      ImageFacts imageFacts,
+      List<PlatformFacts> platforms,
+      PreviousImages previous,
+      Function<ImageReference, FactsOutcome> facts,
+      List<String> notJudged) {
+    String replaced = previous.replacedBy(target.container());
+    if (policy.maxGrowth() == null || replaced == null) {
+      return List.of();
+    }
+    Target before = Target.of(new ContainerImage("", target.container().type(), replaced));
+    FactsOutcome outcome = before.outcome(facts);
+    if (outcome instanceof FactsOutcome.Unavailable missing) {
+      notJudged.add(
+          Warnings.line(
+              policy.ref().name(),
+              target.container().image(),
+              null,
+              "growth not judged, the replaced image's facts are unavailable ("
+                  + missing.reason()
+                  + ")"));
+      return List.of();
+    }
+    ImageFacts old = ((FactsOutcome.Found) outcome).facts();
+    List<Violation> violations = new ArrayList<>();
+    for (PlatformFacts platform : platforms) {
+      old.platform(platform.platform())
+          .flatMap(
+              o ->
+                  GrowthCheck.run(
+                      policy,
+                      target.container().name(),
+                      target.container().image(),
+                      imageFacts.digest(),
+                      replaced,
+                      PlatformDiff.of(o, platform)))
+          .ifPresent(violations::add);
+    }
+    return violations;
   }
 
   /**
@@ -204,11 +314,12 @@ public final class PolicyEvaluator {
       CompiledPolicy policy,
       List<Violation> violations,
       List<UnavailableFacts> unavailable,
-      List<Waiver> waived) {
+      List<Waiver> waived,
+      List<String> notJudged) {
     if (policy.action() == PolicyAction.AUDIT) {
       return List.of();
     }
-    Set<String> warnings = new LinkedHashSet<>();
+    Set<String> warnings = new LinkedHashSet<>(notJudged);
     for (Waiver w : waived) {
       warnings.add(w.warning());
     }

@@ -13,6 +13,8 @@ public enum Rule {
   MAX_LAYERS("maxLayers"),
   /** spec.limits.maxLayerSize */
   MAX_LAYER_SIZE("maxLayerSize"),
+  /** spec.limits.maxGrowth: judged only against the image an UPDATE replaces */
+  MAX_GROWTH("maxGrowth"),
   /** spec.baseImages.denied */
   BASE_IMAGE_DENIED("baseImages"),
   /** spec.baseImages.allowed */

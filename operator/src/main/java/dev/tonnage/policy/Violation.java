@@ -56,6 +56,7 @@ public record Violation(
                   : actual + " uncompressed > " + limit;
           case MAX_LAYERS -> actual + " layers > " + limit;
           case MAX_LAYER_SIZE -> "a layer of " + actual + " > " + limit;
+          case MAX_GROWTH -> "grew " + actual + " > " + limit;
           case BASE_IMAGE_DENIED -> "base " + actual + " is denied";
           case BASE_IMAGE_NOT_ALLOWED -> "base " + actual + " is not allowed";
           case BASE_IMAGE_UNKNOWN -> "base image unknown, a known one is required";

@@ -35,7 +35,9 @@ final class ReportResults {
   static Map<String, List<ReportResult>> of(
       CompiledPolicy policy, List<WorkloadFindings> findings, Instant timestamp) {
     Map<String, List<ReportResult>> byNamespace = new TreeMap<>();
-    Set<Rule> checked = policy.rules();
+    Set<Rule> checked = new LinkedHashSet<>(policy.rules());
+    // The audit sees no replaced image, so it never judges growth: no result, rather than a pass.
+    checked.remove(Rule.MAX_GROWTH);
     for (WorkloadFindings workload : findings) {
       Map<Rule, List<Violation>> broken = new EnumMap<>(Rule.class);
       for (Violation v : workload.violations()) {
@@ -103,6 +105,7 @@ final class ReportResults {
       case MAX_UNCOMPRESSED_SIZE -> "maxUncompressedSize";
       case MAX_LAYERS -> "maxLayers";
       case MAX_LAYER_SIZE -> "maxLayerSize";
+      case MAX_GROWTH -> "maxGrowth";
       case BASE_IMAGE_DENIED -> "baseImages.denied";
       case BASE_IMAGE_NOT_ALLOWED -> "baseImages.allowed";
       case BASE_IMAGE_UNKNOWN -> "baseImages.requireKnownBase";

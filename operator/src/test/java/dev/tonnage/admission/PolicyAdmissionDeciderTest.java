@@ -39,15 +39,18 @@ class PolicyAdmissionDeciderTest {
       throws Exception {
     AdmissionReviewCodec codec = new AdmissionReviewCodec();
     AdmissionRequest request = codec.read(Fixtures.read(fixture).getBytes(StandardCharsets.UTF_8));
-    Workload workload =
-        new WorkloadReader(codec.mapper()).read(request, request.object()).orElseThrow();
+    WorkloadReader reader = new WorkloadReader(codec.mapper());
+    Workload workload = reader.read(request, request.object()).orElseThrow();
+    // As the reviewer does: an UPDATE's stored object is read with the same reader.
+    Workload previous = reader.read(request, request.oldObject()).orElse(null);
     PolicyAdmissionDecider decider =
         new PolicyAdmissionDecider(
             namespace -> policies,
             new FactsService(inspector, Clock.systemUTC(), maxImages),
             new RegistryCredentialsResolver(pullSecrets, RegistryCredentials.anonymous()));
     return decider.decide(
-        new ReviewSubject(request, workload, Map.of("env", "prod"), Instant.now().plus(budget)));
+        new ReviewSubject(
+            request, workload, Map.of("env", "prod"), Instant.now().plus(budget), previous));
   }
 
   private ReviewDecision decide(String fixture, Duration budget) throws Exception {
@@ -93,6 +96,65 @@ class PolicyAdmissionDeciderTest {
     assertThat(decision.events().get(0).policy().name()).isEqualTo("slim");
     assertThat(decision.events().get(0).message()).startsWith("ClusterImagePolicy slim: ");
     assertThat(decision.annotations()).isEmpty();
+  }
+
+  private static final String NEXT = "registry.example/acme/api:3.5";
+
+  private void growthPolicy(String action) {
+    policy(
+        "no-bloat",
+        "  action: "
+            + action
+            + "\n  match: {images: ['registry.example/**']}\n"
+            + "  limits: {maxGrowth: 10%}\n");
+  }
+
+  @Test
+  void anUpdateWhoseNewImageGrewPastMaxGrowthIsDeniedWithOldAndNewSizes() throws Exception {
+    growthPolicy("Enforce");
+    inspector.image(BIG, 100 * MIB).image(NEXT, 150 * MIB);
+
+    ReviewDecision decision = decide("deployment-update-image.json");
+
+    assertThat(decision.denied()).isTrue();
+    assertThat(decision.denials().get(0))
+        .contains("no-bloat", NEXT, "grew from 100 MiB (" + BIG + ") to 150 MiB")
+        .contains("+50 MiB, +50%", "over the growth limit of 10%");
+    assertThat(decision.events())
+        .extracting(AdmissionEvent::reason)
+        .containsExactly(EventReason.ImageTooLarge);
+    // The replaced image is measured in the same request, compressed sizes only.
+    assertThat(inspector.calls)
+        .extracting(c -> c.reference().toString(), c -> c.request().uncompressed())
+        .containsExactly(
+            org.assertj.core.api.Assertions.tuple(NEXT, false),
+            org.assertj.core.api.Assertions.tuple(BIG, false));
+  }
+
+  @Test
+  void anUpdateWithinMaxGrowthIsAllowedAndACreateIsNotJudgedForGrowth() throws Exception {
+    growthPolicy("Enforce");
+    inspector.image(BIG, 100 * MIB).image(NEXT, 105 * MIB);
+    assertThat(decide("deployment-update-image.json").denied()).isFalse();
+
+    inspector.calls.clear();
+    assertThat(decide("deployment-create.json")).isEqualTo(ReviewDecision.ALLOW);
+    assertThat(inspector.calls).extracting(c -> c.reference().toString()).containsExactly(BIG);
+  }
+
+  @Test
+  void anUpdateWhoseReplacedImageCannotBeMeasuredIsNotJudgedForGrowthAndWarnsSo() throws Exception {
+    growthPolicy("Enforce");
+    inspector.image(NEXT, 500 * MIB);
+    registryDown();
+
+    ReviewDecision decision = decide("deployment-update-image.json");
+
+    assertThat(decision.denied()).isFalse();
+    assertThat(decision.warnings())
+        .singleElement()
+        .asString()
+        .contains("no-bloat", "growth not judged", "(Unavailable)");
   }
 
   @Test

@@ -74,6 +74,10 @@ class CrdSchemaTest {
           .isEqualTo(SizeLimits.BYTE_QUANTITY_PATTERN);
     }
     assertThat(limits.getProperties().get("maxLayers").getMinimum()).isZero();
+    assertThat(limits.getProperties().get("maxGrowth").getPattern())
+        .isEqualTo(SizeLimits.GROWTH_PATTERN);
+    assertThat(limits.getProperties().get("maxGrowth").getMaxLength())
+        .isEqualTo(SizeLimits.MAX_GROWTH_LENGTH);
     assertThat(spec.getProperties().get("match").getProperties().get("images").getMaxItems())
         .isEqualTo(64L);
     assertThat(spec.getProperties().get("platforms").getItems().getSchema().getPattern())

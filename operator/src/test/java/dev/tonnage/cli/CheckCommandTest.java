@@ -288,7 +288,15 @@ class CheckCommandTest {
     assertThat(err.toString()).contains("--platform: invalid platform \"linux\"");
     assertThat(run("--policy", TEAM, "--output", "yaml", "nginx")).isEqualTo(2);
     assertThat(run("nginx")).isEqualTo(2);
-    assertThat(err.toString()).contains("Missing required option: '--policy=FILE|DIR'");
+    assertThat(err.toString())
+        .contains("no policy to check with: give --policy FILE|DIR, --baseline with --max-growth");
+    assertThat(run("--max-growth", "10%", "nginx:2")).isEqualTo(2);
+    assertThat(err.toString()).contains("--max-growth needs --baseline REF");
+    assertThat(run("--baseline", "nginx:1", "--max-growth", "lots", "nginx:2")).isEqualTo(2);
+    assertThat(err.toString()).contains("--max-growth: \"lots\" is not a growth limit");
+    assertThat(run("--baseline", "Not//A/Reference", "--max-growth", "10%", "nginx:2"))
+        .isEqualTo(2);
+    assertThat(err.toString()).contains("--baseline: invalid image reference");
   }
 
   @Test

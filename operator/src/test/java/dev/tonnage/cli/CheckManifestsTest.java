@@ -432,7 +432,7 @@ class CheckManifestsTest {
 
     Path app = write("app.yaml", deployment("api", "shop", "", ML_API));
     assertThat(run("-f", app.toString())).isEqualTo(2);
-    assertThat(err.toString()).contains("no policy: give --policy FILE|DIR");
+    assertThat(err.toString()).contains("no policy to check with: give --policy FILE|DIR");
 
     Path bad = write("bad.yaml", "\n" + deployment("api", "shop", "", "Not//A/Reference"));
     assertThat(run("--policy", write("p.yaml", SMALL).toString(), "-f", bad.toString()))

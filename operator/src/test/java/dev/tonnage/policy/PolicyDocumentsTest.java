@@ -42,7 +42,7 @@ class PolicyDocumentsTest {
       delimiter = '|',
       textBlock =
           """
-          spec: {limits: {maxSize: 1Gi}}             | p.yaml:1: ClusterImagePolicy slim: spec.limits.maxSize: unknown field; known fields here: maxCompressedSize, maxLayerSize, maxLayers, maxUncompressedSize
+          spec: {limits: {maxSize: 1Gi}}             | p.yaml:1: ClusterImagePolicy slim: spec.limits.maxSize: unknown field; known fields here: maxCompressedSize, maxGrowth, maxLayerSize, maxLayers, maxUncompressedSize
           spec: {action: Block}                      | p.yaml:1: ClusterImagePolicy slim: spec.action: "Block" is not one of Audit, Enforce, Warn
           spec: {onRegistryError: allow}             | p.yaml:1: ClusterImagePolicy slim: spec.onRegistryError: "allow" is not one of Allow, Deny
           spec: {limits: {maxLayers: thirty}}        | p.yaml:1: ClusterImagePolicy slim: spec.limits.maxLayers: expected an integer

@@ -144,6 +144,27 @@ class PolicyReportContentTest {
         .startsWith("402 results not listed: a report lists at most 1000");
   }
 
+  @Test
+  void maxGrowthHasNoResultBecauseTheAuditSeesNoReplacedImage() {
+    ClusterImagePolicy growing = new ClusterImagePolicy();
+    growing.getMetadata().setName("no-bloat");
+    ImagePolicySpec spec = new ImagePolicySpec();
+    SizeLimits limits = new SizeLimits();
+    limits.setMaxGrowth("10%");
+    limits.setMaxLayers(5);
+    spec.setLimits(limits);
+    growing.setSpec(spec);
+    CompiledPolicy policy = CompiledPolicy.compile(growing);
+
+    Map<String, List<ReportResult>> results =
+        ReportResults.of(
+            policy,
+            List.of(new WorkloadFindings(workload("team-a", "web"), List.of(), List.of())),
+            T0);
+
+    assertThat(results.get("team-a")).extracting(ReportResult::rule).containsExactly("maxLayers");
+  }
+
   private static CompiledPolicy policy(PolicyAction action) {
     ClusterImagePolicy policy = new ClusterImagePolicy();
     policy.getMetadata().setName("slim");

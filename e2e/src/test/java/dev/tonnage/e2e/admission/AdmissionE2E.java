@@ -57,6 +57,8 @@ class AdmissionE2E {
   private String small;
   private String big;
   private String medium;
+  private String release1;
+  private String release2;
 
   @BeforeAll
   void start() throws Exception {
@@ -71,6 +73,14 @@ class AdmissionE2E {
       big =
           images
               .push("team/big:1", ImageSpec.singleLayer("data.bin", noise(2 * 1024 * 1024)))
+              .reference();
+      release1 =
+          images
+              .push("team/grow:1", ImageSpec.singleLayer("data.bin", noise(40 * 1024)))
+              .reference();
+      release2 =
+          images
+              .push("team/grow:2", ImageSpec.singleLayer("data.bin", noise(200 * 1024)))
               .reference();
     }
     kube = KubeApiServer.start();
@@ -126,20 +136,7 @@ class AdmissionE2E {
                 registry.hostPort() + "/closed/**",
                 "1Gi"));
     // The operator's policy cache follows within a moment: wait until the Enforce policy bites.
-    Awaitility.await()
-        .atMost(Duration.ofSeconds(30))
-        .until(
-            () ->
-                kube.kubectlWithInput(
-                        deployment("probe", big),
-                        "apply",
-                        "--dry-run=server",
-                        "-n",
-                        "shop",
-                        "-f",
-                        "-")
-                    .stderr()
-                    .contains("enforce-small"));
+    awaitInForce("enforce-small", deployment("probe", big));
   }
 
   @AfterAll
@@ -230,6 +227,30 @@ class AdmissionE2E {
 
   @Test
   @Order(6)
+  void anImageBumpThatGrowsTheImagePastMaxGrowthIsDeniedAndTheOldImageStays() {
+    apply(
+        "apiVersion: tonnage.dev/v1alpha1\nkind: ClusterImagePolicy\nmetadata: {name: no-bloat}\n"
+            + "spec:\n  action: Enforce\n  match: {images: [\""
+            + registry.hostPort()
+            + "/team/grow\"]}\n  limits: {maxGrowth: 10%}\n");
+    // A CREATE is never judged for growth.
+    kube.kubectlWithInput(deployment("grower", release1), "apply", "-n", "shop", "-f", "-")
+        .requireSuccess();
+    awaitInForce("no-bloat", deployment("grower", release2));
+
+    ProcessResult bump =
+        kube.kubectlWithInput(deployment("grower", release2), "apply", "-n", "shop", "-f", "-");
+
+    assertThat(bump.exitCode()).isNotZero();
+    assertThat(bump.stderr())
+        .contains("denied the request", "no-bloat", "team/grow:2")
+        .contains("grew from", "(" + release1 + ")", "over the growth limit of 10%");
+    assertThat(field("deployment", "grower", "{.spec.template.spec.containers[0].image}"))
+        .isEqualTo(release1);
+  }
+
+  @Test
+  @Order(7)
   void withTheRegistryDownPoliciesAllowOrDenyAsDeclaredWithinTheBudget() {
     registry.stop();
     try {
@@ -269,6 +290,21 @@ class AdmissionE2E {
     } finally {
       registry.restart();
     }
+  }
+
+  /**
+   * Waits until the operator's policy cache has {@code policy}: a server-side dry run of {@code
+   * manifest} in namespace shop is refused by it.
+   */
+  private void awaitInForce(String policy, String manifest) {
+    Awaitility.await()
+        .atMost(Duration.ofSeconds(30))
+        .until(
+            () ->
+                kube.kubectlWithInput(
+                        manifest, "apply", "--dry-run=server", "-n", "shop", "-f", "-")
+                    .stderr()
+                    .contains(policy));
   }
 
   private PemKeyMaterial serving() {

@@ -114,7 +114,9 @@ class PolicyCrdE2E {
     return Stream.of(
         List.of("maxCompressedSize: 500MB", "spec.limits.maxCompressedSize"),
         List.of("maxLayers: -1", "spec.limits.maxLayers"),
-        List.of("maxLayers: many", "spec.limits.maxLayers"));
+        List.of("maxLayers: many", "spec.limits.maxLayers"),
+        List.of("maxGrowth: lots", "spec.limits.maxGrowth"),
+        List.of("maxGrowth: \"-5%\"", "spec.limits.maxGrowth"));
   }
 
   @ParameterizedTest

@@ -25,7 +25,7 @@ public class ImagePolicyExceptionSpec {
 
   /** The rule names of spec.rules, as violations name them. */
   public static final String RULE_PATTERN =
-      "^(maxCompressedSize|maxUncompressedSize|maxLayers|maxLayerSize|baseImages)$";
+      "^(maxCompressedSize|maxUncompressedSize|maxLayers|maxLayerSize|maxGrowth|baseImages)$";
 
   @JsonPropertyDescription(
       "The policies whose violations are waived, by kind and name. Empty or absent: every"
@@ -35,7 +35,7 @@ public class ImagePolicyExceptionSpec {
 
   @JsonPropertyDescription(
       "The rules waived: maxCompressedSize, maxUncompressedSize, maxLayers, maxLayerSize,"
-          + " baseImages (allowed, denied and requireKnownBase). Empty or absent: every rule of"
+          + " maxGrowth, baseImages (allowed, denied and requireKnownBase). Empty or absent: every rule of"
           + " those policies.")
   @Size(max = MAX_ENTRIES)
   private List<@Pattern(RULE_PATTERN) String> rules;

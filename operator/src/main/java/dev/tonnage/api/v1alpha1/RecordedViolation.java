@@ -47,7 +47,7 @@ public class RecordedViolation {
   private String platform;
 
   @JsonPropertyDescription(
-      "MAX_COMPRESSED_SIZE, MAX_UNCOMPRESSED_SIZE, MAX_LAYERS, MAX_LAYER_SIZE,"
+      "MAX_COMPRESSED_SIZE, MAX_UNCOMPRESSED_SIZE, MAX_LAYERS, MAX_LAYER_SIZE, MAX_GROWTH,"
           + " BASE_IMAGE_DENIED, BASE_IMAGE_NOT_ALLOWED or BASE_IMAGE_UNKNOWN.")
   @Required
   private String rule;

@@ -5,10 +5,17 @@ import com.fasterxml.jackson.annotation.JsonPropertyDescription;
 import com.fasterxml.jackson.annotation.JsonPropertyOrder;
 import io.fabric8.generator.annotation.Min;
 import io.fabric8.generator.annotation.Pattern;
+import io.fabric8.generator.annotation.Size;
 
 /** Size limits of one image per platform; an absent limit is not checked. */
 @JsonInclude(JsonInclude.Include.NON_NULL)
-@JsonPropertyOrder({"maxCompressedSize", "maxUncompressedSize", "maxLayers", "maxLayerSize"})
+@JsonPropertyOrder({
+  "maxCompressedSize",
+  "maxUncompressedSize",
+  "maxLayers",
+  "maxLayerSize",
+  "maxGrowth"
+})
 public class SizeLimits {
 
   /**
@@ -29,6 +36,25 @@ public class SizeLimits {
   @JsonPropertyDescription("Largest uncompressed size (the layers unpacked on disk), e.g. 2Gi.")
   @Pattern(BYTE_QUANTITY_PATTERN)
   private String maxUncompressedSize;
+
+  /**
+   * A growth limit: a percentage of the previous image's size ({@code 10%}, {@code 2.5%}) or a byte
+   * quantity as {@link #BYTE_QUANTITY_PATTERN} admits ({@code 50Mi}).
+   */
+  public static final String GROWTH_PATTERN =
+      "^([0-9]+(\\.[0-9]+)?%|[0-9]+(\\.[0-9]+)?([KMGTPE]i|[kMGTPE]|[eE][0-9]+)?)$";
+
+  /** Most characters of spec.limits.maxGrowth: a percentage or quantity is a handful of them. */
+  public static final int MAX_GROWTH_LENGTH = 32;
+
+  @JsonPropertyDescription(
+      "Most an image may grow (compressed size) when an UPDATE replaces it in the same"
+          + " container: a percentage of the previous image's size such as 10%, or a quantity"
+          + " such as 50Mi. Judged by the admission webhook on UPDATE only; never on CREATE"
+          + " and never by the audit.")
+  @Pattern(GROWTH_PATTERN)
+  @Size(max = MAX_GROWTH_LENGTH)
+  private String maxGrowth;
 
   @JsonPropertyDescription("Most layers an image may have.")
   @Min(0)
@@ -68,5 +94,13 @@ public class SizeLimits {
 
   public void setMaxLayerSize(String maxLayerSize) {
     this.maxLayerSize = maxLayerSize;
+  }
+
+  public String getMaxGrowth() {
+    return maxGrowth;
+  }
+
+  public void setMaxGrowth(String maxGrowth) {
+    this.maxGrowth = maxGrowth;
   }
 }
