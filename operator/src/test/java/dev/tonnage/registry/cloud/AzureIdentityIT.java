@@ -1,24 +1,9 @@
 package dev.tonnage.registry.cloud;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import ch.qos.logback.classic.Level;
-import ch.qos.logback.classic.Logger;
-import ch.qos.logback.classic.spi.ILoggingEvent;
-import ch.qos.logback.core.read.ListAppender;
 import dev.tonnage.registry.Credential;
 import dev.tonnage.registry.ImageFacts;
-import dev.tonnage.registry.ImageReference;
-import dev.tonnage.registry.InspectRequest;
-import dev.tonnage.registry.RegistryClient;
-import dev.tonnage.registry.RegistryClientConfig;
-import dev.tonnage.registry.RegistryCredentials;
-import dev.tonnage.registry.UnauthorizedException;
-import dev.tonnage.testing.PrintComponentLogsOnFailure;
-import dev.tonnage.testing.image.ImageBuilder;
-import dev.tonnage.testing.image.ImageSpec;
-import dev.tonnage.testing.image.PushedImage;
 import dev.tonnage.testing.registry.RegistryMode;
 import dev.tonnage.testing.registry.RegistryServer;
 import dev.tonnage.testing.registry.TokenRequest;
@@ -32,8 +17,6 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.TimeUnit;
 import javax.net.ssl.X509TrustManager;
 import mockwebserver3.MockResponse;
 import mockwebserver3.RecordedRequest;
@@ -41,82 +24,49 @@ import okhttp3.HttpUrl;
 import okhttp3.OkHttpClient;
 import org.eclipse.jetty.util.Fields;
 import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.TestInstance;
-import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
-import org.slf4j.LoggerFactory;
 
 /**
  * Azure workload identity against a stand-in Entra ID authority (HTTPS) and ACR's token exchange
  * (played by the test token server), in front of a real registry in token-auth mode whose token
  * server grants private repositories to the refresh tokens it exchanged.
  */
-@TestInstance(TestInstance.Lifecycle.PER_CLASS)
-@ExtendWith(PrintComponentLogsOnFailure.class)
-class AzureIdentityIT {
+class AzureIdentityIT extends PrivateImageFixture {
 
   private static final String CLIENT_ID = "3f1d5c2a-client";
   private static final String TENANT_ID = "72f988bf-tenant";
   private static final String TOKEN_PATH = "/" + TENANT_ID + "/oauth2/v2.0/token";
   private static final String ENTRA_TOKEN = "entra-" + UUID.randomUUID();
 
-  private RegistryServer registry;
-  private RegistryClient client;
-  private PushedImage image;
   private CertificateAuthority authorityCa;
   private StandIn authority;
   private Path federatedTokenFile;
-  private final ListAppender<ILoggingEvent> logs = new ListAppender<>();
-  private final List<Logger> loggers =
-      List.of(
-          (Logger) LoggerFactory.getLogger("dev.tonnage"),
-          (Logger) LoggerFactory.getLogger("com.microsoft.aad.msal4j"));
+
+  @Override
+  RegistryServer startRegistry() {
+    RegistryServer server = RegistryServer.start(RegistryMode.TOKEN);
+    server.tokenServer().acceptExchangeOf(ENTRA_TOKEN::equals);
+    return server;
+  }
 
   @BeforeAll
-  void start(@TempDir Path dir) throws Exception {
-    registry = RegistryServer.start(RegistryMode.TOKEN);
-    registry.tokenServer().acceptExchangeOf(ENTRA_TOKEN::equals);
-    try (ImageBuilder images = ImageBuilder.forRegistry(registry)) {
-      image = images.push("team/app:1", ImageSpec.singleLayer("hello.txt", "from azure"));
-    }
-    client =
-        new RegistryClient(
-            RegistryClientConfig.builder()
-                .caBundles(List.of(registry.caCertificateFile()))
-                .build());
+  void startAuthority(@TempDir Path dir) throws Exception {
     authorityCa = CertificateAuthority.create("stand-in Entra ID CA");
     authority = StandIn.https(authorityCa, this::authorityAnswer);
     federatedTokenFile = Files.writeString(dir.resolve("azure-identity-token"), "sa-token-1\n");
   }
 
   @AfterAll
-  void stop() throws Exception {
-    client.close();
+  void stopAuthority() throws Exception {
     authority.close();
-    registry.close();
   }
 
   @BeforeEach
-  void captureLogs() {
+  void forgetAuthorityRequests() {
     authority.requests.clear();
-    logs.list.clear();
-    logs.start();
-    for (Logger logger : loggers) {
-      logger.addAppender(logs);
-      logger.setLevel(Level.DEBUG);
-    }
-  }
-
-  @AfterEach
-  void releaseLogs() {
-    for (Logger logger : loggers) {
-      logger.detachAppender(logs);
-      logger.setLevel(null);
-    }
   }
 
   /**
@@ -187,20 +137,10 @@ class AzureIdentityIT {
             ticker));
   }
 
-  private ImageFacts inspect(RegistryCredentials credentials) throws Exception {
-    return client
-        .inspect(
-            ImageReference.parse(image.reference()),
-            InspectRequest.of(credentials, Duration.ofSeconds(30)))
-        .get(60, TimeUnit.SECONDS);
-  }
-
   @Test
   void factsOfAPrivateImageAreReadWithTheRefreshTokenTheRegistryExchangedForTheEntraToken()
       throws Exception {
-    assertThatThrownBy(() -> inspect(RegistryCredentials.anonymous()))
-        .isInstanceOf(ExecutionException.class)
-        .hasCauseInstanceOf(UnauthorizedException.class);
+    assertAnonymousIsRefused();
     int exchangesBefore = registry.tokenServer().exchanges().size();
     registry.tokenServer().clearRequests();
     AzureIdentity identity = identity(new FakeTicker());
@@ -294,16 +234,6 @@ class AzureIdentityIT {
       assertNoSecretLogged(ENTRA_TOKEN, "sa-token-1");
     } finally {
       registry.tokenServer().acceptExchangeOf(ENTRA_TOKEN::equals);
-    }
-  }
-
-  private void assertNoSecretLogged(String... secrets) {
-    assertThat(logs.list).isNotEmpty();
-    for (ILoggingEvent event : logs.list) {
-      String text = event.getFormattedMessage() + " " + event.getThrowableProxy();
-      for (String secret : secrets) {
-        assertThat(text).doesNotContain(secret);
-      }
     }
   }
 }

@@ -1,23 +1,8 @@
 package dev.tonnage.registry.cloud;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import ch.qos.logback.classic.Level;
-import ch.qos.logback.classic.Logger;
-import ch.qos.logback.classic.spi.ILoggingEvent;
-import ch.qos.logback.core.read.ListAppender;
 import dev.tonnage.registry.ImageFacts;
-import dev.tonnage.registry.ImageReference;
-import dev.tonnage.registry.InspectRequest;
-import dev.tonnage.registry.RegistryClient;
-import dev.tonnage.registry.RegistryClientConfig;
-import dev.tonnage.registry.RegistryCredentials;
-import dev.tonnage.registry.UnauthorizedException;
-import dev.tonnage.testing.PrintComponentLogsOnFailure;
-import dev.tonnage.testing.image.ImageBuilder;
-import dev.tonnage.testing.image.ImageSpec;
-import dev.tonnage.testing.image.PushedImage;
 import dev.tonnage.testing.registry.RegistryMode;
 import dev.tonnage.testing.registry.RegistryServer;
 import java.nio.file.Files;
@@ -27,19 +12,14 @@ import java.time.Duration;
 import java.util.Base64;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import mockwebserver3.MockResponse;
 import mockwebserver3.RecordedRequest;
 import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.TestInstance;
-import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
-import org.slf4j.LoggerFactory;
 
 /**
  * Google identity against a stand-in metadata server (and a stand-in OAuth2 token endpoint for a
@@ -47,54 +27,31 @@ import org.slf4j.LoggerFactory;
  * grants private repositories only to user {@code oauth2accesstoken} with the access token as
  * password.
  */
-@TestInstance(TestInstance.Lifecycle.PER_CLASS)
-@ExtendWith(PrintComponentLogsOnFailure.class)
-class GoogleIdentityIT {
+class GoogleIdentityIT extends PrivateImageFixture {
 
   private static final String TOKEN_PATH =
       "/computeMetadata/v1/instance/service-accounts/default/token";
 
-  private RegistryServer registry;
-  private RegistryClient client;
-  private PushedImage image;
   private StandIn metadata;
-  private final ListAppender<ILoggingEvent> logs = new ListAppender<>();
-  private final Logger registryLogger = (Logger) LoggerFactory.getLogger("dev.tonnage.registry");
+
+  @Override
+  RegistryServer startRegistry() {
+    return RegistryServer.builder(RegistryMode.TOKEN).username(GoogleIdentity.USERNAME).start();
+  }
 
   @BeforeAll
-  void startRegistry() throws Exception {
-    registry = RegistryServer.builder(RegistryMode.TOKEN).username(GoogleIdentity.USERNAME).start();
-    try (ImageBuilder images = ImageBuilder.forRegistry(registry)) {
-      image = images.push("project/app:1", ImageSpec.singleLayer("hello.txt", "from gcp"));
-    }
-    client =
-        new RegistryClient(
-            RegistryClientConfig.builder()
-                .caBundles(List.of(registry.caCertificateFile()))
-                .build());
+  void startMetadataServer() throws Exception {
     metadata = StandIn.http(this::metadataAnswer);
   }
 
   @AfterAll
-  void stop() throws Exception {
-    client.close();
+  void stopMetadataServer() throws Exception {
     metadata.close();
-    registry.close();
   }
 
   @BeforeEach
-  void captureLogs() {
+  void forgetMetadataRequests() {
     metadata.requests.clear();
-    logs.list.clear();
-    logs.start();
-    registryLogger.addAppender(logs);
-    registryLogger.setLevel(Level.DEBUG);
-  }
-
-  @AfterEach
-  void releaseLogs() {
-    registryLogger.detachAppender(logs);
-    registryLogger.setLevel(null);
   }
 
   /** The metadata server's token endpoint, which insists on the Metadata-Flavor header. */
@@ -122,19 +79,9 @@ class GoogleIdentityIT {
             ticker));
   }
 
-  private ImageFacts inspect(RegistryCredentials credentials) throws Exception {
-    return client
-        .inspect(
-            ImageReference.parse(image.reference()),
-            InspectRequest.of(credentials, Duration.ofSeconds(30)))
-        .get(60, TimeUnit.SECONDS);
-  }
-
   @Test
   void factsOfAPrivateImageAreReadWithTheMetadataServersAccessToken() throws Exception {
-    assertThatThrownBy(() -> inspect(RegistryCredentials.anonymous()))
-        .isInstanceOf(ExecutionException.class)
-        .hasCauseInstanceOf(UnauthorizedException.class);
+    assertAnonymousIsRefused();
 
     ImageFacts facts = inspect(identity(new FakeTicker(), Duration.ofSeconds(10)));
 
@@ -146,7 +93,7 @@ class GoogleIdentityIT {
     assertThat(asked.getUrl().queryParameter("scopes")).isEqualTo(GoogleAdcTokens.SCOPE);
     assertThat(registry.tokenServer().requests())
         .anySatisfy(r -> assertThat(r.user()).isEqualTo(GoogleIdentity.USERNAME));
-    assertNoTokenLogged(registry.password());
+    assertNoSecretLogged(registry.password());
   }
 
   @Test
@@ -264,14 +211,5 @@ class GoogleIdentityIT {
       assertThat(oauth.requests).hasSize(1);
       assertThat(metadata.requests).isEmpty();
     }
-  }
-
-  private void assertNoTokenLogged(String token) {
-    assertThat(logs.list).isNotEmpty();
-    assertThat(logs.list)
-        .allSatisfy(
-            event ->
-                assertThat(event.getFormattedMessage() + event.getThrowableProxy())
-                    .doesNotContain(token));
   }
 }
