@@ -34,9 +34,6 @@ final class GoogleAdcTokens implements CloudTokenSource {
   /** A credentials file is a small JSON object; a larger one is refused unread. */
   private static final long MAX_CREDENTIALS_FILE_BYTES = 64L * 1024;
 
-  /** Connect and read timeouts of each request to the metadata server or Google's token APIs. */
-  private static final int TIMEOUT_MILLIS = (int) Duration.ofSeconds(5).toMillis();
-
   /** Assumed when a token comes without an expiry: shorter than any Google access token's hour. */
   private static final Duration UNSTATED_LIFETIME = Duration.ofMinutes(30);
 
@@ -82,9 +79,9 @@ final class GoogleAdcTokens implements CloudTokenSource {
   }
 
   /**
-   * Java's URL connection with timeouts. The library reads GCE_METADATA_HOST from the process
-   * environment; this honours the one in the map given (the same map in production). Requests to
-   * the metadata server never go through a proxy.
+   * Java's URL connection (the library sets its timeouts). The library reads GCE_METADATA_HOST from
+   * the process environment; this honours the one in the map given (the same map in production).
+   * Requests to the metadata server never go through a proxy.
    */
   private static NetHttpTransport transport(String metadataHost) {
     return new NetHttpTransport.Builder()
@@ -99,12 +96,8 @@ final class GoogleAdcTokens implements CloudTokenSource {
               boolean metadata =
                   target.getHost().equals(DEFAULT_METADATA_HOST)
                       || (metadataHost != null && target.getAuthority().equals(metadataHost));
-              HttpURLConnection connection =
-                  (HttpURLConnection)
-                      (metadata ? target.openConnection(Proxy.NO_PROXY) : target.openConnection());
-              connection.setConnectTimeout(TIMEOUT_MILLIS);
-              connection.setReadTimeout(TIMEOUT_MILLIS);
-              return connection;
+              return (HttpURLConnection)
+                  (metadata ? target.openConnection(Proxy.NO_PROXY) : target.openConnection());
             })
         .build();
   }
