@@ -7,6 +7,7 @@ import java.time.Instant;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Predicate;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -31,6 +32,7 @@ public final class AzureIdentity implements RegistryCredentials {
 
   private final Predicate<String> serves;
   private final CloudTokenCache tokens;
+  private final AtomicBoolean warnedUnconfigured = new AtomicBoolean();
 
   /**
    * @param serves which registry hosts get a credential
@@ -44,16 +46,11 @@ public final class AzureIdentity implements RegistryCredentials {
   /**
    * Workload identity from {@code env}: {@code AZURE_CLIENT_ID}, {@code AZURE_TENANT_ID}, {@code
    * AZURE_FEDERATED_TOKEN_FILE} and optionally {@code AZURE_AUTHORITY_HOST}. Without the first
-   * three, Azure registries get no credential (and one warning).
+   * three, Azure registries get no credential (and the first lookup of one logs a warning).
    */
   public static AzureIdentity fromEnvironment(Map<String, String> env) {
     Optional<WorkloadIdentity> settings = WorkloadIdentity.fromEnvironment(env);
     if (settings.isEmpty()) {
-      LOG.warn(
-          "Azure identity: AZURE_CLIENT_ID, AZURE_TENANT_ID or AZURE_FEDERATED_TOKEN_FILE is not"
-              + " set, so Azure registries get no credential; label the Pod"
-              + " azure.workload.identity/use=true and annotate its ServiceAccount with"
-              + " azure.workload.identity/client-id");
       return new AzureIdentity(AzureIdentity::isAzureRegistry, null);
     }
     WorkloadIdentity identity = settings.get();
@@ -100,7 +97,18 @@ public final class AzureIdentity implements RegistryCredentials {
 
   @Override
   public Optional<Credential> forRegistry(String registryHost) {
-    if (tokens == null || !serves.test(registryHost)) {
+    if (!serves.test(registryHost)) {
+      return Optional.empty();
+    }
+    if (tokens == null) {
+      if (warnedUnconfigured.compareAndSet(false, true)) {
+        LOG.warn(
+            "Azure identity: AZURE_CLIENT_ID, AZURE_TENANT_ID or AZURE_FEDERATED_TOKEN_FILE is not"
+                + " set, so {} and other Azure registries get no credential; label the Pod"
+                + " azure.workload.identity/use=true and annotate its ServiceAccount with"
+                + " azure.workload.identity/client-id",
+            registryHost);
+      }
       return Optional.empty();
     }
     return tokens.get(registryHost.toLowerCase(Locale.ROOT), registryHost);

@@ -52,6 +52,7 @@ final class CloudTokenCache {
   private final String cloud;
   private final CloudTokenSource source;
   private final Duration timeout;
+  private final Executor fetches;
   private final AsyncCache<String, Outcome> outcomes;
 
   /**
@@ -64,11 +65,12 @@ final class CloudTokenCache {
     this.cloud = cloud;
     this.source = source;
     this.timeout = timeout;
+    this.fetches = fetchExecutor(cloud);
     this.outcomes =
         Caffeine.newBuilder()
             .maximumSize(MAX_CACHED)
             .ticker(ticker)
-            .executor(fetchExecutor(cloud))
+            .executor(Runnable::run)
             .expireAfter(Expiry.creating((String key, Outcome outcome) -> keepFor(outcome)))
             .buildAsync();
   }
@@ -115,7 +117,7 @@ final class CloudTokenCache {
   Optional<Credential> get(String key, String registryHost) {
     CompletableFuture<Outcome> pending;
     try {
-      pending = outcomes.get(key, (k, executor) -> fetch(registryHost, executor));
+      pending = outcomes.get(key, (k, cacheExecutor) -> fetch(registryHost));
     } catch (RuntimeException rejected) {
       LOG.warn(
           "{} identity: too many credential fetches at once; skipping {}", cloud, registryHost);
@@ -139,7 +141,7 @@ final class CloudTokenCache {
     }
   }
 
-  private CompletableFuture<Outcome> fetch(String registryHost, Executor executor) {
+  private CompletableFuture<Outcome> fetch(String registryHost) {
     Supplier<Outcome> fetch =
         () -> {
           try {
@@ -157,6 +159,6 @@ final class CloudTokenCache {
             return new Outcome(null);
           }
         };
-    return CompletableFuture.supplyAsync(fetch, executor);
+    return CompletableFuture.supplyAsync(fetch, fetches);
   }
 }
