@@ -49,6 +49,8 @@ final class AcrTokenExchange {
    * @param client a client to derive from (its TLS settings), or null for a new one
    */
   AcrTokenExchange(Function<String, HttpUrl> exchangeUrl, Duration timeout, OkHttpClient client) {
+    // Private addresses allowed: a registry behind Private Link resolves to one. Link-local and
+    // metadata addresses never: the Entra token must not reach the node's metadata service.
     AddressPolicy addresses = new AddressPolicy(true, false, Dns.SYSTEM);
     this.http =
         (client == null ? new OkHttpClient.Builder() : client.newBuilder())

@@ -67,7 +67,8 @@ final class EntraTokens {
               .connectTimeoutForDefaultHttpClient(TIMEOUT_MILLIS)
               .readTimeoutForDefaultHttpClient(TIMEOUT_MILLIS);
       if (!publicCloud) {
-        // Sovereign clouds and stand-ins are not in the public cloud's instance metadata.
+        // An overridden authority host (sovereign cloud, Azure Stack) is used as given, not
+        // looked up in the public cloud's instance discovery.
         builder.instanceDiscovery(false).validateAuthority(false);
       }
       if (sslSocketFactory != null) {
