@@ -260,6 +260,10 @@ unknown flag would stop it, so one chart fits operator versions that differ in t
   value: {{ .Values.registry.tagTtl | quote }}
 - name: TONNAGE_STALE_IF_ERROR
   value: {{ .Values.registry.staleIfError | quote }}
+{{- with .Values.registry.cloudIdentities }}
+- name: TONNAGE_CLOUD_IDENTITIES
+  value: {{ join "," . | quote }}
+{{- end }}
 {{- with .Values.registry.insecure }}
 - name: TONNAGE_INSECURE_REGISTRIES
   value: {{ join "," . | quote }}
@@ -286,6 +290,7 @@ unknown flag would stop it, so one chart fits operator versions that differ in t
 - name: TONNAGE_DOCKER_CONFIG
   value: /etc/tonnage/docker/config.json
 {{- end }}
+{{- include "tonnage.proxyEnv" . }}
 - name: TONNAGE_READ_PULL_SECRETS
   value: {{ .Values.imagePullSecrets.read | quote }}
 {{- if eq .Values.imagePullSecrets.read "namespaced" }}
@@ -296,4 +301,36 @@ unknown flag would stop it, so one chart fits operator versions that differ in t
   value: {{ .Values.policyReports.enabled | quote }}
 - name: JAVA_TOOL_OPTIONS
   value: {{ .Values.operator.javaOptions | quote }}
+{{- end }}
+
+
+{{/*
+Proxy variables, read by the registry client and the Kubernetes client alike; the API server
+(KUBERNETES_SERVICE_HOST, expanded by the kubelet) always stays direct.
+*/}}
+{{- define "tonnage.proxyEnv" -}}
+{{- $proxy := .Values.proxy }}
+{{- if $proxy.existingSecret }}
+{{- range $name := list "HTTPS_PROXY" "HTTP_PROXY" }}
+- name: {{ $name }}
+  valueFrom:
+    secretKeyRef:
+      name: {{ $proxy.existingSecret | quote }}
+      key: {{ $name }}
+      optional: true
+{{- end }}
+{{- else }}
+{{- with $proxy.httpsProxy }}
+- name: HTTPS_PROXY
+  value: {{ . | quote }}
+{{- end }}
+{{- with $proxy.httpProxy }}
+- name: HTTP_PROXY
+  value: {{ . | quote }}
+{{- end }}
+{{- end }}
+{{- if or $proxy.existingSecret $proxy.httpsProxy $proxy.httpProxy }}
+- name: NO_PROXY
+  value: {{ join "," (compact (list $proxy.noProxy "$(KUBERNETES_SERVICE_HOST)")) | quote }}
+{{- end }}
 {{- end }}

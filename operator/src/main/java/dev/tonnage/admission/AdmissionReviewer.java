@@ -244,25 +244,11 @@ public final class AdmissionReviewer {
     Throwable cause = unwrap(error);
     boolean timedOut = cause instanceof TimeoutException;
     observers.metrics().error(endpoint, timedOut ? "timeout" : "internal");
-    if (timedOut) {
-      LOG.error(
-          "review {} of {} {}/{} took longer than the budget {}; answering per failurePolicy {}",
-          request.uid(),
-          request.kind(),
-          request.namespace(),
-          request.name(),
-          settings.budget(),
-          settings.failurePolicy().kubernetesName());
-    } else {
-      LOG.error(
-          "review {} of {} {}/{} failed; answering per failurePolicy {}",
-          request.uid(),
-          request.kind(),
-          request.namespace(),
-          request.name(),
-          settings.failurePolicy().kubernetesName(),
-          cause);
-    }
+    decisions.failed(
+        request,
+        timedOut ? "took longer than the budget " + settings.budget() : "failed",
+        "answering per failurePolicy " + settings.failurePolicy().kubernetesName(),
+        timedOut ? null : cause);
     String what = timedOut ? "timed out" : "internal error";
     // The mutating webhook only annotates: its failure must not decide admission.
     if (endpoint != AdmissionEndpoint.VALIDATE) {

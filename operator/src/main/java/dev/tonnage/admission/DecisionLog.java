@@ -4,6 +4,7 @@ import java.util.EnumMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
+import java.util.function.BiConsumer;
 import java.util.function.Consumer;
 import java.util.function.LongSupplier;
 import org.slf4j.Logger;
@@ -13,7 +14,9 @@ import org.slf4j.LoggerFactory;
  * One INFO line per admission decision that denies, warns or admits images unchecked, so the
  * operator log answers "why was my Deployment refused". Each kind of decision has its own token
  * bucket: a flood of denials cannot fill the log, nor hide the warnings; the first line after a
- * pause says how many were left out.
+ * pause says how many were left out. Reviews that failed (timed out, internal errors) get an ERROR
+ * line through a bucket of their own: a broken dependency failing every review open under
+ * failurePolicy Ignore cannot flood the log either.
  */
 final class DecisionLog {
 
@@ -21,7 +24,9 @@ final class DecisionLog {
   enum Kind {
     DENIED("denied"),
     UNCHECKED("admitted unchecked"),
-    WARNED("warned");
+    WARNED("warned"),
+    /** The review itself failed (timeout, internal error): answered per failurePolicy. */
+    FAILED("failed");
 
     private final String words;
 
@@ -46,13 +51,21 @@ final class DecisionLog {
 
   private final Map<Kind, Bucket> buckets = new EnumMap<>(Kind.class);
   private final Consumer<String> sink;
+  private final BiConsumer<String, Throwable> errorSink;
 
   DecisionLog() {
-    this(System::nanoTime, LOG::info);
+    this(System::nanoTime, LOG::info, LOG::error);
   }
 
+  /** Everything, failures included, to {@code sink}. */
   DecisionLog(LongSupplier nanoTime, Consumer<String> sink) {
+    this(nanoTime, sink, (line, cause) -> sink.accept(line));
+  }
+
+  DecisionLog(
+      LongSupplier nanoTime, Consumer<String> sink, BiConsumer<String, Throwable> errorSink) {
     this.sink = sink;
+    this.errorSink = errorSink;
     for (Kind kind : Kind.values()) {
       buckets.put(kind, new Bucket(nanoTime));
     }
@@ -90,6 +103,32 @@ final class DecisionLog {
             + ": "
             + oneLine(reason)
             + (skipped > 0 ? " [" + skipped + " more " + kind.words + " not logged]" : ""));
+  }
+
+  /**
+   * Logs a review that failed: {@code what} happened (e.g. {@code took longer than the budget 8s}),
+   * {@code answer} says how it was answered; {@code cause} (null for a timeout) goes with the line.
+   */
+  void failed(AdmissionRequest request, String what, String answer, Throwable cause) {
+    long skipped = buckets.get(Kind.FAILED).take();
+    if (skipped < 0) {
+      return;
+    }
+    errorSink.accept(
+        "admission review "
+            + request.uid()
+            + " of "
+            + request.kind()
+            + " "
+            + request.namespace()
+            + "/"
+            + request.name()
+            + " "
+            + what
+            + "; "
+            + answer
+            + (skipped > 0 ? " [" + skipped + " more failed reviews not logged]" : ""),
+        cause);
   }
 
   /** The first warning of an unchecked decision that says so, else the first warning. */

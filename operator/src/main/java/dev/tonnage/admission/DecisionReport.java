@@ -8,6 +8,7 @@ import dev.tonnage.policy.CheckedImage;
 import dev.tonnage.policy.Evaluation;
 import dev.tonnage.policy.FactsOutcome;
 import dev.tonnage.policy.PolicyVerdict;
+import dev.tonnage.policy.StaleWarning;
 import dev.tonnage.policy.Violation;
 import dev.tonnage.registry.ImageFacts;
 import dev.tonnage.registry.ImageReference;
@@ -22,8 +23,9 @@ import java.util.Set;
 
 /**
  * Turns the evaluator's {@link Evaluation} into what the webhooks answer: the denial message and
- * warnings as the evaluator wrote them, the size annotations when a policy asks for them, and the
- * Events of denials and fail-open decisions.
+ * warnings as the evaluator wrote them (plus one per image whose facts are stale-if-error ones),
+ * the size annotations when a policy asks for them, and the Events of denials and fail-open
+ * decisions.
  */
 final class DecisionReport {
 
@@ -34,9 +36,11 @@ final class DecisionReport {
   private DecisionReport() {}
 
   static ReviewDecision of(Evaluation evaluation, Map<ImageReference, FactsOutcome> outcomes) {
+    Set<String> warnings = new LinkedHashSet<>(evaluation.warnings());
+    warnings.addAll(StaleWarning.of(outcomes.values()));
     return new ReviewDecision(
         evaluation.denialMessage().map(List::of).orElse(List.of()),
-        evaluation.warnings(),
+        List.copyOf(warnings),
         evaluation.annotate() ? annotations(evaluation, outcomes) : Map.of(),
         AdmissionEvents.of(evaluation),
         !evaluation.waivers().isEmpty(),

@@ -174,11 +174,18 @@ public final class ImageMeasurer {
       return FactsOutcome.found(known);
     }
     ImageReference ref = need.reference();
+    Duration paused = budget.pausedFor(ref.registry());
+    if (!paused.isZero()) {
+      return UnavailableReasons.paused(ref, paused);
+    }
     try {
       budget.acquire(ref.registry());
       FactsOutcome outcome = facts.facts(need, credentials, timeout).get();
       if (outcome instanceof FactsOutcome.Found found) {
         recent.put(need, found.facts());
+      } else if (outcome instanceof FactsOutcome.Unavailable missing
+          && missing.retryAfter() != null) {
+        budget.pause(ref.registry(), missing.retryAfter());
       }
       return outcome;
     } catch (InterruptedException e) {

@@ -1,5 +1,6 @@
 package dev.tonnage.audit;
 
+import java.time.Duration;
 import java.util.HashMap;
 import java.util.Locale;
 import java.util.Map;
@@ -12,6 +13,9 @@ import java.util.function.LongSupplier;
  * the admission path uses, so a full audit can neither flood a registry (or burn a Docker Hub
  * quota) nor make admission wait. A registry's bucket saves up to two seconds' worth of fetches
  * while idle.
+ *
+ * <p>A registry that answers 429 with {@code Retry-After} pauses: until then (at most {@link
+ * #MAX_PAUSE}) the audit does not ask it at all, and its images wait for the next audit.
  */
 public final class RegistryBudget {
 
@@ -24,12 +28,19 @@ public final class RegistryBudget {
    */
   static final int MAX_BUCKETS = 1024;
 
+  /**
+   * Longest pause a registry's {@code Retry-After} buys: Docker Hub asks for hours, and the next
+   * audit should try again rather than trust a hostile registry to silence the audit for a day.
+   */
+  public static final Duration MAX_PAUSE = Duration.ofMinutes(15);
+
   private final Map<String, Double> rates;
   private final double defaultRate;
   private final LongSupplier nanoTime;
   private final TokenBucket.Sleeper sleeper;
   private final Map<String, TokenBucket> buckets = new ConcurrentHashMap<>();
   private final TokenBucket overflow;
+  private final Map<String, Long> pausedUntilNanos = new ConcurrentHashMap<>();
 
   /** The same rate for every registry. */
   public RegistryBudget(double fetchesPerSecond) {
@@ -88,6 +99,39 @@ public final class RegistryBudget {
   /** Waits until {@code registry}'s budget allows one more image fetch. */
   public void acquire(String registry) throws InterruptedException {
     bucketOf(registry).acquire();
+  }
+
+  /**
+   * Pauses {@code registry} for {@code retryAfter} (its 429 answer's {@code Retry-After}), capped
+   * at {@link #MAX_PAUSE}; a longer pause already in force is kept.
+   */
+  public void pause(String registry, Duration retryAfter) {
+    if (retryAfter == null || retryAfter.isNegative() || retryAfter.isZero()) {
+      return;
+    }
+    long now = nanoTime.getAsLong();
+    long until = now + Math.min(retryAfter.toNanos(), MAX_PAUSE.toNanos());
+    if (pausedUntilNanos.size() >= MAX_BUCKETS && !pausedUntilNanos.containsKey(registry)) {
+      pausedUntilNanos.values().removeIf(end -> end - now <= 0);
+      if (pausedUntilNanos.size() >= MAX_BUCKETS) {
+        return;
+      }
+    }
+    pausedUntilNanos.merge(registry, until, (old, added) -> old - added >= 0 ? old : added);
+  }
+
+  /** How long {@code registry} stays paused; zero when it is not. */
+  public Duration pausedFor(String registry) {
+    Long until = pausedUntilNanos.get(registry);
+    if (until == null) {
+      return Duration.ZERO;
+    }
+    long left = until - nanoTime.getAsLong();
+    if (left <= 0) {
+      pausedUntilNanos.remove(registry, until);
+      return Duration.ZERO;
+    }
+    return Duration.ofNanos(left);
   }
 
   private TokenBucket bucketOf(String registry) {

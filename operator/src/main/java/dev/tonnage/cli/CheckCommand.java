@@ -11,12 +11,15 @@ import dev.tonnage.policy.InvalidPolicyException;
 import dev.tonnage.policy.PlatformConstraints;
 import dev.tonnage.policy.PolicyDocuments;
 import dev.tonnage.policy.PolicyEvaluator;
+import dev.tonnage.policy.StaleWarning;
 import dev.tonnage.policy.Violation;
 import dev.tonnage.policy.WorkloadContext;
 import dev.tonnage.registry.ImageInspector;
 import dev.tonnage.registry.ImageReference;
 import dev.tonnage.registry.InspectRequest;
 import dev.tonnage.registry.InvalidReferenceException;
+import dev.tonnage.registry.LocalImage;
+import dev.tonnage.registry.LocalImages;
 import dev.tonnage.registry.Platform;
 import dev.tonnage.registry.RegistryClient;
 import dev.tonnage.registry.RegistryCredentials;
@@ -92,6 +95,9 @@ public final class CheckCommand implements Callable<Integer> {
 
   private ExceptionMatcher exceptions = ExceptionMatcher.NONE;
 
+  /** The images of this run that are local files, under their stand-in references. */
+  private final LocalImages locals = new LocalImages();
+
   @Option(
       names = "--platform",
       split = ",",
@@ -132,7 +138,9 @@ public final class CheckCommand implements Callable<Integer> {
   @Parameters(
       paramLabel = "IMAGE",
       arity = "1..*",
-      description = "Image references, e.g. nginx:1.27")
+      description =
+          "Image references, e.g. nginx:1.27, or images not pushed yet: oci:DIR[:TAG],"
+              + " oci-archive:FILE[:TAG], docker-archive:FILE")
   List<String> images;
 
   /** What {@code --max-stream} allows unless told otherwise. */
@@ -169,22 +177,27 @@ public final class CheckCommand implements Callable<Integer> {
     List<WorkloadContext> contexts = new ArrayList<>();
     List<InspectionNeed> needs = new ArrayList<>();
     for (String image : images) {
-      WorkloadContext context = WorkloadContext.forImage(image, constraints);
+      WorkloadContext context = WorkloadContext.forImage(locals.judgedAs(image), constraints);
       contexts.add(context);
       needs.addAll(PolicyEvaluator.imagesToInspect(policies, context));
     }
     Instant deadline = Instant.now().plus(registryOptions.timeout());
     if (inspector != null) {
       Map<ImageReference, FactsOutcome> outcomes =
-          facts(inspector).facts(needs, RegistryCredentials.anonymous(), deadline).join();
+          facts(locals.inspector(inspector))
+              .facts(needs, RegistryCredentials.anonymous(), deadline)
+              .join();
+      noteStale(outcomes, err);
       return report(judge(policies, refs, contexts, outcomes), List.of());
     }
     CliLogging.toStderr(verbose);
     RegistryCredentials credentials =
         registryOptions.credentials(parent.environment(), parent.home());
-    try (RegistryClient client = new RegistryClient(registryOptions.clientConfig())) {
-      FactsService facts = facts(client);
+    try (RegistryClient client =
+        new RegistryClient(registryOptions.clientConfig(parent.environment()))) {
+      FactsService facts = facts(locals.inspector(client));
       Map<ImageReference, FactsOutcome> outcomes = facts.facts(needs, credentials, deadline).join();
+      noteStale(outcomes, err);
       List<CheckReport.ImageResult> results = judge(policies, refs, contexts, outcomes);
       List<Violation> uncertain = CheckReport.uncertainViolations(results);
       if (uncertain.isEmpty()) {
@@ -211,6 +224,12 @@ public final class CheckCommand implements Callable<Integer> {
     }
   }
 
+  /** A note on stderr per image whose facts are the last known ones (stale-if-error). */
+  private static void noteStale(Map<ImageReference, FactsOutcome> outcomes, PrintWriter err) {
+    StaleWarning.of(outcomes.values()).forEach(line -> err.println("tonnage check: note: " + line));
+    err.flush();
+  }
+
   /** The facts path of a CLI run: as many images as one run may name. */
   static FactsService facts(ImageInspector inspector) {
     return new FactsService(inspector, Clock.systemUTC(), FactsService.MAX_IMAGES_PER_RUN);
@@ -231,7 +250,8 @@ public final class CheckCommand implements Callable<Integer> {
       results.add(
           new CheckReport.ImageResult(
               images.get(i),
-              ref.toString(),
+              // a local image is shown as the file it was named by, not its stand-in
+              LocalImage.parse(images.get(i)).isPresent() ? images.get(i) : ref.toString(),
               outcome instanceof FactsOutcome.Found found ? found.facts().digest() : null,
               outcome instanceof FactsOutcome.Unavailable missing ? missing : null,
               evaluation));
@@ -280,7 +300,7 @@ public final class CheckCommand implements Callable<Integer> {
     List<ImageReference> refs = new ArrayList<>();
     for (String image : images) {
       try {
-        refs.add(ImageReference.parse(image));
+        refs.add(locals.reference(image));
       } catch (InvalidReferenceException e) {
         problems.add(e.getMessage());
       }

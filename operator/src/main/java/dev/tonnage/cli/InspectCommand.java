@@ -4,6 +4,7 @@ import dev.tonnage.policy.FactsOutcome;
 import dev.tonnage.policy.InspectionNeed;
 import dev.tonnage.registry.ImageFacts;
 import dev.tonnage.registry.ImageReference;
+import dev.tonnage.registry.LocalImages;
 import dev.tonnage.registry.Platform;
 import dev.tonnage.registry.PlatformFacts;
 import dev.tonnage.registry.RegistryClient;
@@ -76,7 +77,9 @@ final class InspectCommand implements Callable<Integer> {
   @Parameters(
       paramLabel = "IMAGE",
       arity = "1..*",
-      description = "Image references, e.g. nginx:1.27")
+      description =
+          "Image references, e.g. nginx:1.27, or images not pushed yet: oci:DIR[:TAG],"
+              + " oci-archive:FILE[:TAG], docker-archive:FILE")
   List<String> images;
 
   @Override
@@ -84,8 +87,9 @@ final class InspectCommand implements Callable<Integer> {
     CliLogging.toStderr(verbose);
     Platform wanted = platform.equalsIgnoreCase("all") ? null : Platform.parse(platform);
     List<ImageReference> refs = new ArrayList<>();
+    LocalImages locals = new LocalImages();
     for (String image : images) {
-      refs.add(ImageReference.parse(image));
+      refs.add(locals.reference(image));
     }
     RegistryCredentials credentials =
         registryOptions.credentials(parent.environment(), parent.home());
@@ -95,8 +99,10 @@ final class InspectCommand implements Callable<Integer> {
     }
     Instant deadline = Instant.now().plus(registryOptions.timeout());
     Map<ImageReference, FactsOutcome> outcomes;
-    try (RegistryClient client = new RegistryClient(registryOptions.clientConfig())) {
-      outcomes = CheckCommand.facts(client).facts(needs, credentials, deadline).join();
+    try (RegistryClient client =
+        new RegistryClient(registryOptions.clientConfig(parent.environment()))) {
+      outcomes =
+          CheckCommand.facts(locals.inspector(client)).facts(needs, credentials, deadline).join();
     }
     PrintWriter out = spec.commandLine().getOut();
     PrintWriter err = spec.commandLine().getErr();
@@ -151,6 +157,6 @@ final class InspectCommand implements Callable<Integer> {
                   .map(p -> p.platform().toString())
                   .collect(Collectors.joining(", ")));
     }
-    return new ImageFacts(facts.reference(), facts.digest(), facts.mediaType(), matching);
+    return facts.withPlatforms(matching);
   }
 }

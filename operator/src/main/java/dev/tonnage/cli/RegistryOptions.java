@@ -39,13 +39,27 @@ public final class RegistryOptions {
     return settings().clientConfig();
   }
 
+  /** The client configuration with the proxies of {@code environment} (HTTPS_PROXY...). */
+  RegistryClientConfig clientConfig(Map<String, String> environment) {
+    return settings().clientConfig(environment);
+  }
+
   /**
    * The credentials of {@code --docker-config} with its credential helpers, looked up on {@code
-   * PATH}; without the flag, the user's own docker login (CLI only: the operator has no user).
+   * PATH}; without the flag, the user's own docker login (CLI only: the operator has no user); then
+   * those of {@code --cloud-identity}.
    */
   RegistryCredentials credentials(Map<String, String> environment, Path home) throws IOException {
+    OperatorConfig.Registry settings = settings();
+    return RegistryCredentials.chain(
+        dockerCredentials(settings, environment, home), settings.cloudCredentials(environment));
+  }
+
+  private static RegistryCredentials dockerCredentials(
+      OperatorConfig.Registry settings, Map<String, String> environment, Path home)
+      throws IOException {
     CredentialHelpers helpers = CredentialHelpers.onPath(environment.get("PATH"));
-    var given = settings().dockerConfigCredentials();
+    var given = settings.dockerConfigCredentials();
     if (given.isEmpty()) {
       return DockerConfigCredentials.fromEnvironment(environment, home, helpers);
     }

@@ -82,7 +82,12 @@ public final class UnavailableReasons {
     if (cause instanceof RegistryException registry) {
       String reason = REGISTRY_REASONS.get(registry.getClass());
       if (reason != null) {
-        return new FactsOutcome.Unavailable(reason, registry.getMessage(), shortCause(registry));
+        Duration retryAfter =
+            registry instanceof RateLimitedException limited
+                ? limited.retryAfter().orElse(null)
+                : null;
+        return new FactsOutcome.Unavailable(
+            reason, registry.getMessage(), shortCause(registry), retryAfter);
       }
     }
     if (cause instanceof InvalidReferenceException invalid) {
@@ -120,6 +125,22 @@ public final class UnavailableReasons {
             + image
             + "; the operator's debug log has the cause",
         "internal error");
+  }
+
+  /**
+   * {@code image}'s registry rate-limited the audit with a {@code Retry-After} that has {@code
+   * left} to run: the audit does not ask it until then.
+   */
+  public static FactsOutcome.Unavailable paused(ImageReference image, Duration left) {
+    return new FactsOutcome.Unavailable(
+        RATE_LIMITED,
+        image.registry()
+            + " rate-limited the audit and asked it to wait (Retry-After); "
+            + image
+            + " is measured again after the pause, in "
+            + readable(left),
+        "rate limited, audit paused for " + readable(left),
+        left);
   }
 
   /** No answer from {@code image}'s registry within {@code budget}. */

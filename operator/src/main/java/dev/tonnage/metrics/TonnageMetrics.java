@@ -20,7 +20,6 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.HashMap;
-import java.util.HashSet;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
@@ -90,7 +89,14 @@ public final class TonnageMetrics implements AutoCloseable {
   private final GaugeFamily compressedSize;
   private final GaugeFamily uncompressedSize;
   private final GaugeFamily layers;
-  private final Map<String, Set<String>> platformsByImage = new HashMap<>();
+
+  /**
+   * Per image label, per platform: the compressed size of the build the uncompressed series
+   * describes, or null when it has none. An audit that lacks the uncompressed size (another policy
+   * needed less) keeps that series while the build is the same, so it does not flap.
+   */
+  private final Map<String, Map<String, Long>> platformsByImage = new HashMap<>();
+
   private final Counter droppedSeries;
 
   private final GaugeFamily namespaceImageBytes;
@@ -233,7 +239,9 @@ public final class TonnageMetrics implements AutoCloseable {
    *
    * @param image the normalized {@code repository:tag}; a {@code @digest} suffix is cut off so a
    *     rebuilt image keeps its series
-   * @param uncompressedOrNull null when the uncompressed size is unknown (its series is removed)
+   * @param uncompressedOrNull null when this measurement did not read the uncompressed size: the
+   *     series keeps its value while the compressed size (the build) is unchanged, and is removed
+   *     otherwise
    * @return false when the image cap dropped the series
    */
   public boolean recordImage(
@@ -263,13 +271,15 @@ public final class TonnageMetrics implements AutoCloseable {
         droppedSeries.increment(uncompressedOrNull == null ? 2 : 3);
         return false;
       }
-      platformsByImage.computeIfAbsent(label, k -> new HashSet<>()).add(platform);
+      Map<String, Long> platforms = platformsByImage.computeIfAbsent(label, k -> new HashMap<>());
       compressedSize.set(tags, compressed);
       layers.set(tags, layerCount);
-      if (uncompressedOrNull == null) {
-        uncompressedSize.remove(tags);
-      } else {
+      if (uncompressedOrNull != null) {
         uncompressedSize.set(tags, uncompressedOrNull);
+        platforms.put(platform, compressed);
+      } else if (!Long.valueOf(compressed).equals(platforms.get(platform))) {
+        uncompressedSize.remove(tags);
+        platforms.put(platform, null);
       }
       return true;
     }
@@ -279,11 +289,11 @@ public final class TonnageMetrics implements AutoCloseable {
   public void forgetImage(String image) {
     String label = imageLabel(image);
     synchronized (platformsByImage) {
-      Set<String> platforms = platformsByImage.remove(label);
+      Map<String, Long> platforms = platformsByImage.remove(label);
       if (platforms == null) {
         return;
       }
-      for (String platform : platforms) {
+      for (String platform : platforms.keySet()) {
         Tags tags = Tags.of("image", label, "platform", platform);
         compressedSize.remove(tags);
         uncompressedSize.remove(tags);

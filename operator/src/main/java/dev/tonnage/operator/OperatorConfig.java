@@ -3,9 +3,12 @@ package dev.tonnage.operator;
 import dev.tonnage.admission.FailurePolicy;
 import dev.tonnage.admission.WebhookConfigurations;
 import dev.tonnage.registry.DockerConfigCredentials;
+import dev.tonnage.registry.ProxySettings;
 import dev.tonnage.registry.RegistryClientConfig;
 import dev.tonnage.registry.RegistryCredentials;
 import dev.tonnage.registry.RegistryMirror;
+import dev.tonnage.registry.cloud.CloudIdentities;
+import dev.tonnage.registry.cloud.CloudProvider;
 import java.io.IOException;
 import java.net.URI;
 import java.nio.file.Files;
@@ -14,6 +17,7 @@ import java.time.Duration;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.TreeSet;
@@ -152,6 +156,7 @@ public record OperatorConfig(
    * @param mirrors {@code --registry-mirror UPSTREAM=URL} values, in the order they are asked
    * @param staleIfError how long past the tag TTL last known facts are served while the registry is
    *     down or rate-limits
+   * @param cloudIdentities the clouds whose workload identity yields registry credentials
    */
   public record Registry(
       Path dockerConfig,
@@ -160,7 +165,8 @@ public record OperatorConfig(
       Duration requestTimeout,
       Duration tagTtl,
       List<String> mirrors,
-      Duration staleIfError) {
+      Duration staleIfError,
+      Set<CloudProvider> cloudIdentities) {
 
     /**
      * Default of {@code --registry-timeout}, CLI and operator: a manifest, config or trailer
@@ -172,6 +178,11 @@ public record OperatorConfig(
     /** Default of {@code --stale-if-error}: a registry outage of a day does not block deploys. */
     public static final String DEFAULT_STALE_IF_ERROR = "24h";
 
+    /**
+     * Default of {@code --cloud-identity}: every cloud Tonnage knows; each serves its own hosts.
+     */
+    public static final String DEFAULT_CLOUD_IDENTITIES = "aws";
+
     /** Default of {@code --tag-ttl}. */
     public static final String DEFAULT_TAG_TTL = "5m";
 
@@ -182,6 +193,7 @@ public record OperatorConfig(
       insecureRegistries = List.copyOf(insecureRegistries);
       caFiles = List.copyOf(caFiles);
       mirrors = List.copyOf(mirrors);
+      cloudIdentities = Set.copyOf(cloudIdentities);
       if (staleIfError == null || staleIfError.isNegative()) {
         throw new IllegalArgumentException(
             "--stale-if-error must not be negative; got " + staleIfError);
@@ -195,8 +207,17 @@ public record OperatorConfig(
       }
     }
 
-    /** The registry client's configuration; refuses a {@code --ca-file} that cannot be read. */
+    /** The registry client's configuration, with the proxies of the process environment. */
     public RegistryClientConfig clientConfig() {
+      return clientConfig(System.getenv());
+    }
+
+    /**
+     * The registry client's configuration, with the proxies of {@code environment} ({@code
+     * HTTPS_PROXY}, {@code HTTP_PROXY}, {@code NO_PROXY}); refuses a {@code --ca-file} that cannot
+     * be read and a proxy variable that cannot be used.
+     */
+    public RegistryClientConfig clientConfig(Map<String, String> environment) {
       for (Path file : caFiles) {
         if (!Files.isReadable(file)) {
           throw new IllegalArgumentException("--ca-file " + file + " cannot be read");
@@ -209,7 +230,16 @@ public record OperatorConfig(
           .tagTtl(tagTtl)
           .mirrors(mirrors.stream().map(RegistryMirror::parse).toList())
           .staleIfError(staleIfError)
+          .proxies(ProxySettings.fromEnvironment(environment))
           .build();
+    }
+
+    /**
+     * The registry credentials of {@code --cloud-identity}, from the workload identities {@code
+     * env} (the process environment) gives; each answers only for its cloud's registries.
+     */
+    public RegistryCredentials cloudCredentials(Map<String, String> env) {
+      return CloudIdentities.of(cloudIdentities, env);
     }
 
     /**

@@ -130,10 +130,13 @@ public final class OperatorRuntime implements AutoCloseable {
         keep(new RegistryClient(config.registry().clientConfig(), registryListener(metrics)));
     registryClient.caches().forEach(metrics::bindCache);
     Optional<RegistryCredentials> dockerConfig = config.registry().dockerConfigCredentials();
+    // The kubelet's order: Pods' pull secrets (the resolver), then node and cloud credentials.
     RegistryCredentials operatorWide =
-        dockerConfig
-            .map(OperatorRuntime::withInstalledHelpers)
-            .orElse(RegistryCredentials.anonymous());
+        RegistryCredentials.chain(
+            dockerConfig
+                .map(OperatorRuntime::withInstalledHelpers)
+                .orElse(RegistryCredentials.anonymous()),
+            config.registry().cloudCredentials(System.getenv()));
     RegistryCredentialsResolver credentials =
         new RegistryCredentialsResolver(pullSecrets, operatorWide);
     // Registries named by the configuration get their own metric label; others are "other".

@@ -1,5 +1,6 @@
 package dev.tonnage.operator;
 
+import dev.tonnage.registry.cloud.CloudProvider;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -94,6 +95,21 @@ public final class RegistryFlags {
               + " ${DEFAULT-VALUE}).")
   Duration staleIfError;
 
+  @Option(
+      names = "--cloud-identity",
+      split = ",",
+      defaultValue =
+          "${env:TONNAGE_CLOUD_IDENTITIES:-"
+              + OperatorConfig.Registry.DEFAULT_CLOUD_IDENTITIES
+              + "}",
+      paramLabel = "PROVIDER",
+      description =
+          "Fetch short-lived registry credentials with this cloud's workload identity, for its own"
+              + " registries only: aws (Amazon ECR); none for no cloud (repeatable or"
+              + " comma-separated; env TONNAGE_CLOUD_IDENTITIES; ${DEFAULT-VALUE}). Asked after"
+              + " pull secrets and --docker-config.")
+  List<String> cloudIdentities = new ArrayList<>();
+
   /** The checked settings of these flags; throws {@link IllegalArgumentException} naming one. */
   public OperatorConfig.Registry settings() {
     return new OperatorConfig.Registry(
@@ -103,7 +119,8 @@ public final class RegistryFlags {
         registryTimeout,
         tagTtl,
         nonBlank(registryMirrors),
-        staleIfError);
+        staleIfError,
+        CloudProvider.parseAll(cloudIdentities));
   }
 
   /** The values of a repeatable, comma-separated flag, trimmed, without empty ones. */

@@ -1,6 +1,7 @@
 package dev.tonnage.policy;
 
 import dev.tonnage.registry.ImageFacts;
+import java.time.Duration;
 import java.util.Objects;
 
 /** The facts of an image, or why they could not be had. */
@@ -22,12 +23,19 @@ public sealed interface FactsOutcome {
    * @param message what happened, for people
    * @param cause what failed in a few words for a one-line warning, e.g. {@code cannot connect
    *     (Connection refused)}; never a host, URL or credential
+   * @param retryAfter how long a rate-limiting registry asked callers to wait, or null
    */
-  record Unavailable(String reason, String message, String cause) implements FactsOutcome {
+  record Unavailable(String reason, String message, String cause, Duration retryAfter)
+      implements FactsOutcome {
     public Unavailable {
       Objects.requireNonNull(reason, "reason");
       message = message == null ? reason : message;
       cause = cause == null || cause.isBlank() ? reason : cause;
+    }
+
+    /** Facts missing for a {@code reason} without a wait asked for. */
+    public Unavailable(String reason, String message, String cause) {
+      this(reason, message, cause, null);
     }
 
     /** Facts missing for a {@code reason} that {@code message} alone explains. */

@@ -8,6 +8,8 @@ import java.net.InetSocketAddress;
 import java.net.Proxy;
 import java.net.UnknownHostException;
 import java.util.List;
+import java.util.Locale;
+import java.util.Set;
 import okhttp3.Connection;
 import okhttp3.Dns;
 import okhttp3.HttpUrl;
@@ -72,6 +74,15 @@ public final class AddressPolicy {
   private static final List<InetAddress> METADATA =
       List.of(v4(100, 100, 100, 200), v4(192, 0, 0, 192), v6("fd00:ec2:0:0:0:0:0:254"));
 
+  /** Names of cloud metadata services (GCP, AWS, and the bare short names they answer to). */
+  static final Set<String> METADATA_NAMES =
+      Set.of(
+          "metadata",
+          "metadata.google.internal",
+          "metadata.goog",
+          "instance-data",
+          "instance-data.ec2.internal");
+
   private final boolean allowPrivate;
   private final boolean allowLinkLocal;
   private final Dns dns;
@@ -99,8 +110,20 @@ public final class AddressPolicy {
     };
   }
 
-  /** The decision of {@link #literalGuard()} for a URL's host (IPv6 without brackets). */
+  /**
+   * The decision of {@link #literalGuard()} for a URL's host (IPv6 without brackets). Well-known
+   * metadata service names are refused by name too: through a proxy Tonnage never resolves the
+   * registry's name, so the DNS check cannot see where they lead (the proxy must refuse other names
+   * that resolve to such addresses).
+   */
   void checkLiteral(String host) throws UnknownHostException {
+    if (!allowLinkLocal && METADATA_NAMES.contains(trimDot(host.toLowerCase(Locale.ROOT)))) {
+      throw new RefusedAddressException(
+          "refusing to connect to "
+              + host
+              + ", a cloud metadata service name; set allowLinkLocalAddresses if this registry"
+              + " really lives there");
+    }
     if (isIpLiteral(host)) {
       // Parses the literal; never a DNS lookup.
       check(host, List.of(InetAddress.getByName(host)));
@@ -151,6 +174,10 @@ public final class AddressPolicy {
               + "), a private or loopback address, from a registry that is not on one; set"
               + " allowPrivateAddresses if this is intended");
     }
+  }
+
+  private static String trimDot(String host) {
+    return host.endsWith(".") ? host.substring(0, host.length() - 1) : host;
   }
 
   private static boolean sameOrigin(HttpUrl a, HttpUrl b) {

@@ -2,6 +2,9 @@ package dev.tonnage.registry;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Finds a base image by layer prefix: the candidate platform image with the most layers whose
@@ -9,7 +12,36 @@ import java.util.List;
  * means the image was built on that base.
  */
 final class BaseImageMatcher {
+  private static final Logger log = LoggerFactory.getLogger(BaseImageMatcher.class);
+
   private BaseImageMatcher() {}
+
+  /**
+   * {@code facts} with a layer-prefix base for platforms that declare none, from the facts {@code
+   * inspector} gives for the request's candidate bases (compressed sizes only; an unavailable
+   * candidate is passed over).
+   */
+  static CompletableFuture<ImageFacts> withCandidateBases(
+      ImageInspector inspector, ImageFacts facts, InspectRequest request) {
+    if (request.candidateBases().isEmpty()
+        || facts.platforms().stream().allMatch(p -> p.baseImage() != null)) {
+      return CompletableFuture.completedFuture(facts);
+    }
+    InspectRequest plain = request.withCandidateBases(List.of()).withUncompressed(false);
+    List<CompletableFuture<ImageFacts>> candidates = new ArrayList<>();
+    for (ImageReference candidate : request.candidateBases()) {
+      candidates.add(
+          inspector
+              .inspect(candidate, plain)
+              .exceptionally(
+                  e -> {
+                    log.debug("candidate base {} unavailable: {}", candidate, e.getMessage());
+                    return null;
+                  }));
+    }
+    return CompletableFuture.allOf(candidates.toArray(CompletableFuture[]::new))
+        .thenApply(done -> apply(facts, candidates.stream().map(CompletableFuture::join).toList()));
+  }
 
   /** {@code facts} with a {@link BaseImage.Source#LAYER_PREFIX} base where none was declared. */
   static ImageFacts apply(ImageFacts facts, List<ImageFacts> candidates) {
@@ -18,7 +50,7 @@ final class BaseImageMatcher {
       BaseImage found = platform.baseImage() != null ? null : match(platform, candidates);
       platforms.add(found == null ? platform : FactsAssembler.withBase(platform, found));
     }
-    return new ImageFacts(facts.reference(), facts.digest(), facts.mediaType(), platforms);
+    return facts.withPlatforms(platforms);
   }
 
   static BaseImage match(PlatformFacts image, List<ImageFacts> candidates) {

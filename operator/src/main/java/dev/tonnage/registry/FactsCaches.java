@@ -2,6 +2,7 @@ package dev.tonnage.registry;
 
 import com.github.benmanes.caffeine.cache.Cache;
 import com.github.benmanes.caffeine.cache.Caffeine;
+import java.time.Instant;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Optional;
@@ -42,6 +43,9 @@ final class FactsCaches {
    */
   record CachedImage(ImageFacts facts, Map<String, Descriptor> layers, boolean uncompressedRead) {}
 
+  /** A tag's last resolution: its digest and when the registry gave it. */
+  record KnownTag(String digest, Instant resolvedAt) {}
+
   /** A layer as served by one repository of one registry. */
   record LayerKey(String registry, String repository, String digest) {}
 
@@ -50,7 +54,7 @@ final class FactsCaches {
   final Cache<String, String> tags;
 
   /** Tag resolutions for {@code tagTtl + staleIfError}: served only when re-checking fails. */
-  final Cache<String, String> lastKnownTags;
+  final Cache<String, KnownTag> lastKnownTags;
 
   /**
    * Sizes from a trailer, header or failed read, trusted only for the repository that served it.
@@ -96,7 +100,9 @@ final class FactsCaches {
         Caffeine.newBuilder()
             .executor(Runnable::run)
             .maximumWeight(config.staleIfError().isZero() ? 0 : LAST_KNOWN_TAGS_MAX_BYTES)
-            .weigher(FactsCaches::weighTag)
+            .weigher(
+                (String key, KnownTag known) ->
+                    weighTag(key, known.digest()) + RetainedBytes.weight(RetainedBytes.OBJECT))
             .expireAfterWrite(config.tagTtl().plus(config.staleIfError()))
             .build();
     this.layerReads =
@@ -145,7 +151,7 @@ final class FactsCaches {
   /** A tag's resolution, fresh for the TTL and last known for stale-if-error after it. */
   void resolved(String tagKey, String digest) {
     tags.put(tagKey, digest);
-    lastKnownTags.put(tagKey, digest);
+    lastKnownTags.put(tagKey, new KnownTag(digest, Instant.now()));
   }
 
   /** The estimated bytes a facts entry holds: key, facts, and the layer descriptors. */

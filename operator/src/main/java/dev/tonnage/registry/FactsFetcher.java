@@ -158,7 +158,8 @@ final class FactsFetcher {
     if (!failure.temporary()) {
       return null;
     }
-    String digest = caches.lastKnownTags.getIfPresent(tagKey);
+    FactsCaches.KnownTag known = caches.lastKnownTags.getIfPresent(tagKey);
+    String digest = known == null ? null : known.digest();
     CachedImage cached =
         digest == null ? null : caches.facts.getIfPresent(FactsCaches.factsKey(ref, digest));
     if (cached == null) {
@@ -170,7 +171,14 @@ final class FactsFetcher {
         ref,
         digest,
         failure.getMessage());
-    return as(ref, cached.facts());
+    StaleFacts stale =
+        StaleFacts.after(failure, Duration.between(known.resolvedAt(), Instant.now()));
+    return new ImageFacts(
+        ref,
+        cached.facts().digest(),
+        cached.facts().mediaType(),
+        cached.facts().platforms(),
+        stale);
   }
 
   private static ImageFacts as(ImageReference ref, ImageFacts facts) {
@@ -204,7 +212,7 @@ final class FactsFetcher {
   }
 
   /** The index's platform images, each digest once, at most {@link #MAX_INDEX_IMAGES}. */
-  private static List<Descriptor> distinctImages(ImageReference ref, ImageIndex index)
+  static List<Descriptor> distinctImages(ImageReference ref, ImageIndex index)
       throws RegistryException {
     Map<String, Descriptor> byDigest = new LinkedHashMap<>();
     for (Descriptor entry : index.imageEntries()) {

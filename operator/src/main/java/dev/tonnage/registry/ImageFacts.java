@@ -12,12 +12,28 @@ import java.util.Optional;
  * @param digest the digest of the top-level manifest or index the reference resolved to
  * @param mediaType media type of that top-level manifest or index
  * @param platforms facts per platform, in index order
+ * @param stale why these are the last known facts rather than fresh ones; null when fresh
  */
 public record ImageFacts(
-    ImageReference reference, String digest, String mediaType, List<PlatformFacts> platforms) {
+    ImageReference reference,
+    String digest,
+    String mediaType,
+    List<PlatformFacts> platforms,
+    StaleFacts stale) {
 
   public ImageFacts {
     platforms = List.copyOf(platforms);
+  }
+
+  /** Fresh facts. */
+  public ImageFacts(
+      ImageReference reference, String digest, String mediaType, List<PlatformFacts> platforms) {
+    this(reference, digest, mediaType, platforms, null);
+  }
+
+  /** The same facts (and staleness) with other platforms. */
+  public ImageFacts withPlatforms(List<PlatformFacts> others) {
+    return new ImageFacts(reference, digest, mediaType, others, stale);
   }
 
   /**

@@ -14,6 +14,9 @@ record ImageIndex(
   static final String REFERENCE_TYPE = "vnd.docker.reference.type";
   static final String ATTESTATION = "attestation-manifest";
 
+  /** The name of an entry of an OCI layout's index.json: the TAG of {@code oci:DIR:TAG}. */
+  static final String REF_NAME = "org.opencontainers.image.ref.name";
+
   ImageIndex {
     manifests = manifests == null ? List.of() : List.copyOf(manifests);
     annotations = annotations == null ? Map.of() : Map.copyOf(annotations);

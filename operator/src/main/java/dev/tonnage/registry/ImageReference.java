@@ -54,6 +54,12 @@ public record ImageReference(String registry, String repository, String tag, Str
     if (!text.strip().equals(text) || text.chars().anyMatch(Character::isWhitespace)) {
       throw new InvalidReferenceException(text, "it contains white space");
     }
+    if (namesLocalFile(text)) {
+      throw new InvalidReferenceException(
+          text,
+          "oci:, oci-archive: and docker-archive: name files, which only the tonnage CLI reads;"
+              + " a Pod names an image in a registry");
+    }
     if (text.contains("://")) {
       throw new InvalidReferenceException(
           text, "remove the URL scheme; a reference is registry/repository[:tag][@digest]");
@@ -96,6 +102,23 @@ public record ImageReference(String registry, String repository, String tag, Str
       tag = "latest";
     }
     return new ImageReference(registry, repository, tag, digest);
+  }
+
+  /**
+   * Whether {@code text} is a local image ({@code oci:/build/layout}, {@code
+   * docker-archive:./a.tar}): a prefix followed by '/' or '.', never the start of a valid
+   * reference.
+   */
+  private static boolean namesLocalFile(String text) {
+    for (LocalImage.Transport transport : LocalImage.Transport.values()) {
+      String prefix = transport.prefix() + ":";
+      if (text.startsWith(prefix)
+          && text.length() > prefix.length()
+          && (text.charAt(prefix.length()) == '/' || text.charAt(prefix.length()) == '.')) {
+        return true;
+      }
+    }
+    return false;
   }
 
   private static String checkDigest(String text, String digest) {

@@ -70,12 +70,51 @@ final class LayerStream implements RegistryEndpoint<UncompressedSize> {
 
   @Override
   public UncompressedSize read(Response response) throws IOException, RegistryException {
-    MessageDigest sha = sha(layer.digest());
+    Streamed streamed;
+    try (InputStream body = response.body().byteStream()) {
+      streamed = stream(body, layer.digest(), compression);
+    }
+    if (streamed.compressedBytes() != layer.size() || !streamed.digest().equals(layer.digest())) {
+      throw new InvalidManifestException(
+          repository.registry(),
+          repository.repository(),
+          "layer "
+              + layer.digest()
+              + " of "
+              + repository.name()
+              + " streamed as "
+              + streamed.compressedBytes()
+              + " bytes with digest "
+              + streamed.digest()
+              + "; the manifest says "
+              + layer.size()
+              + " bytes: the registry serves other content than the manifest names");
+    }
+    return UncompressedSize.exact(streamed.uncompressedBytes(), "stream");
+  }
+
+  /**
+   * What reading a whole blob found.
+   *
+   * @param compressedBytes the blob's bytes
+   * @param uncompressedBytes the bytes its decoder gave (all gzip members, all zstd frames)
+   * @param digest the blob's digest, with the algorithm of the expected one
+   */
+  record Streamed(long compressedBytes, long uncompressedBytes, String digest) {}
+
+  /**
+   * Reads {@code blob} to its end through its decoder, counting and hashing, holding one 64 KiB
+   * buffer: the registry stream and local layers ({@link LocalImageReader}) alike. A {@code NONE}
+   * blob's uncompressed size is its size.
+   */
+  static Streamed stream(
+      InputStream blob, String expectedDigest, MediaTypes.Compression compression)
+      throws IOException {
+    MessageDigest sha = sha(expectedDigest);
     long uncompressed = 0;
     long compressed;
-    try (InputStream body = response.body().byteStream();
-        CountingStream counted = new CountingStream(new DigestInputStream(body, sha));
-        InputStream decoded = decoder(counted)) {
+    try (CountingStream counted = new CountingStream(new DigestInputStream(blob, sha));
+        InputStream decoded = decoder(counted, compression)) {
       byte[] buffer = new byte[64 * 1024];
       for (int n = decoded.read(buffer); n >= 0; n = decoded.read(buffer)) {
         uncompressed += n;
@@ -85,31 +124,24 @@ final class LayerStream implements RegistryEndpoint<UncompressedSize> {
       compressed = counted.count;
     }
     String actual =
-        layer.digest().substring(0, layer.digest().indexOf(':') + 1)
+        expectedDigest.substring(0, expectedDigest.indexOf(':') + 1)
             + HexFormat.of().formatHex(sha.digest());
-    if (compressed != layer.size() || !actual.equals(layer.digest())) {
-      throw new InvalidManifestException(
-          repository.registry(),
-          repository.repository(),
-          "layer "
-              + layer.digest()
-              + " of "
-              + repository.name()
-              + " streamed as "
-              + compressed
-              + " bytes with digest "
-              + actual
-              + "; the manifest says "
-              + layer.size()
-              + " bytes: the registry serves other content than the manifest names");
-    }
-    return UncompressedSize.exact(uncompressed, "stream");
+    return new Streamed(compressed, uncompressed, actual);
   }
 
-  private InputStream decoder(InputStream compressed) throws IOException {
-    return compression == MediaTypes.Compression.ZSTD
-        ? new ZstdInputStream(compressed)
-        : new GZIPInputStream(compressed, 64 * 1024);
+  private static InputStream decoder(InputStream compressed, MediaTypes.Compression compression)
+      throws IOException {
+    return switch (compression) {
+      case ZSTD -> new ZstdInputStream(compressed);
+      case GZIP -> new GZIPInputStream(compressed, 64 * 1024);
+      default ->
+          new FilterInputStream(compressed) {
+            @Override
+            public void close() {
+              // the counting stream below is closed by its own try
+            }
+          };
+    };
   }
 
   private static MessageDigest sha(String digest) {

@@ -122,6 +122,48 @@ final class ManifestParser {
             + String.join(", ", MediaTypes.MANIFEST_ACCEPT));
   }
 
+  /**
+   * Parses the {@code manifest.json} of a {@code docker save} archive: one entry per image saved,
+   * each naming its config and layer files inside the archive.
+   */
+  static List<DockerSaveManifest> parseDockerSave(byte[] body, ImageReference ref)
+      throws InvalidManifestException {
+    JsonNode tree;
+    try {
+      tree = JSON.readTree(body);
+    } catch (StreamConstraintsException e) {
+      throw invalid(ref, "manifest.json is over a parsing limit: " + e.getOriginalMessage());
+    } catch (IOException e) {
+      throw invalid(ref, "manifest.json is not valid JSON");
+    }
+    if (tree == null || !tree.isArray()) {
+      throw invalid(ref, "manifest.json is not a JSON array");
+    }
+    if (tree.size() > MAX_INDEX_ENTRIES) {
+      throw invalid(
+          ref,
+          "manifest.json lists "
+              + tree.size()
+              + " images; Tonnage reads at most "
+              + MAX_INDEX_ENTRIES);
+    }
+    List<DockerSaveManifest> images = new ArrayList<>();
+    for (JsonNode entry : tree) {
+      checkCount(entry, "Layers", MAX_LAYERS, ref);
+      checkCount(entry, "RepoTags", MAX_INDEX_ENTRIES, ref);
+      try {
+        DockerSaveManifest image = JSON.treeToValue(entry, DockerSaveManifest.class);
+        if (image == null || image.config() == null) {
+          throw invalid(ref, "an entry of manifest.json names no Config");
+        }
+        images.add(image);
+      } catch (IOException e) {
+        throw invalid(ref, "manifest.json does not have the expected structure");
+      }
+    }
+    return images;
+  }
+
   static ImageConfig parseConfig(byte[] body, ImageReference ref) throws InvalidManifestException {
     JsonNode tree = readTree(body, ref, "image config");
     try {
@@ -231,6 +273,7 @@ final class ManifestParser {
     keys.add(FactsAssembler.BASE_NAME);
     keys.add(FactsAssembler.BASE_DIGEST);
     keys.add(ImageIndex.REFERENCE_TYPE);
+    keys.add(ImageIndex.REF_NAME);
     keys.addAll(UncompressedSizes.SIZE_ANNOTATIONS);
     keys.addAll(UncompressedSizes.SEEKABLE_FORMAT_ANNOTATIONS);
     return Set.copyOf(keys);

@@ -3,7 +3,6 @@ package dev.tonnage.registry;
 import com.github.benmanes.caffeine.cache.Cache;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
 import java.util.Map;
@@ -20,8 +19,6 @@ import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 /**
  * The registry engine: measures images from any OCI / Docker registry without pulling them. One
@@ -36,7 +33,6 @@ import org.slf4j.LoggerFactory;
  * fast-fallback connect races), see {@link #maxThreads(RegistryClientConfig)}.
  */
 public final class RegistryClient implements ImageInspector, AutoCloseable {
-  private static final Logger log = LoggerFactory.getLogger(RegistryClient.class);
 
   private record FlightKey(String reference, String principal, boolean uncompressed) {}
 
@@ -152,7 +148,7 @@ public final class RegistryClient implements ImageInspector, AutoCloseable {
               : shared(ref, targets, request.uncompressed(), request.deadline());
     }
     if (!request.candidateBases().isEmpty()) {
-      facts = facts.thenCompose(found -> withCandidateBases(found, request));
+      facts = facts.thenCompose(found -> BaseImageMatcher.withCandidateBases(this, found, request));
     }
     return facts.isDone() ? facts : withDeadline(facts, ref, request.deadline());
   }
@@ -265,30 +261,6 @@ public final class RegistryClient implements ImageInspector, AutoCloseable {
           rejected(image, e, STREAM_THREADS, MAX_QUEUED_STREAMS, "layer streams"));
     }
     return withDeadline(size, image, request.deadline());
-  }
-
-  /** Adds a layer-prefix base to platforms that declare none, from the candidates' facts. */
-  private CompletableFuture<ImageFacts> withCandidateBases(
-      ImageFacts facts, InspectRequest request) {
-    if (facts.platforms().stream().allMatch(p -> p.baseImage() != null)) {
-      return CompletableFuture.completedFuture(facts);
-    }
-    InspectRequest plain = request.withCandidateBases(List.of()).withUncompressed(false);
-    List<CompletableFuture<ImageFacts>> candidates = new ArrayList<>();
-    for (ImageReference candidate : request.candidateBases()) {
-      candidates.add(
-          inspect(candidate, plain)
-              .exceptionally(
-                  e -> {
-                    log.debug("candidate base {} unavailable: {}", candidate, e.getMessage());
-                    return null;
-                  }));
-    }
-    return CompletableFuture.allOf(candidates.toArray(CompletableFuture[]::new))
-        .thenApply(
-            done ->
-                BaseImageMatcher.apply(
-                    facts, candidates.stream().map(CompletableFuture::join).toList()));
   }
 
   private <T> CompletableFuture<T> withDeadline(

@@ -38,6 +38,7 @@ import java.util.stream.Collectors;
  * @param mirrors mirrors asked for an upstream's images before it, in order
  * @param staleIfError how long past its TTL a tag's last known digest (and its facts) is still
  *     served when re-checking it fails for a passing reason (registry down, 5xx, 429); zero: never
+ * @param proxies the proxies registry traffic goes through (HTTPS_PROXY, HTTP_PROXY, NO_PROXY)
  */
 public record RegistryClientConfig(
     Duration connectTimeout,
@@ -57,7 +58,8 @@ public record RegistryClientConfig(
     RetryPolicy retryPolicy,
     String userAgent,
     List<RegistryMirror> mirrors,
-    Duration staleIfError) {
+    Duration staleIfError,
+    ProxySettings proxies) {
 
   /** Most fetch threads one may configure: the engine's thread bound is about twice this. */
   public static final int MAX_FETCH_THREADS = 128;
@@ -75,6 +77,7 @@ public record RegistryClientConfig(
     Objects.requireNonNull(retryPolicy, "retryPolicy");
     Objects.requireNonNull(userAgent, "userAgent");
     mirrors = List.copyOf(mirrors);
+    proxies = proxies == null ? ProxySettings.DIRECT : proxies;
     if (staleIfError == null || staleIfError.isNegative()) {
       throw new IllegalArgumentException("staleIfError must not be negative; got " + staleIfError);
     }
@@ -122,6 +125,7 @@ public record RegistryClientConfig(
     b.userAgent = userAgent;
     b.mirrors = mirrors;
     b.staleIfError = staleIfError;
+    b.proxies = proxies;
     return b;
   }
 
@@ -172,6 +176,7 @@ public record RegistryClientConfig(
     private List<RegistryMirror> mirrors = List.of();
     // Off for the engine used as a library; the CLI and operator flags default to 24h.
     private Duration staleIfError = Duration.ZERO;
+    private ProxySettings proxies = ProxySettings.DIRECT;
 
     private Builder() {}
 
@@ -265,6 +270,11 @@ public record RegistryClientConfig(
       return this;
     }
 
+    public Builder proxies(ProxySettings value) {
+      proxies = value;
+      return this;
+    }
+
     public RegistryClientConfig build() {
       return new RegistryClientConfig(
           connectTimeout,
@@ -284,7 +294,8 @@ public record RegistryClientConfig(
           retryPolicy,
           userAgent,
           mirrors,
-          staleIfError);
+          staleIfError,
+          proxies);
     }
   }
 }

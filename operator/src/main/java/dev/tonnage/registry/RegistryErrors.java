@@ -149,6 +149,15 @@ final class RegistryErrors {
           e,
           "refused address (link-local or metadata)");
     }
+    if (e instanceof ProxyAuthentication.ProxyAuthenticationException) {
+      return new UnavailableException(
+          registry,
+          repository,
+          "cannot reach " + registry + " for " + description + ": " + e.getMessage(),
+          false,
+          e,
+          "proxy authentication failed");
+    }
     if (e instanceof SSLException) {
       return new UnavailableException(
           registry,

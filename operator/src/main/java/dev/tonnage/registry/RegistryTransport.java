@@ -25,7 +25,8 @@ import org.slf4j.LoggerFactory;
  * (dropping Authorization when the host changes), retries temporary failures with backoff and
  * jitter within the caller's deadline, limits concurrency per registry and over all registries,
  * checks every address it connects to ({@link AddressPolicy}), reports every exchange to the {@link
- * RegistryEventListener}, and turns failures into {@link RegistryException}s.
+ * RegistryEventListener}, and turns failures into {@link RegistryException}s. Through a proxy
+ * ({@link ProxySettings}) https:// registries are reached through CONNECT tunnels, TLS end to end.
  */
 final class RegistryTransport implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(RegistryTransport.class);
@@ -77,6 +78,12 @@ final class RegistryTransport implements AutoCloseable {
             .dns(addresses.dns())
             .addInterceptor(addresses.literalGuard())
             .addNetworkInterceptor(addresses.connectedGuard());
+    if (config.proxies().any()) {
+      // Without a proxy okhttp keeps the JVM's default selector (-Dhttps.proxyHost and friends).
+      builder
+          .proxySelector(new RegistryProxySelector(config.proxies()))
+          .proxyAuthenticator(new ProxyAuthentication(config.proxies()));
+    }
     if (!config.caBundles().isEmpty()) {
       TrustBundle trust = TrustBundle.of(config.caBundles());
       builder.sslSocketFactory(trust.sslContext().getSocketFactory(), trust.trustManager());

@@ -77,6 +77,41 @@ class DecisionLogTest {
   }
 
   @Test
+  void failedReviewsAreErrorLinesRatedInABucketOfTheirOwn() {
+    List<Throwable> causes = new ArrayList<>();
+    List<String> errors = new ArrayList<>();
+    DecisionLog rated =
+        new DecisionLog(
+            now::get,
+            lines::add,
+            (line, cause) -> {
+              errors.add(line);
+              causes.add(cause);
+            });
+    IllegalStateException bug = new IllegalStateException("bug");
+    for (int i = 0; i < DecisionLog.BURST + 5; i++) {
+      rated.failed(request, "failed", "answering per failurePolicy Ignore", bug);
+    }
+    rated.record(request, workload, decision(List.of("too big"), List.of(), false));
+
+    assertThat(errors).hasSize(DecisionLog.BURST);
+    assertThat(errors.get(0))
+        .isEqualTo(
+            "admission review b9cc9e42-569f-4505-b78f-bd578c41b3f4 of Deployment shop/api failed;"
+                + " answering per failurePolicy Ignore");
+    assertThat(causes).containsOnly(bug);
+    assertThat(lines).singleElement().asString().startsWith("admission denied:");
+
+    now.addAndGet(TimeUnit.SECONDS.toNanos(1));
+    rated.failed(
+        request, "took longer than the budget PT8S", "answering per failurePolicy Fail", null);
+    assertThat(errors.get(DecisionLog.BURST))
+        .endsWith(
+            " took longer than the budget PT8S; answering per failurePolicy Fail"
+                + " [5 more failed reviews not logged]");
+  }
+
+  @Test
   void aQuietAllowIsNotLogged() {
     log.record(request, workload, ReviewDecision.ALLOW);
     assertThat(lines).isEmpty();

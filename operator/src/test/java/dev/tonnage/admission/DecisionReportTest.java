@@ -15,7 +15,9 @@ import dev.tonnage.policy.WorkloadContext;
 import dev.tonnage.registry.ImageFacts;
 import dev.tonnage.registry.ImageReference;
 import dev.tonnage.registry.PlatformFacts;
+import dev.tonnage.registry.StaleFacts;
 import dev.tonnage.registry.UncompressedSize;
+import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
@@ -70,6 +72,27 @@ class DecisionReportTest {
     assertThat(decision.warnings())
         .containsExactly(
             "open: registry.example/acme/api:3.4: not checked, cannot connect (Unavailable)");
+  }
+
+  @Test
+  void staleIfErrorFactsAddAWarningSayingHowOldAndWhy() {
+    ImageFacts fresh = FakeImageInspector.facts(IMAGE, 10 * MIB);
+    ImageFacts stale =
+        new ImageFacts(
+            fresh.reference(),
+            fresh.digest(),
+            fresh.mediaType(),
+            fresh.platforms(),
+            new StaleFacts(Duration.ofMinutes(200), StaleFacts.RATE_LIMITED));
+
+    ReviewDecision decision = decide(stale, policy("sizes", "annotate: false", "maxLayers: 50"));
+
+    assertThat(decision.warnings())
+        .containsExactly(
+            "facts for registry.example/acme/api:3.4 are 3h old: registry.example rate-limited;"
+                + " serving last known facts");
+    assertThat(decide(fresh, policy("sizes", "annotate: false", "maxLayers: 50")).warnings())
+        .isEmpty();
   }
 
   @Test

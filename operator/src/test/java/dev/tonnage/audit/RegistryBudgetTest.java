@@ -3,6 +3,7 @@ package dev.tonnage.audit;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -81,6 +82,46 @@ class RegistryBudgetTest {
             "registry rate limit \"quay.io\" is not HOST=RATE with a rate above 0 (fetches per"
                 + " second), e.g. ghcr.io=10 or *=5");
     assertThatThrownBy(() -> RegistryBudget.parse("*=0")).hasMessageContaining("\"*=0\"");
+  }
+
+  @Test
+  void aRetryAfterPausesOnlyThatRegistryUntilItEnds() {
+    RegistryBudget budget = budget(Map.of(), 5);
+    budget.pause("ghcr.io", Duration.ofSeconds(30));
+
+    assertThat(budget.pausedFor("ghcr.io")).isEqualTo(Duration.ofSeconds(30));
+    assertThat(budget.pausedFor("quay.io")).isZero();
+    now.addAndGet(TimeUnit.SECONDS.toNanos(29));
+    assertThat(budget.pausedFor("ghcr.io")).isEqualTo(Duration.ofSeconds(1));
+    now.addAndGet(TimeUnit.SECONDS.toNanos(1));
+    assertThat(budget.pausedFor("ghcr.io")).isZero();
+  }
+
+  @Test
+  void aPauseIsCappedAndAShorterRetryAfterDoesNotCutALongerPause() {
+    RegistryBudget budget = budget(Map.of(), 5);
+    budget.pause("index.docker.io", Duration.ofHours(6));
+    assertThat(budget.pausedFor("index.docker.io")).isEqualTo(RegistryBudget.MAX_PAUSE);
+
+    budget.pause("index.docker.io", Duration.ofSeconds(1));
+    assertThat(budget.pausedFor("index.docker.io")).isEqualTo(RegistryBudget.MAX_PAUSE);
+    budget.pause("index.docker.io", Duration.ZERO);
+    budget.pause("index.docker.io", Duration.ofSeconds(-5));
+    assertThat(budget.pausedFor("index.docker.io")).isEqualTo(RegistryBudget.MAX_PAUSE);
+  }
+
+  @Test
+  void pausesOfManyRegistriesAreBoundedAndEndedOnesMakeRoom() {
+    RegistryBudget budget = budget(Map.of(), 5);
+    for (int i = 0; i < RegistryBudget.MAX_BUCKETS; i++) {
+      budget.pause("r" + i + ".attacker.example", Duration.ofSeconds(10));
+    }
+    budget.pause("ghcr.io", Duration.ofSeconds(10));
+    assertThat(budget.pausedFor("ghcr.io")).isZero();
+
+    now.addAndGet(TimeUnit.SECONDS.toNanos(10));
+    budget.pause("ghcr.io", Duration.ofSeconds(10));
+    assertThat(budget.pausedFor("ghcr.io")).isEqualTo(Duration.ofSeconds(10));
   }
 
   private RegistryBudget budget(Map<String, Double> rates, double defaultRate) {

@@ -11,12 +11,14 @@ import dev.tonnage.registry.ImageInspector;
 import dev.tonnage.registry.ImageReference;
 import dev.tonnage.registry.InspectRequest;
 import dev.tonnage.registry.NotFoundException;
+import dev.tonnage.registry.StaleFacts;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -319,6 +321,28 @@ class CheckCommandTest {
                   .extracting(Object::toString)
                   .containsExactly("gcr.io/distroless/static-debian12:nonroot");
             });
+  }
+
+  @Test
+  void factsServedFromTheLastKnownOnesDuringAnOutageGetANoteOnStderr() {
+    ImageFacts fresh = registry.facts.get("ghcr.io/acme/ml-api:1.4.2");
+    registry.facts.put(
+        "ghcr.io/acme/ml-api:1.4.2",
+        new ImageFacts(
+            fresh.reference(),
+            fresh.digest(),
+            fresh.mediaType(),
+            fresh.platforms(),
+            new StaleFacts(Duration.ofHours(5), StaleFacts.UNREACHABLE)));
+
+    int exit = run("--policy", WARN_1GI, "ghcr.io/acme/ml-api:1.4.2");
+
+    assertThat(exit).isEqualTo(1);
+    assertThat(err.toString())
+        .isEqualTo(
+            "tonnage check: note: facts for ghcr.io/acme/ml-api:1.4.2 are 5h old: ghcr.io"
+                + " unreachable; serving last known facts"
+                + System.lineSeparator());
   }
 
   private int run(String... args) {

@@ -5,7 +5,11 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.tonnage.operator.OperatorCommand;
 import dev.tonnage.operator.RegistryFlags;
+import dev.tonnage.registry.Credential;
+import dev.tonnage.registry.ProxySettings;
+import dev.tonnage.registry.RegistryClientConfig;
 import dev.tonnage.registry.RegistryMirror;
+import dev.tonnage.registry.cloud.CloudProvider;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -61,6 +65,24 @@ class RegistryOptionsTest {
   }
 
   @Test
+  void proxiesComeFromTheCommandsEnvironmentAndAnUnusableOneIsRefusedByName() {
+    RegistryClientConfig config =
+        parse()
+            .clientConfig(
+                Map.of("https_proxy", "http://proxy.corp:3128", "no_proxy", ".corp,10.0.0.0/8"));
+
+    assertThat(config.proxies().proxyFor("https", "ghcr.io", 443).redacted())
+        .isEqualTo("http://proxy.corp:3128");
+    assertThat(config.proxies().proxyFor("https", "registry.corp", 443)).isNull();
+    assertThat(parse().clientConfig(Map.of()).proxies()).isSameAs(ProxySettings.DIRECT);
+    assertThatThrownBy(
+            () -> parse().clientConfig(Map.of("HTTPS_PROXY", "socks5://u:secret@proxy:1080")))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageStartingWith("HTTPS_PROXY is not a usable proxy URL")
+        .hasMessageNotContaining("secret");
+  }
+
+  @Test
   void registryMirrorsAreRepeatableOrCommaSeparatedAndKeepTheirOrder() {
     RegistryOptions options =
         parse(
@@ -99,6 +121,31 @@ class RegistryOptionsTest {
   }
 
   @Test
+  void cloudIdentitiesDefaultToEveryCloudAndNoneTurnsThemOff() {
+    assertThat(parse().settings().cloudIdentities()).containsExactly(CloudProvider.AWS);
+    assertThat(parse("--cloud-identity", "AWS").settings().cloudIdentities())
+        .containsExactly(CloudProvider.AWS);
+    assertThat(parse("--cloud-identity", "none").settings().cloudIdentities()).isEmpty();
+    assertThatThrownBy(() -> parse("--cloud-identity", "gcp").settings())
+        .hasMessage("--cloud-identity takes aws or none; got gcp");
+    assertThatThrownBy(() -> parse("--cloud-identity", "none,aws").settings())
+        .hasMessageStartingWith("--cloud-identity none cannot be combined with a provider");
+  }
+
+  @Test
+  void theDockerLoginIsAskedBeforeTheCloudIdentityAndOtherHostsStayAnonymous() throws Exception {
+    String ecr = "111122223333.dkr.ecr.us-east-1.amazonaws.com";
+    Path config =
+        Files.writeString(
+            dir.resolve("ecr-login.json"), "{\"auths\":{\"" + ecr + "\":{\"auth\":\"dTpw\"}}}");
+
+    var credentials = parse("--docker-config", config.toString()).credentials(Map.of(), dir);
+
+    assertThat(credentials.forRegistry(ecr)).map(Credential::username).contains("u");
+    assertThat(credentials.forRegistry("ghcr.io")).isEmpty();
+  }
+
+  @Test
   void anUnreadableCaFileIsNamed() {
     assertThatThrownBy(
             () -> parse("--ca-file", dir.resolve("missing.pem").toString()).clientConfig())
@@ -118,7 +165,8 @@ class RegistryOptionsTest {
             "--registry-timeout",
             "--tag-ttl",
             "--registry-mirror",
-            "--stale-if-error");
+            "--stale-if-error",
+            "--cloud-identity");
     CommandSpec cli = new CommandLine(new RegistryOptions()).getCommandSpec();
     CommandSpec operator = new CommandLine(new OperatorCommand()).getCommandSpec();
     for (String name : names) {
@@ -128,6 +176,7 @@ class RegistryOptionsTest {
     assertThat(helpOf(cli, "--registry-timeout")).contains("10s");
     assertThat(helpOf(cli, "--stale-if-error")).contains("24h");
     assertThat(helpOf(cli, "--tag-ttl")).contains("5m");
+    assertThat(helpOf(cli, "--cloud-identity")).contains("; aws)");
     assertThat(parse().settings().tagTtl()).isEqualTo(Duration.ofMinutes(5));
     assertThat(parse("--tag-ttl", "1m").settings().tagTtl()).isEqualTo(Duration.ofMinutes(1));
   }

@@ -127,12 +127,32 @@ class TonnageMetricsTest {
 
   @Test
   void anUnknownUncompressedSizeHasNoSeries() {
-    metrics.recordImage(NGINX, AMD64, 1, 2L, 1);
     metrics.recordImage(NGINX, AMD64, 1, null, 1);
 
     Exposition exposition = scrape();
     assertThat(exposition.series("tonnage_image_uncompressed_size_bytes")).isEmpty();
     assertThat(exposition.series("tonnage_image_compressed_size_bytes")).hasSize(1);
+  }
+
+  @Test
+  void anAuditWithoutTheUncompressedSizeKeepsTheSeriesOfTheSameBuild() {
+    metrics.recordImage(NGINX, AMD64, 1, 2L, 1);
+    metrics.recordImage(NGINX, AMD64, 1, null, 1);
+
+    assertThat(
+            scrape()
+                .value("tonnage_image_uncompressed_size_bytes", "image", NGINX, "platform", AMD64))
+        .isEqualTo(2.0);
+  }
+
+  @Test
+  void aRebuiltImageMeasuredWithoutTheUncompressedSizeLosesTheOldBuildsSeries() {
+    metrics.recordImage(NGINX, AMD64, 1, 2L, 1);
+    metrics.recordImage(NGINX, AMD64, 5, null, 1);
+
+    assertThat(scrape().series("tonnage_image_uncompressed_size_bytes")).isEmpty();
+    metrics.recordImage(NGINX, AMD64, 5, null, 1);
+    assertThat(scrape().series("tonnage_image_uncompressed_size_bytes")).isEmpty();
   }
 
   @Test

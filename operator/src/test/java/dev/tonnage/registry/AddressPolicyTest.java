@@ -113,6 +113,20 @@ class AddressPolicyTest {
   }
 
   @Test
+  void metadataServiceNamesAreRefusedByNameSinceAProxyResolvesWhatTonnageDoesNot() {
+    AddressPolicy policy = new AddressPolicy(true, false, FAKE);
+    for (String host :
+        List.of("metadata.google.internal", "METADATA.google.internal.", "metadata")) {
+      assertThatThrownBy(() -> policy.checkLiteral(host))
+          .as(host)
+          .isInstanceOf(AddressPolicy.RefusedAddressException.class)
+          .hasMessageContaining("a cloud metadata service name");
+    }
+    assertThatCode(() -> new AddressPolicy(false, true, FAKE).checkLiteral("metadata"))
+        .doesNotThrowAnyException();
+  }
+
+  @Test
   void ordinaryLiteralsAndNamesPassTheLiteralGuardWithoutALookup() {
     AddressPolicy policy =
         new AddressPolicy(

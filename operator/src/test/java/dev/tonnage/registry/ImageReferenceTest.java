@@ -30,6 +30,8 @@ class ImageReferenceTest {
           GHCR.IO/acme/app                        | ghcr.io                | acme/app            | latest  | -
           localhost/app                           | localhost              | app                 | latest  | -
           localhost:5000/app:dev                  | localhost:5000         | app                 | dev     | -
+          oci:5000/app:dev                        | oci:5000               | app                 | dev     | -
+          oci:app                                 | index.docker.io        | library/oci         | app     | -
           127.0.0.1:5000/team/app                 | 127.0.0.1:5000         | team/app            | latest  | -
           [::1]:5000/app:v1                       | [::1]:5000             | app                 | v1      | -
           [2001:db8::1]/app                       | [2001:db8::1]          | app                 | latest  | -
@@ -136,6 +138,8 @@ class ImageReferenceTest {
           ' nginx'                           | white space
           'ngi nx'                           | white space
           https://ghcr.io/acme/app           | remove the URL scheme
+          oci:/build/layout:v1               | only the tonnage CLI reads
+          docker-archive:./app.tar           | a Pod names an image in a registry
           Nginx                              | upper case
           ghcr.io/Acme/app                   | upper case
           docker.io/library/NGINX:1          | upper case

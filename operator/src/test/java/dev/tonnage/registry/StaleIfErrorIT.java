@@ -3,6 +3,7 @@ package dev.tonnage.registry;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.tonnage.policy.StaleWarning;
 import dev.tonnage.testing.PrintComponentLogsOnFailure;
 import dev.tonnage.testing.image.ImageBuilder;
 import dev.tonnage.testing.image.ImageSpec;
@@ -77,6 +78,16 @@ class StaleIfErrorIT {
     assertThat(stale.digest()).isEqualTo(fresh.digest()).isEqualTo(pushed.digest());
     assertThat(stale.platforms()).isEqualTo(fresh.platforms());
     assertThat(staleServed).containsExactly(registry.hostPort());
+    assertThat(fresh.stale()).isNull();
+    assertThat(stale.stale().cause()).isEqualTo(StaleFacts.UNREACHABLE);
+    assertThat(stale.stale().age()).isGreaterThanOrEqualTo(TAG_TTL.multipliedBy(2));
+    assertThat(StaleWarning.line(stale, stale.stale()))
+        .isEqualTo(
+            "facts for "
+                + pushed.reference()
+                + " are 0s old: "
+                + registry.hostPort()
+                + " unreachable; serving last known facts");
   }
 
   @Test

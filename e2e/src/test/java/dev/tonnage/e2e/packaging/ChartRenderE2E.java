@@ -8,6 +8,7 @@ import com.fasterxml.jackson.dataformat.yaml.YAMLMapper;
 import dev.tonnage.admission.WebhookConfigurations;
 import dev.tonnage.operator.OperatorCommand;
 import dev.tonnage.operator.OperatorConfig;
+import dev.tonnage.registry.ProxySettings;
 import dev.tonnage.testing.helm.Helm;
 import dev.tonnage.testing.kube.KubeApiServer;
 import dev.tonnage.testing.process.ProcessResult;
@@ -330,6 +331,60 @@ class ChartRenderE2E {
     }
     assertThat(chart.named("Role", "tonnage").path("metadata").path("namespace").asText())
         .isEqualTo(NAMESPACE);
+  }
+
+  @Test
+  void proxyValuesBecomeTheStandardVariablesAndTheApiServerStaysDirect() {
+    RenderedChart none = render(KUBE_1_20, List.of());
+    RenderedChart literal =
+        render(
+            KUBE_1_20,
+            List.of(
+                "--set", "proxy.httpsProxy=http://proxy.corp:3128",
+                "--set", "proxy.httpProxy=http://proxy.corp:3129",
+                "--set", "proxy.noProxy=.svc\\,.cluster.local\\,10.0.0.0/8"));
+    RenderedChart secret = render(KUBE_1_20, List.of("--set", "proxy.existingSecret=corp-proxy"));
+
+    assertThat(none.operatorEnvNames()).doesNotContain("HTTPS_PROXY", "HTTP_PROXY", "NO_PROXY");
+    Map<String, String> env = literal.operatorEnv();
+    assertThat(env)
+        .containsEntry("HTTPS_PROXY", "http://proxy.corp:3128")
+        .containsEntry("HTTP_PROXY", "http://proxy.corp:3129")
+        .containsEntry("NO_PROXY", ".svc,.cluster.local,10.0.0.0/8,$(KUBERNETES_SERVICE_HOST)");
+    // What the kubelet hands the operator once it expanded the API server's address.
+    ProxySettings read =
+        ProxySettings.fromEnvironment(
+            Map.of(
+                "HTTPS_PROXY", env.get("HTTPS_PROXY"),
+                "NO_PROXY",
+                    env.get("NO_PROXY").replace("$(KUBERNETES_SERVICE_HOST)", "10.96.0.1")));
+    assertThat(read.proxyFor("https", "10.96.0.1", 443)).isNull();
+    assertThat(read.proxyFor("https", "registry.team.svc", 443)).isNull();
+    assertThat(read.proxyFor("https", "ghcr.io", 443).redacted())
+        .isEqualTo("http://proxy.corp:3128");
+
+    assertThat(secret.operatorEnv())
+        .doesNotContainKeys("HTTPS_PROXY", "HTTP_PROXY")
+        .containsEntry("NO_PROXY", "$(KUBERNETES_SERVICE_HOST)");
+    List<String> fromSecret = new ArrayList<>();
+    secret
+        .operatorContainer()
+        .path("env")
+        .forEach(
+            e -> {
+              JsonNode ref = e.path("valueFrom").path("secretKeyRef");
+              if (!ref.isMissingNode()) {
+                fromSecret.add(
+                    e.path("name").asText()
+                        + "<-"
+                        + ref.path("name").asText()
+                        + "/"
+                        + ref.path("key").asText());
+              }
+            });
+    assertThat(fromSecret)
+        .containsExactly(
+            "HTTPS_PROXY<-corp-proxy/HTTPS_PROXY", "HTTP_PROXY<-corp-proxy/HTTP_PROXY");
   }
 
   @Test

@@ -91,6 +91,30 @@ public final class ImageBuilder implements AutoCloseable {
   }
 
   /**
+   * Copies {@code repositoryAndTag} out of the registry with skopeo to a local {@code destination}
+   * ({@code oci:DIR:TAG}, {@code oci-archive:FILE}, {@code docker-archive:FILE}); {@code --all}
+   * when {@code allPlatforms}.
+   */
+  public void copyOut(String repositoryAndTag, String destination, boolean allPlatforms) {
+    Skopeo skopeo = new Skopeo(Binaries.fromEnvironment(), registry);
+    skopeo.copy(skopeo.dockerReference(repositoryAndTag), destination, allPlatforms);
+  }
+
+  /**
+   * Builds {@code image} with umoci into {@code workDirectory/layout} (tagged {@code latest}) and
+   * copies it into the registry as {@code repositoryAndTag} with skopeo, keeping its OCI manifest.
+   *
+   * @return the layout directory, which stays for the caller to read
+   */
+  public Path buildAndPushWithUmoci(
+      String repositoryAndTag, OciLayoutImage image, Path workDirectory) {
+    Binaries binaries = Binaries.fromEnvironment();
+    Path layout = new Umoci(binaries).build(image, workDirectory);
+    new Skopeo(binaries, registry).copyLayout(layout, Umoci.TAG, repositoryAndTag, false);
+    return layout;
+  }
+
+  /**
    * {@code skopeo inspect --raw} of {@code REPOSITORY:TAG} or a full reference, for cross-checks.
    */
   public String skopeoInspectRaw(String reference) {

@@ -38,6 +38,34 @@ public final class Skopeo {
   }
 
   /**
+   * {@code skopeo copy FROM TO}, e.g. {@code docker://HOST/team/app:1} to {@code oci:DIR:TAG},
+   * {@code oci-archive:FILE} or {@code docker-archive:FILE}; a {@code docker://} side is this
+   * registry, with its TLS trust and credentials.
+   *
+   * @param allPlatforms {@code --all}: every platform of an index, not only this machine's
+   */
+  public void copy(String from, String to, boolean allPlatforms) {
+    List<String> args = new ArrayList<>(List.of("--insecure-policy", "copy"));
+    if (from.startsWith("docker://")) {
+      args.addAll(accessArgs("--src-"));
+    }
+    if (to.startsWith("docker://")) {
+      args.addAll(accessArgs("--dest-"));
+    }
+    if (allPlatforms) {
+      args.add("--all");
+    }
+    args.add(from);
+    args.add(to);
+    Command.of(executable, args).run().requireSuccess();
+  }
+
+  /** {@code docker://HOST:PORT/REPOSITORY:TAG} of this registry. */
+  public String dockerReference(String repositoryAndTag) {
+    return "docker://" + registry.hostPort() + "/" + repositoryAndTag;
+  }
+
+  /**
    * {@code skopeo inspect --raw}: the manifest bytes exactly as the registry serves them.
    *
    * @param reference {@code REPOSITORY:TAG} or {@code REPOSITORY@DIGEST} in this registry, or a
