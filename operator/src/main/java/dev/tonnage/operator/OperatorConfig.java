@@ -181,7 +181,7 @@ public record OperatorConfig(
     /**
      * Default of {@code --cloud-identity}: every cloud Tonnage knows; each serves its own hosts.
      */
-    public static final String DEFAULT_CLOUD_IDENTITIES = "aws";
+    public static final String DEFAULT_CLOUD_IDENTITIES = "aws,google,azure";
 
     /** Default of {@code --tag-ttl}. */
     public static final String DEFAULT_TAG_TTL = "5m";

@@ -30,7 +30,7 @@ import okhttp3.Request;
  * is about to be written to — pooled connections included, which okhttp reuses without resolving
  * again — before a single byte of the request leaves.
  */
-final class AddressPolicy {
+public final class AddressPolicy {
 
   /** A connection refused by this policy; never retried. */
   static final class RefusedAddressException extends UnknownHostException {
@@ -87,14 +87,14 @@ final class AddressPolicy {
   private final boolean allowLinkLocal;
   private final Dns dns;
 
-  AddressPolicy(boolean allowPrivate, boolean allowLinkLocal, Dns delegate) {
+  public AddressPolicy(boolean allowPrivate, boolean allowLinkLocal, Dns delegate) {
     this.allowPrivate = allowPrivate;
     this.allowLinkLocal = allowLinkLocal;
     this.dns = hostname -> check(hostname, delegate.lookup(hostname));
   }
 
   /** The DNS okhttp uses: resolves, then refuses link-local and metadata answers. */
-  Dns dns() {
+  public Dns dns() {
     return dns;
   }
 
@@ -103,7 +103,7 @@ final class AddressPolicy {
    * pass IP literals through {@link Dns}. Runs for every request, redirects included, since Tonnage
    * follows redirects itself.
    */
-  Interceptor literalGuard() {
+  public Interceptor literalGuard() {
     return chain -> {
       checkLiteral(chain.request().url().host());
       return chain.proceed(chain.request());
@@ -134,7 +134,7 @@ final class AddressPolicy {
    * A network interceptor: checks the address of the connection each request is about to be written
    * to, and records for its {@link Scope} what the registry's own connection showed.
    */
-  Interceptor connectedGuard() {
+  public Interceptor connectedGuard() {
     return chain -> {
       Connection connection = chain.connection();
       Request request = chain.request();

@@ -6,7 +6,7 @@ import java.util.Arrays;
 import okhttp3.ResponseBody;
 
 /** Reads response bodies with a size cap, so no registry can make Tonnage buffer without end. */
-final class CappedBody {
+public final class CappedBody {
   private CappedBody() {}
 
   /** Manifests and indexes: the distribution spec's 4 MiB, what registries accept on push. */
@@ -16,7 +16,7 @@ final class CappedBody {
   static final long CONFIG_CAP = 8L * 1024 * 1024;
 
   /** Error bodies and token answers: a JSON object with a short message or a token. */
-  static final long SMALL_CAP = 64L * 1024;
+  public static final long SMALL_CAP = 64L * 1024;
 
   /** What a body may allocate before its bytes arrive. */
   private static final int FIRST_CHUNK = 64 * 1024;
@@ -32,7 +32,7 @@ final class CappedBody {
   }
 
   /** The whole body, failing once it exceeds {@code cap} bytes (declared or actual). */
-  static byte[] read(ResponseBody body, long cap) throws IOException {
+  public static byte[] read(ResponseBody body, long cap) throws IOException {
     if (body == null) {
       return new byte[0];
     }

@@ -21,6 +21,8 @@ public final class CloudIdentities {
                 provider ->
                     switch (provider) {
                       case AWS -> EcrIdentity.fromEnvironment(env);
+                      case GOOGLE -> GoogleIdentity.fromEnvironment(env);
+                      case AZURE -> AzureIdentity.fromEnvironment(env);
                     })
             .toArray(RegistryCredentials[]::new));
   }

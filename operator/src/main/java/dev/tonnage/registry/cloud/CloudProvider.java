@@ -10,7 +10,14 @@ import java.util.stream.Stream;
 /** A cloud whose workload identity Tonnage can turn into registry credentials. */
 public enum CloudProvider {
   /** Amazon ECR through the AWS SDK's default credentials chain ({@link EcrIdentity}). */
-  AWS("aws");
+  AWS("aws"),
+  /**
+   * Google Artifact Registry and GCR through Application Default Credentials ({@link
+   * GoogleIdentity}).
+   */
+  GOOGLE("google"),
+  /** Azure Container Registry through Entra ID workload identity ({@link AzureIdentity}). */
+  AZURE("azure");
 
   /** The {@code --cloud-identity} value that enables none. */
   public static final String NONE = "none";

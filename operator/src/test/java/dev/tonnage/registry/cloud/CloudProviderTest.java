@@ -28,7 +28,7 @@ class CloudProviderTest {
   @Test
   void anUnknownProviderIsNamedAbbreviated() {
     assertThatThrownBy(() -> CloudProvider.parseAll(List.of("x".repeat(5_000))))
-        .hasMessageStartingWith("--cloud-identity takes aws or none; got xxx")
+        .hasMessageStartingWith("--cloud-identity takes aws,google,azure or none; got xxx")
         .hasMessageEndingWith("...")
         .satisfies(e -> assertThat(e.getMessage()).hasSizeLessThan(120));
   }

@@ -15,12 +15,16 @@ import java.util.ArrayList;
 import java.util.Base64;
 import java.util.List;
 import java.util.Objects;
+import java.util.Set;
 import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.function.Predicate;
 import java.util.stream.Collectors;
 import org.eclipse.jetty.http.HttpHeader;
 import org.eclipse.jetty.http.HttpMethod;
 import org.eclipse.jetty.io.Content;
+import org.eclipse.jetty.server.FormFields;
 import org.eclipse.jetty.server.Handler;
 import org.eclipse.jetty.server.HttpConfiguration;
 import org.eclipse.jetty.server.HttpConnectionFactory;
@@ -37,12 +41,22 @@ import org.eclipse.jetty.util.thread.QueuedThreadPool;
 /**
  * A Docker registry token server (the realm of a {@code Bearer} challenge) on 127.0.0.1: {@code GET
  * /token?service=S&scope=repository:NAME:pull,push} with optional Basic credentials answers {@code
- * {"token","access_token","expires_in","issued_at"}}. Access follows {@link TokenAccessPolicy}.
- * Every request is recorded so tests can assert token caching.
+ * {"token","access_token","expires_in","issued_at"}}; {@code POST /token} takes an OAuth2
+ * refresh-token grant of a refresh token from ACR's {@link #EXCHANGE_PATH}, when enabled by {@link
+ * #acceptExchangeOf}. Access follows {@link TokenAccessPolicy}. Every request is recorded so tests
+ * can assert token caching.
  */
 public final class TokenServer implements ComponentLogs, AutoCloseable {
 
   public static final String PATH = "/token";
+
+  /**
+   * ACR's token exchange: an access token from the cloud's identity service for a refresh token.
+   */
+  public static final String EXCHANGE_PATH = "/oauth2/exchange";
+
+  /** How long refresh tokens from {@link #EXCHANGE_PATH} live (ACR's: three hours). */
+  public static final Duration REFRESH_TOKEN_LIFETIME = Duration.ofHours(3);
 
   private static final ObjectMapper JSON = new ObjectMapper();
 
@@ -51,6 +65,9 @@ public final class TokenServer implements ComponentLogs, AutoCloseable {
   private final Server server;
   private final List<TokenRequest> requests = new CopyOnWriteArrayList<>();
   private final String realm;
+  private final Set<String> refreshTokens = ConcurrentHashMap.newKeySet();
+  private final List<Fields> exchanges = new CopyOnWriteArrayList<>();
+  private volatile Predicate<String> exchangeAccepts = accessToken -> false;
 
   /**
    * How the token server behaves.
@@ -125,6 +142,25 @@ public final class TokenServer implements ComponentLogs, AutoCloseable {
     return settings.issuer();
   }
 
+  /**
+   * Answers {@code POST} {@link #EXCHANGE_PATH} as ACR does: an access token {@code accepted}
+   * allows becomes a refresh token, which {@code POST /token} then takes as a refresh-token grant
+   * of the configured user.
+   */
+  public void acceptExchangeOf(Predicate<String> accepted) {
+    this.exchangeAccepts = Objects.requireNonNull(accepted, "accepted");
+  }
+
+  /** The URL of the token exchange. */
+  public String exchangeUrl() {
+    return realm.substring(0, realm.length() - PATH.length()) + EXCHANGE_PATH;
+  }
+
+  /** The form fields of each exchange request so far (access tokens included), oldest first. */
+  public List<Fields> exchanges() {
+    return List.copyOf(exchanges);
+  }
+
   /** How many token requests arrived, whatever their outcome. */
   public int requestCount() {
     return requests.size();
@@ -196,14 +232,18 @@ public final class TokenServer implements ComponentLogs, AutoCloseable {
 
     @Override
     public boolean handle(Request request, Response response, Callback callback) {
-      if (!PATH.equals(Request.getPathInContext(request))) {
+      String path = Request.getPathInContext(request);
+      if (EXCHANGE_PATH.equals(path) && HttpMethod.POST.is(request.getMethod())) {
+        return exchange(request, response, callback);
+      }
+      if (!PATH.equals(path)) {
         return respondError(response, callback, 404, "NOT_FOUND", "the token endpoint is " + PATH);
       }
-      if (!HttpMethod.GET.is(request.getMethod())) {
-        return respondError(
-            response, callback, 405, "UNSUPPORTED", "only GET is supported (no OAuth2 POST)");
+      boolean refreshGrant = HttpMethod.POST.is(request.getMethod());
+      if (!refreshGrant && !HttpMethod.GET.is(request.getMethod())) {
+        return respondError(response, callback, 405, "UNSUPPORTED", "only GET and POST");
       }
-      Fields query = Request.extractQueryParameters(request);
+      Fields query = refreshGrant ? form(request) : Request.extractQueryParameters(request);
       String service = query.getValue("service");
       List<String> scopes = new ArrayList<>();
       for (String value : query.getValuesOrEmpty("scope")) {
@@ -216,7 +256,15 @@ public final class TokenServer implements ComponentLogs, AutoCloseable {
       String authorization = request.getHeaders().get(HttpHeader.AUTHORIZATION);
       Instant now = Instant.now();
       String user;
-      if (authorization == null) {
+      if (refreshGrant) {
+        if (!"refresh_token".equals(query.getValue("grant_type"))
+            || !refreshTokens.contains(String.valueOf(query.getValue("refresh_token")))) {
+          requests.add(new TokenRequest(now, null, service, scopes, 401, List.of()));
+          return respondError(
+              response, callback, 401, "UNAUTHORIZED", "unknown refresh token or grant type");
+        }
+        user = settings.username();
+      } else if (authorization == null) {
         user = null;
       } else if (isConfiguredUser(authorization)) {
         user = settings.username();
@@ -251,6 +299,36 @@ public final class TokenServer implements ComponentLogs, AutoCloseable {
       body.put(
           "issued_at", DateTimeFormatter.ISO_INSTANT.format(now.truncatedTo(ChronoUnit.SECONDS)));
       return respond(response, callback, 200, body);
+    }
+
+    private boolean exchange(Request request, Response response, Callback callback) {
+      Fields form = form(request);
+      exchanges.add(form);
+      String accessToken = form.getValue("access_token");
+      if (!"access_token".equals(form.getValue("grant_type"))
+          || accessToken == null
+          || !exchangeAccepts.test(accessToken)) {
+        return respondError(response, callback, 401, "UNAUTHORIZED", "access token refused");
+      }
+      Instant now = Instant.now();
+      ObjectNode claims = JSON.createObjectNode();
+      claims.put("iss", settings.issuer());
+      claims.put("aud", form.getValue("service"));
+      claims.put("exp", now.plus(REFRESH_TOKEN_LIFETIME).getEpochSecond());
+      claims.put("jti", UUID.randomUUID().toString());
+      String refreshToken = signer.sign(claims);
+      refreshTokens.add(refreshToken);
+      ObjectNode body = JSON.createObjectNode();
+      body.put("refresh_token", refreshToken);
+      return respond(response, callback, 200, body);
+    }
+
+    private Fields form(Request request) {
+      try {
+        return FormFields.getFields(request);
+      } catch (RuntimeException e) {
+        return new Fields();
+      }
     }
 
     private boolean isConfiguredUser(String authorization) {
