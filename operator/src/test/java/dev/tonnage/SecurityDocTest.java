@@ -28,7 +28,8 @@ class SecurityDocTest {
           "dev.tonnage.events",
           "dev.tonnage.operator",
           "dev.tonnage.api.v1alpha1",
-          "dev.tonnage.manifests");
+          "dev.tonnage.manifests",
+          "dev.tonnage.registry.cloud");
 
   private record Bound(String row, String constant, long documented) {}
 

@@ -105,7 +105,8 @@ public final class RegistryFlags {
       paramLabel = "PROVIDER",
       description =
           "Fetch short-lived registry credentials with this cloud's workload identity, for its own"
-              + " registries only: aws (Amazon ECR); none for no cloud (repeatable or"
+              + " registries only: aws (Amazon ECR), google (Artifact Registry, GCR), azure"
+              + " (ACR); none for no cloud (repeatable or"
               + " comma-separated; env TONNAGE_CLOUD_IDENTITIES; ${DEFAULT-VALUE}). Asked after"
               + " pull secrets and --docker-config.")
   List<String> cloudIdentities = new ArrayList<>();

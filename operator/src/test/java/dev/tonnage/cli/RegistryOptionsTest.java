@@ -122,12 +122,13 @@ class RegistryOptionsTest {
 
   @Test
   void cloudIdentitiesDefaultToEveryCloudAndNoneTurnsThemOff() {
-    assertThat(parse().settings().cloudIdentities()).containsExactly(CloudProvider.AWS);
+    assertThat(parse().settings().cloudIdentities())
+        .containsExactlyInAnyOrder(CloudProvider.AWS, CloudProvider.GOOGLE, CloudProvider.AZURE);
     assertThat(parse("--cloud-identity", "AWS").settings().cloudIdentities())
         .containsExactly(CloudProvider.AWS);
     assertThat(parse("--cloud-identity", "none").settings().cloudIdentities()).isEmpty();
     assertThatThrownBy(() -> parse("--cloud-identity", "gcp").settings())
-        .hasMessage("--cloud-identity takes aws or none; got gcp");
+        .hasMessage("--cloud-identity takes aws,google,azure or none; got gcp");
     assertThatThrownBy(() -> parse("--cloud-identity", "none,aws").settings())
         .hasMessageStartingWith("--cloud-identity none cannot be combined with a provider");
   }
@@ -176,7 +177,7 @@ class RegistryOptionsTest {
     assertThat(helpOf(cli, "--registry-timeout")).contains("10s");
     assertThat(helpOf(cli, "--stale-if-error")).contains("24h");
     assertThat(helpOf(cli, "--tag-ttl")).contains("5m");
-    assertThat(helpOf(cli, "--cloud-identity")).contains("; aws)");
+    assertThat(helpOf(cli, "--cloud-identity")).contains("; aws,google,azure)");
     assertThat(parse().settings().tagTtl()).isEqualTo(Duration.ofMinutes(5));
     assertThat(parse("--tag-ttl", "1m").settings().tagTtl()).isEqualTo(Duration.ofMinutes(1));
   }

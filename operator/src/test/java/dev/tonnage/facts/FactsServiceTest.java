@@ -177,8 +177,10 @@ class FactsServiceTest {
   void eachRegistryErrorBecomesItsReasonWithTheRegistrysMessageAndAShortCause(
       RegistryException error, String reason, String cause) throws Exception {
     inspector.fail(APP, error);
+    Duration retryAfter =
+        error instanceof RateLimitedException limited ? limited.retryAfter().orElse(null) : null;
     assertThat(answer(needs(APP)).get(ref(APP)))
-        .isEqualTo(new FactsOutcome.Unavailable(reason, error.getMessage(), cause));
+        .isEqualTo(new FactsOutcome.Unavailable(reason, error.getMessage(), cause, retryAfter));
   }
 
   @Test
