@@ -4,6 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.tonnage.registry.Credential;
 import dev.tonnage.registry.ImageFacts;
+import dev.tonnage.registry.ProxiedUrlConnections;
+import dev.tonnage.registry.ProxySettings;
 import dev.tonnage.testing.registry.RegistryMode;
 import dev.tonnage.testing.registry.RegistryServer;
 import dev.tonnage.testing.registry.TokenRequest;
@@ -113,7 +115,13 @@ class AzureIdentityIT extends PrivateImageFixture {
   }
 
   private AzureIdentity identity(FakeTicker ticker) {
-    WorkloadIdentity settings = WorkloadIdentity.fromEnvironment(env()).orElseThrow();
+    return identity(ticker, env());
+  }
+
+  /** The identity of {@code env}, trusting the stand-in authority's and the registry's CAs. */
+  private AzureIdentity identity(FakeTicker ticker, Map<String, String> env) {
+    WorkloadIdentity settings = WorkloadIdentity.fromEnvironment(env).orElseThrow();
+    ProxySettings proxies = ProxySettings.fromEnvironment(env);
     X509TrustManager registryTrust = TrustedCertificates.trustManager(registry.caCertificate());
     OkHttpClient trustingRegistry =
         new OkHttpClient.Builder()
@@ -128,11 +136,15 @@ class AzureIdentityIT extends PrivateImageFixture {
             AzureIdentity.tokenSource(
                 settings,
                 new EntraTokens(
-                    settings, authorityCa.clientSslContext().getSocketFactory(), timeout),
+                    settings,
+                    authorityCa.clientSslContext().getSocketFactory(),
+                    timeout,
+                    new ProxiedUrlConnections(proxies)),
                 new AcrTokenExchange(
                     host -> HttpUrl.get(registry.tokenServer().exchangeUrl()),
                     timeout,
-                    trustingRegistry)),
+                    trustingRegistry,
+                    proxies)),
             timeout,
             ticker));
   }
