@@ -6,6 +6,7 @@ import dev.tonnage.registry.Credential;
 import dev.tonnage.registry.ImageFacts;
 import dev.tonnage.registry.ProxiedUrlConnections;
 import dev.tonnage.registry.ProxySettings;
+import dev.tonnage.testing.proxy.ConnectProxy;
 import dev.tonnage.testing.registry.RegistryMode;
 import dev.tonnage.testing.registry.RegistryServer;
 import dev.tonnage.testing.registry.TokenRequest;
@@ -206,6 +207,48 @@ class AzureIdentityIT extends PrivateImageFixture {
     assertThat(authority.requests).hasSize(2);
     assertThat(form(authority.requests.get(1))).containsEntry("client_assertion", "sa-token-2");
     Files.writeString(federatedTokenFile, "sa-token-1\n");
+  }
+
+  @Test
+  void theAuthorityAndTheExchangeAreReachedThroughTheHttpsProxyOfTheEnvironment() throws Exception {
+    try (ConnectProxy proxy = ConnectProxy.start()) {
+      Map<String, String> env = new HashMap<>(env());
+      env.put("HTTPS_PROXY", proxy.url());
+      AzureIdentity identity = identity(new FakeTicker(), env);
+
+      assertThat(inspect(identity).platforms()).hasSize(1);
+
+      assertThat(proxy.tunnelledTo())
+          .as("Entra ID, then the registry's exchange")
+          .containsExactly(authority.hostPort(), exchangeHostPort());
+      assertThat(authority.requests).hasSize(1);
+      assertThat(proxy.capturedTunnelTraffic())
+          .as("tokens cross the proxy inside TLS only")
+          .doesNotContain(ENTRA_TOKEN, "sa-token-1");
+    }
+  }
+
+  @Test
+  void noProxyKeepsTheAuthorityDirectAndTheExchangeAnswersTheProxysChallenge() throws Exception {
+    String password = "proxy-" + UUID.randomUUID();
+    try (ConnectProxy proxy = ConnectProxy.requiringBasic("tonnage", password)) {
+      Map<String, String> env = new HashMap<>(env());
+      env.put("HTTPS_PROXY", proxy.url("tonnage", password));
+      env.put("NO_PROXY", authority.hostPort());
+      AzureIdentity identity = identity(new FakeTicker(), env);
+
+      assertThat(identity.forRegistry(registry.hostPort())).isPresent();
+
+      assertThat(authority.requests).hasSize(1);
+      assertThat(proxy.tunnelledTo()).containsExactly(exchangeHostPort());
+      assertThat(proxy.proxyAuthorizations()).isNotEmpty().allMatch(a -> a.startsWith("Basic "));
+      assertNoSecretLogged(password);
+    }
+  }
+
+  private String exchangeHostPort() {
+    HttpUrl exchange = HttpUrl.get(registry.tokenServer().exchangeUrl());
+    return exchange.host() + ":" + exchange.port();
   }
 
   @Test
