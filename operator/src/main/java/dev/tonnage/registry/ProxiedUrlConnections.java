@@ -28,7 +28,10 @@ public final class ProxiedUrlConnections {
     this.settings = settings;
   }
 
-  /** The proxy of a request to {@code uri}: {@link Proxy#NO_PROXY} when it goes direct. */
+  /**
+   * The proxy of a request to {@code uri}: {@link Proxy#NO_PROXY} when it goes direct. Its address
+   * is left unresolved, to be looked up when a connection is made, not when a client is built.
+   */
   public Proxy proxyFor(URI uri) {
     return proxyOf(settings.proxyFor(uri));
   }
@@ -36,7 +39,8 @@ public final class ProxiedUrlConnections {
   private static Proxy proxyOf(ProxyEndpoint proxy) {
     return proxy == null
         ? Proxy.NO_PROXY
-        : new Proxy(Proxy.Type.HTTP, new InetSocketAddress(proxy.host(), proxy.port()));
+        : new Proxy(
+            Proxy.Type.HTTP, InetSocketAddress.createUnresolved(proxy.host(), proxy.port()));
   }
 
   /** A connection to {@code url} through its proxy, with connect and read timeouts. */
