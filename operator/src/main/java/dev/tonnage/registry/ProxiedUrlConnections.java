@@ -52,7 +52,10 @@ public final class ProxiedUrlConnections {
       throw new IOException("not a URI: " + url.getProtocol() + "://" + url.getHost(), e);
     }
     ProxyEndpoint proxy = settings.proxyFor(uri);
-    HttpURLConnection connection = (HttpURLConnection) url.openConnection(proxyOf(proxy));
+    // Without proxy variables the JVM's own selector still applies, as for registry traffic.
+    HttpURLConnection connection =
+        (HttpURLConnection)
+            (settings.any() ? url.openConnection(proxyOf(proxy)) : url.openConnection());
     if (proxy != null && proxy.hasCredentials()) {
       connection.setAuthenticator(new ProxyPassword(proxy));
       if ("http".equals(uri.getScheme())) {
