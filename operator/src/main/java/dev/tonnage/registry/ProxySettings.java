@@ -1,6 +1,8 @@
 package dev.tonnage.registry;
 
+import java.net.URI;
 import java.util.Map;
+import okhttp3.OkHttpClient;
 
 /**
  * The proxies registry traffic goes through, as the usual environment variables set them: {@code
@@ -40,6 +42,36 @@ public record ProxySettings(ProxyEndpoint httpsProxy, ProxyEndpoint httpProxy, N
   public ProxyEndpoint proxyFor(String scheme, String host, int port) {
     ProxyEndpoint proxy = "https".equals(scheme) ? httpsProxy : httpProxy;
     return proxy == null || noProxy.bypasses(host, port) ? null : proxy;
+  }
+
+  /**
+   * The proxy a request to {@code uri} goes through, or null (direct); the port defaults to the
+   * scheme's.
+   */
+  public ProxyEndpoint proxyFor(URI uri) {
+    String host = uri.getHost();
+    if (host == null) {
+      return null;
+    }
+    if (host.startsWith("[") && host.endsWith("]")) {
+      host = host.substring(1, host.length() - 1);
+    }
+    String scheme = uri.getScheme();
+    int port = uri.getPort() >= 0 ? uri.getPort() : ("https".equals(scheme) ? 443 : 80);
+    return proxyFor(scheme, host, port);
+  }
+
+  /**
+   * Routes an okhttp client's connections through these proxies, answering their 407 challenges
+   * with the credentials of the proxy's URL; without a proxy the client is left as it is (okhttp
+   * then keeps the JVM's default selector, -Dhttps.proxyHost and friends).
+   */
+  public OkHttpClient.Builder route(OkHttpClient.Builder client) {
+    return any()
+        ? client
+            .proxySelector(new RegistryProxySelector(this))
+            .proxyAuthenticator(new ProxyAuthentication(this))
+        : client;
   }
 
   private static ProxyEndpoint endpoint(Map<String, String> env, String upper) {

@@ -23,16 +23,7 @@ final class RegistryProxySelector extends ProxySelector {
 
   @Override
   public List<Proxy> select(URI uri) {
-    String host = uri.getHost();
-    if (host == null) {
-      return List.of(Proxy.NO_PROXY);
-    }
-    if (host.startsWith("[") && host.endsWith("]")) {
-      host = host.substring(1, host.length() - 1);
-    }
-    String scheme = uri.getScheme();
-    int port = uri.getPort() >= 0 ? uri.getPort() : ("https".equals(scheme) ? 443 : 80);
-    ProxyEndpoint proxy = settings.proxyFor(scheme, host, port);
+    ProxyEndpoint proxy = settings.proxyFor(uri);
     if (proxy == null) {
       return List.of(Proxy.NO_PROXY);
     }

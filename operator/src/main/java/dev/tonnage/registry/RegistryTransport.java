@@ -78,12 +78,7 @@ final class RegistryTransport implements AutoCloseable {
             .dns(addresses.dns())
             .addInterceptor(addresses.literalGuard())
             .addNetworkInterceptor(addresses.connectedGuard());
-    if (config.proxies().any()) {
-      // Without a proxy okhttp keeps the JVM's default selector (-Dhttps.proxyHost and friends).
-      builder
-          .proxySelector(new RegistryProxySelector(config.proxies()))
-          .proxyAuthenticator(new ProxyAuthentication(config.proxies()));
-    }
+    config.proxies().route(builder);
     this.http =
         new SchemeClients(
             builder, config.caBundles().isEmpty() ? null : TrustBundle.of(config.caBundles()));

@@ -81,6 +81,45 @@ class ProxySettingsTest {
   }
 
   @Test
+  void aUrisProxyTakesItsSchemesDefaultPortAndBracketedAddressIntoAccount() {
+    ProxySettings settings =
+        ProxySettings.fromEnvironment(
+            Map.of(
+                "HTTPS_PROXY", "http://proxy.corp:3128",
+                "NO_PROXY", "[fd00::1]:443,sts.internal:80"));
+
+    assertThat(settings.proxyFor(URI.create("https://[fd00::1]/token"))).isNull();
+    assertThat(settings.proxyFor(URI.create("https://[fd00::1]:8443/token"))).isNotNull();
+    assertThat(settings.proxyFor(URI.create("https://sts.internal/")).redacted())
+        .isEqualTo("http://proxy.corp:3128");
+    assertThat(settings.proxyFor(URI.create("http://sts.internal/")))
+        .as("no HTTP_PROXY: http:// goes direct")
+        .isNull();
+    assertThat(settings.proxyFor(URI.create("mailto:someone"))).isNull();
+  }
+
+  @Test
+  void urlConnectionsGoThroughTheSameProxyAsRegistryTrafficOrDirect() throws Exception {
+    ProxiedUrlConnections connections =
+        new ProxiedUrlConnections(
+            ProxySettings.fromEnvironment(
+                Map.of("HTTPS_PROXY", "http://u:secret@proxy.corp:3128", "NO_PROXY", ".corp")));
+
+    assertThat(connections.proxyFor(URI.create("https://login.registry.corp/")))
+        .isEqualTo(Proxy.NO_PROXY);
+    Proxy proxy = connections.proxyFor(URI.create("https://sts.amazonaws.com/"));
+    InetSocketAddress address = (InetSocketAddress) proxy.address();
+    assertThat(address.isUnresolved()).isTrue();
+    assertThat(address.getHostString()).isEqualTo("proxy.corp");
+    assertThat(address.getPort()).isEqualTo(3128);
+    java.net.HttpURLConnection connection =
+        connections.open(
+            URI.create("https://sts.amazonaws.com/").toURL(), java.time.Duration.ofSeconds(3));
+    assertThat(connection.getConnectTimeout()).isEqualTo(3000);
+    assertThat(connection.getReadTimeout()).isEqualTo(3000);
+  }
+
+  @Test
   void proxyCredentialsAreDecodedAndNeverShown() {
     ProxyEndpoint proxy =
         ProxyEndpoint.parse("HTTPS_PROXY", "http://us%40er:p%3Ass+w0rd@[fd00::5]:8080/");

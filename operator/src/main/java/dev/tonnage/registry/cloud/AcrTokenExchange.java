@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.tonnage.registry.AddressPolicy;
 import dev.tonnage.registry.CappedBody;
+import dev.tonnage.registry.ProxySettings;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -47,13 +48,19 @@ final class AcrTokenExchange {
    * @param exchangeUrl where a registry's exchange lives ({@link #onRegistry} in production)
    * @param timeout how long one exchange may take in all
    * @param client a client to derive from (its TLS settings), or null for a new one
+   * @param proxies the registry's proxies: the exchange is registry traffic
    */
-  AcrTokenExchange(Function<String, HttpUrl> exchangeUrl, Duration timeout, OkHttpClient client) {
+  AcrTokenExchange(
+      Function<String, HttpUrl> exchangeUrl,
+      Duration timeout,
+      OkHttpClient client,
+      ProxySettings proxies) {
     // Private addresses allowed: a registry behind Private Link resolves to one. Link-local and
     // metadata addresses never: the Entra token must not reach the node's metadata service.
     AddressPolicy addresses = new AddressPolicy(true, false, Dns.SYSTEM);
     this.http =
-        (client == null ? new OkHttpClient.Builder() : client.newBuilder())
+        proxies
+            .route(client == null ? new OkHttpClient.Builder() : client.newBuilder())
             .followRedirects(false)
             .followSslRedirects(false)
             .connectTimeout(timeout)

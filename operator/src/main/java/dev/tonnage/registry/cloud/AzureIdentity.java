@@ -1,6 +1,8 @@
 package dev.tonnage.registry.cloud;
 
 import dev.tonnage.registry.Credential;
+import dev.tonnage.registry.ProxiedUrlConnections;
+import dev.tonnage.registry.ProxySettings;
 import dev.tonnage.registry.RegistryCredentials;
 import java.time.Duration;
 import java.time.Instant;
@@ -45,8 +47,10 @@ public final class AzureIdentity implements RegistryCredentials {
 
   /**
    * Workload identity from {@code env}: {@code AZURE_CLIENT_ID}, {@code AZURE_TENANT_ID}, {@code
-   * AZURE_FEDERATED_TOKEN_FILE} and optionally {@code AZURE_AUTHORITY_HOST}. Without the first
-   * three, Azure registries get no credential (and the first lookup of one logs a warning).
+   * AZURE_FEDERATED_TOKEN_FILE} and optionally {@code AZURE_AUTHORITY_HOST}; the authority and the
+   * registry's exchange are reached through the proxies of {@code HTTPS_PROXY} and {@code
+   * NO_PROXY}. Without the first three, Azure registries get no credential (and the first lookup of
+   * one logs a warning).
    */
   public static AzureIdentity fromEnvironment(Map<String, String> env) {
     Optional<WorkloadIdentity> settings = WorkloadIdentity.fromEnvironment(env);
@@ -54,6 +58,7 @@ public final class AzureIdentity implements RegistryCredentials {
       return new AzureIdentity(AzureIdentity::isAzureRegistry, null);
     }
     WorkloadIdentity identity = settings.get();
+    ProxySettings proxies = ProxySettings.fromEnvironment(env);
     return new AzureIdentity(
         AzureIdentity::isAzureRegistry,
         new CloudTokenCache(
@@ -62,11 +67,16 @@ public final class AzureIdentity implements RegistryCredentials {
                 () ->
                     tokenSource(
                         identity,
-                        new EntraTokens(identity, null, CloudTokenCache.DEFAULT_TIMEOUT),
+                        new EntraTokens(
+                            identity,
+                            null,
+                            CloudTokenCache.DEFAULT_TIMEOUT,
+                            new ProxiedUrlConnections(proxies)),
                         new AcrTokenExchange(
                             AcrTokenExchange::onRegistry,
                             CloudTokenCache.DEFAULT_TIMEOUT,
-                            null)))));
+                            null,
+                            proxies)))));
   }
 
   /** Entra token, then the registry's exchange; valid until the refresh token expires. */

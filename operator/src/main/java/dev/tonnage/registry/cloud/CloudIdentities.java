@@ -11,7 +11,10 @@ public final class CloudIdentities {
 
   /**
    * One source for every enabled provider, each answering only for its own registry hosts; none
-   * enabled is anonymous. {@code env} is the process environment the identities read.
+   * enabled is anonymous. {@code env} is the process environment the identities read: their
+   * workload identity settings, and the {@code HTTPS_PROXY}, {@code HTTP_PROXY} and {@code
+   * NO_PROXY} their token calls honour as registry traffic does ({@link
+   * dev.tonnage.registry.ProxySettings#fromEnvironment}).
    */
   public static RegistryCredentials of(Set<CloudProvider> enabled, Map<String, String> env) {
     return RegistryCredentials.chain(

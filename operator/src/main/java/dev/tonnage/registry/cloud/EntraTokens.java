@@ -4,8 +4,11 @@ import com.microsoft.aad.msal4j.ClientCredentialFactory;
 import com.microsoft.aad.msal4j.ClientCredentialParameters;
 import com.microsoft.aad.msal4j.ConfidentialClientApplication;
 import com.microsoft.aad.msal4j.IAuthenticationResult;
+import dev.tonnage.registry.ProxiedUrlConnections;
 import java.io.IOException;
 import java.net.MalformedURLException;
+import java.net.Proxy;
+import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -50,8 +53,14 @@ final class EntraTokens {
    * @param settings the workload identity settings
    * @param sslSocketFactory trusts the authority's certificate, or null for the JVM's trust
    * @param timeout how long one token request may take in all
+   * @param connections picks the proxy of the authority host ({@code HTTPS_PROXY}, {@code
+   *     NO_PROXY}); msal4j cannot answer a proxy's 407, so that proxy must not ask
    */
-  EntraTokens(WorkloadIdentity settings, SSLSocketFactory sslSocketFactory, Duration timeout) {
+  EntraTokens(
+      WorkloadIdentity settings,
+      SSLSocketFactory sslSocketFactory,
+      Duration timeout,
+      ProxiedUrlConnections connections) {
     Path assertionFile = settings.federatedTokenFile();
     String authorityHost =
         settings.authorityHost().endsWith("/")
@@ -71,11 +80,15 @@ final class EntraTokens {
         // looked up in the public cloud's instance discovery.
         builder.instanceDiscovery(false).validateAuthority(false);
       }
+      Proxy proxy = connections.proxyFor(URI.create(authorityHost));
+      if (proxy != Proxy.NO_PROXY) {
+        builder.proxy(proxy);
+      }
       if (sslSocketFactory != null) {
         builder.sslSocketFactory(sslSocketFactory);
       }
       this.app = builder.build();
-    } catch (MalformedURLException e) {
+    } catch (MalformedURLException | IllegalArgumentException e) {
       throw new IllegalArgumentException(
           "AZURE_AUTHORITY_HOST " + authorityHost + " with tenant is not a URL: " + e.getMessage(),
           e);

@@ -5,6 +5,8 @@ import com.google.auth.oauth2.AccessToken;
 import com.google.auth.oauth2.ComputeEngineCredentials;
 import com.google.auth.oauth2.GoogleCredentials;
 import dev.tonnage.registry.Credential;
+import dev.tonnage.registry.ProxiedUrlConnections;
+import dev.tonnage.registry.ProxySettings;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
@@ -31,6 +33,9 @@ final class GoogleAdcTokens implements CloudTokenSource {
   /** Where the library sends metadata requests unless GCE_METADATA_HOST says otherwise. */
   private static final String DEFAULT_METADATA_HOST = "metadata.google.internal";
 
+  /** The metadata server's link-local address, which the library also reaches by number. */
+  private static final String METADATA_ADDRESS = "169.254.169.254";
+
   /** A credentials file is a small JSON object; a larger one is refused unread. */
   private static final long MAX_CREDENTIALS_FILE_BYTES = 64L * 1024;
 
@@ -44,7 +49,10 @@ final class GoogleAdcTokens implements CloudTokenSource {
   }
 
   static GoogleAdcTokens fromEnvironment(Map<String, String> env) {
-    NetHttpTransport transport = transport(env.get("GCE_METADATA_HOST"));
+    NetHttpTransport transport =
+        transport(
+            env.get("GCE_METADATA_HOST"),
+            new ProxiedUrlConnections(ProxySettings.fromEnvironment(env)));
     String file = env.get("GOOGLE_APPLICATION_CREDENTIALS");
     try {
       GoogleCredentials credentials;
@@ -81,9 +89,11 @@ final class GoogleAdcTokens implements CloudTokenSource {
   /**
    * Java's URL connection (the library sets its timeouts). The library reads GCE_METADATA_HOST from
    * the process environment; this honours the one in the map given (the same map in production).
-   * Requests to the metadata server never go through a proxy.
+   * Google's OAuth and STS endpoints go through the proxy {@code HTTPS_PROXY}/{@code NO_PROXY}
+   * pick; the metadata server never does: it is link-local, reachable only directly.
    */
-  private static NetHttpTransport transport(String metadataHost) {
+  private static NetHttpTransport transport(
+      String metadataHost, ProxiedUrlConnections connections) {
     return new NetHttpTransport.Builder()
         .setConnectionFactory(
             url -> {
@@ -93,13 +103,18 @@ final class GoogleAdcTokens implements CloudTokenSource {
                   && !metadataHost.isBlank()) {
                 target = new URL("http://" + metadataHost + url.getFile());
               }
-              boolean metadata =
-                  target.getHost().equals(DEFAULT_METADATA_HOST)
-                      || (metadataHost != null && target.getAuthority().equals(metadataHost));
-              return (HttpURLConnection)
-                  (metadata ? target.openConnection(Proxy.NO_PROXY) : target.openConnection());
+              return isMetadataServer(target, metadataHost)
+                  ? (HttpURLConnection) target.openConnection(Proxy.NO_PROXY)
+                  : connections.open(target, CloudTokenCache.DEFAULT_TIMEOUT);
             })
         .build();
+  }
+
+  static boolean isMetadataServer(URL url, String metadataHost) {
+    String host = url.getHost();
+    return host.equalsIgnoreCase(DEFAULT_METADATA_HOST)
+        || host.equals(METADATA_ADDRESS)
+        || (metadataHost != null && url.getAuthority().equalsIgnoreCase(metadataHost.trim()));
   }
 
   @Override

@@ -1,5 +1,9 @@
 package dev.tonnage.registry.cloud;
 
+import dev.tonnage.registry.ProxiedUrlConnections;
+import dev.tonnage.registry.ProxySettings;
+import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.net.URI;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -26,8 +30,9 @@ import software.amazon.awssdk.services.sts.auth.StsWebIdentityTokenFileCredentia
 /**
  * ecr:GetAuthorizationToken with the AWS SDK, signed with the workload's AWS identity: IRSA (web
  * identity token file and role) when the environment names one, otherwise the SDK's default chain
- * (EKS Pod Identity, instance profile, ...). The only class that touches the SDK: it is loaded when
- * the first ECR host is looked up, never on a run that names none.
+ * (EKS Pod Identity, instance profile, ...). STS and ECR calls honour {@code HTTPS_PROXY}, {@code
+ * HTTP_PROXY} and {@code NO_PROXY} from the same environment. The only class that touches the SDK:
+ * it is loaded when the first ECR host is looked up, never on a run that names none.
  */
 final class SdkEcrTokens implements EcrTokens {
 
@@ -60,8 +65,19 @@ final class SdkEcrTokens implements EcrTokens {
   SdkEcrTokens(Map<String, String> env, Duration timeout) {
     this.env = Map.copyOf(env);
     this.timeout = timeout;
+    // STS and ECR go through the registry's proxies (HTTPS_PROXY, NO_PROXY); the credentials
+    // chain's own metadata clients (IMDS, Pod Identity agent) stay direct.
+    ProxiedUrlConnections connections =
+        new ProxiedUrlConnections(ProxySettings.fromEnvironment(this.env));
     this.http =
-        UrlConnectionHttpClient.builder().connectionTimeout(timeout).socketTimeout(timeout).build();
+        UrlConnectionHttpClient.create(
+            uri -> {
+              try {
+                return connections.open(uri.toURL(), timeout);
+              } catch (IOException e) {
+                throw new UncheckedIOException(e);
+              }
+            });
     this.credentials = credentialsProvider();
   }
 

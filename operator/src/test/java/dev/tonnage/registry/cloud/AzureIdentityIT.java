@@ -4,6 +4,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.tonnage.registry.Credential;
 import dev.tonnage.registry.ImageFacts;
+import dev.tonnage.registry.ProxiedUrlConnections;
+import dev.tonnage.registry.ProxySettings;
+import dev.tonnage.testing.proxy.ConnectProxy;
 import dev.tonnage.testing.registry.RegistryMode;
 import dev.tonnage.testing.registry.RegistryServer;
 import dev.tonnage.testing.registry.TokenRequest;
@@ -113,7 +116,13 @@ class AzureIdentityIT extends PrivateImageFixture {
   }
 
   private AzureIdentity identity(FakeTicker ticker) {
-    WorkloadIdentity settings = WorkloadIdentity.fromEnvironment(env()).orElseThrow();
+    return identity(ticker, env());
+  }
+
+  /** The identity of {@code env}, trusting the stand-in authority's and the registry's CAs. */
+  private AzureIdentity identity(FakeTicker ticker, Map<String, String> env) {
+    WorkloadIdentity settings = WorkloadIdentity.fromEnvironment(env).orElseThrow();
+    ProxySettings proxies = ProxySettings.fromEnvironment(env);
     X509TrustManager registryTrust = TrustedCertificates.trustManager(registry.caCertificate());
     OkHttpClient trustingRegistry =
         new OkHttpClient.Builder()
@@ -128,11 +137,15 @@ class AzureIdentityIT extends PrivateImageFixture {
             AzureIdentity.tokenSource(
                 settings,
                 new EntraTokens(
-                    settings, authorityCa.clientSslContext().getSocketFactory(), timeout),
+                    settings,
+                    authorityCa.clientSslContext().getSocketFactory(),
+                    timeout,
+                    new ProxiedUrlConnections(proxies)),
                 new AcrTokenExchange(
                     host -> HttpUrl.get(registry.tokenServer().exchangeUrl()),
                     timeout,
-                    trustingRegistry)),
+                    trustingRegistry,
+                    proxies)),
             timeout,
             ticker));
   }
@@ -194,6 +207,48 @@ class AzureIdentityIT extends PrivateImageFixture {
     assertThat(authority.requests).hasSize(2);
     assertThat(form(authority.requests.get(1))).containsEntry("client_assertion", "sa-token-2");
     Files.writeString(federatedTokenFile, "sa-token-1\n");
+  }
+
+  @Test
+  void theAuthorityAndTheExchangeAreReachedThroughTheHttpsProxyOfTheEnvironment() throws Exception {
+    try (ConnectProxy proxy = ConnectProxy.start()) {
+      Map<String, String> env = new HashMap<>(env());
+      env.put("HTTPS_PROXY", proxy.url());
+      AzureIdentity identity = identity(new FakeTicker(), env);
+
+      assertThat(inspect(identity).platforms()).hasSize(1);
+
+      assertThat(proxy.tunnelledTo())
+          .as("Entra ID, then the registry's exchange")
+          .containsExactly(authority.hostPort(), exchangeHostPort());
+      assertThat(authority.requests).hasSize(1);
+      assertThat(proxy.capturedTunnelTraffic())
+          .as("tokens cross the proxy inside TLS only")
+          .doesNotContain(ENTRA_TOKEN, "sa-token-1");
+    }
+  }
+
+  @Test
+  void noProxyKeepsTheAuthorityDirectAndTheExchangeAnswersTheProxysChallenge() throws Exception {
+    String password = "proxy-" + UUID.randomUUID();
+    try (ConnectProxy proxy = ConnectProxy.requiringBasic("tonnage", password)) {
+      Map<String, String> env = new HashMap<>(env());
+      env.put("HTTPS_PROXY", proxy.url("tonnage", password));
+      env.put("NO_PROXY", authority.hostPort());
+      AzureIdentity identity = identity(new FakeTicker(), env);
+
+      assertThat(identity.forRegistry(registry.hostPort())).isPresent();
+
+      assertThat(authority.requests).hasSize(1);
+      assertThat(proxy.tunnelledTo()).containsExactly(exchangeHostPort());
+      assertThat(proxy.proxyAuthorizations()).isNotEmpty().allMatch(a -> a.startsWith("Basic "));
+      assertNoSecretLogged(password);
+    }
+  }
+
+  private String exchangeHostPort() {
+    HttpUrl exchange = HttpUrl.get(registry.tokenServer().exchangeUrl());
+    return exchange.host() + ":" + exchange.port();
   }
 
   @Test

@@ -19,15 +19,19 @@ import dev.tonnage.testing.PrintComponentLogsOnFailure;
 import dev.tonnage.testing.image.ImageBuilder;
 import dev.tonnage.testing.image.ImageSpec;
 import dev.tonnage.testing.image.PushedImage;
+import dev.tonnage.testing.proxy.ConnectProxy;
 import dev.tonnage.testing.registry.RegistryMode;
 import dev.tonnage.testing.registry.RegistryServer;
+import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.UUID;
 import java.util.concurrent.ExecutionException;
 import java.util.stream.Collectors;
 import org.junit.jupiter.api.AfterAll;
@@ -52,6 +56,7 @@ import org.slf4j.LoggerFactory;
 class EcrIdentityIT {
 
   private static final String WEB_IDENTITY_TOKEN = "eyJhbGciOiJSUzI1NiJ9.projected-sa-token.sig";
+  private static final String PROXY_PASSWORD = "proxy-" + UUID.randomUUID();
   private static final EcrHost MAPPED = new EcrHost("111122223333", "us-east-1", false);
 
   private RegistryServer registry;
@@ -128,6 +133,7 @@ class EcrIdentityIT {
         .as("no secret in any log line")
         .doesNotContain(
             registry.password(),
+            PROXY_PASSWORD,
             WEB_IDENTITY_TOKEN,
             AwsApiStandIn.SECRET_ACCESS_KEY,
             AwsApiStandIn.SESSION_TOKEN);
@@ -135,9 +141,13 @@ class EcrIdentityIT {
 
   /** ECR identity with the registry's host mapped to an ECR account; other hosts as in AWS. */
   private EcrIdentity identity() {
+    return identity(env);
+  }
+
+  private EcrIdentity identity(Map<String, String> environment) {
     return new EcrIdentity(
         host -> host.equals(registry.hostPort()) ? Optional.of(MAPPED) : EcrHost.parse(host),
-        () -> new SdkEcrTokens(env, EcrIdentity.CALL_TIMEOUT),
+        () -> new SdkEcrTokens(environment, EcrIdentity.CALL_TIMEOUT),
         Clock.systemUTC());
   }
 
@@ -172,6 +182,36 @@ class EcrIdentityIT {
         .as("signed with the credentials STS handed out")
         .startsWith("AWS4-HMAC-SHA256 Credential=" + AwsApiStandIn.ACCESS_KEY_ID + "/")
         .contains("/us-east-1/ecr/aws4_request");
+  }
+
+  @Test
+  void stsAndEcrAreReachedThroughTheProxyOfTheEnvironmentWithItsCredentials() throws Exception {
+    String awsHost = URI.create(aws.endpoint()).getAuthority();
+    try (ConnectProxy proxy = ConnectProxy.requiringBasic("tonnage", PROXY_PASSWORD)) {
+      // The stand-in speaks http://, so HTTP_PROXY routes it; https:// endpoints take HTTPS_PROXY.
+      Map<String, String> proxied = new HashMap<>(env);
+      proxied.put("HTTP_PROXY", proxy.url("tonnage", PROXY_PASSWORD));
+
+      assertThat(inspect(identity(proxied)).digest()).isEqualTo(pushed.digest());
+
+      assertThat(proxy.forwardedTo()).as("STS, then ECR").containsExactly(awsHost, awsHost);
+      assertThat(proxy.proxyAuthorizations()).hasSize(2).allMatch(a -> a.startsWith("Basic "));
+    }
+  }
+
+  @Test
+  void noProxyKeepsStsAndEcrDirect() throws Exception {
+    try (ConnectProxy proxy = ConnectProxy.start()) {
+      Map<String, String> direct = new HashMap<>(env);
+      direct.put("HTTP_PROXY", proxy.url());
+      direct.put("HTTPS_PROXY", proxy.url());
+      direct.put("NO_PROXY", "example.com," + URI.create(aws.endpoint()).getHost());
+
+      assertThat(identity(direct).forRegistry(registry.hostPort())).isPresent();
+
+      assertThat(proxy.forwardedTo()).isEmpty();
+      assertThat(proxy.tunnelledTo()).isEmpty();
+    }
   }
 
   @Test

@@ -3,6 +3,7 @@ package dev.tonnage.registry.cloud;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.tonnage.registry.ImageFacts;
+import dev.tonnage.testing.proxy.ConnectProxy;
 import dev.tonnage.testing.registry.RegistryMode;
 import dev.tonnage.testing.registry.RegistryServer;
 import java.nio.file.Files;
@@ -164,46 +165,14 @@ class GoogleIdentityIT extends PrivateImageFixture {
   @Test
   void aServiceAccountKeyFileNamedByGoogleApplicationCredentialsIsUsed(@TempDir Path dir)
       throws Exception {
-    try (StandIn oauth =
-        StandIn.http(
-            request ->
-                request.getUrl().encodedPath().equals("/token")
-                        && request.getBody().utf8().contains("grant_type=urn")
-                    ? StandIn.json(
-                        200,
-                        "{\"access_token\":\""
-                            + registry.password()
-                            + "\",\"expires_in\":3600,\"token_type\":\"Bearer\"}")
-                    : StandIn.json(400, "{\"error\":\"invalid_grant\"}"))) {
-      KeyPairGenerator rsa = KeyPairGenerator.getInstance("RSA");
-      rsa.initialize(2048);
-      String key =
-          "-----BEGIN PRIVATE KEY-----\\n"
-              + Base64.getEncoder().encodeToString(rsa.generateKeyPair().getPrivate().getEncoded())
-              + "\\n-----END PRIVATE KEY-----\\n";
-      Path file =
-          Files.writeString(
-              dir.resolve("key.json"),
-              "{\"type\":\"service_account\",\"project_id\":\"p\",\"private_key_id\":\"k1\","
-                  + "\"private_key\":\""
-                  + key
-                  + "\",\"client_email\":\"tonnage@p.iam.gserviceaccount.com\","
-                  + "\"client_id\":\"1\",\"token_uri\":\"http://"
-                  + oauth.hostPort()
-                  + "/token\"}");
+    try (StandIn oauth = oauthTokenEndpoint()) {
       GoogleIdentity identity =
-          new GoogleIdentity(
-              host -> host.equals(registry.hostPort()),
-              new CloudTokenCache(
-                  "Google",
-                  GoogleAdcTokens.fromEnvironment(
-                      Map.of(
-                          "GOOGLE_APPLICATION_CREDENTIALS",
-                          file.toString(),
-                          "GCE_METADATA_HOST",
-                          metadata.hostPort())),
-                  Duration.ofSeconds(10),
-                  new FakeTicker()));
+          identity(
+              Map.of(
+                  "GOOGLE_APPLICATION_CREDENTIALS",
+                  serviceAccountKey(dir, oauth).toString(),
+                  "GCE_METADATA_HOST",
+                  metadata.hostPort()));
 
       ImageFacts facts = inspect(identity);
 
@@ -211,5 +180,112 @@ class GoogleIdentityIT extends PrivateImageFixture {
       assertThat(oauth.requests).hasSize(1);
       assertThat(metadata.requests).isEmpty();
     }
+  }
+
+  @Test
+  void theOAuthTokenEndpointIsReachedThroughTheProxyOfTheEnvironment(@TempDir Path dir)
+      throws Exception {
+    try (StandIn oauth = oauthTokenEndpoint();
+        ConnectProxy proxy = ConnectProxy.start()) {
+      // The stand-in speaks http://, so HTTP_PROXY routes it; Google's https:// endpoints take
+      // HTTPS_PROXY.
+      GoogleIdentity identity =
+          identity(
+              Map.of(
+                  "GOOGLE_APPLICATION_CREDENTIALS",
+                  serviceAccountKey(dir, oauth).toString(),
+                  "HTTP_PROXY",
+                  proxy.url()));
+
+      assertThat(inspect(identity).platforms()).hasSize(1);
+
+      assertThat(proxy.forwardedTo()).containsExactly(oauth.hostPort());
+      assertThat(oauth.requests).hasSize(1);
+    }
+  }
+
+  @Test
+  void theMetadataServerIsAlwaysReachedDirectlyWhateverTheProxy() throws Exception {
+    try (ConnectProxy proxy = ConnectProxy.start()) {
+      GoogleIdentity identity =
+          identity(
+              Map.of(
+                  "GCE_METADATA_HOST",
+                  metadata.hostPort(),
+                  "HTTP_PROXY",
+                  proxy.url(),
+                  "HTTPS_PROXY",
+                  proxy.url()));
+
+      assertThat(inspect(identity).platforms()).hasSize(1);
+
+      assertThat(metadata.requests).hasSize(1);
+      assertThat(proxy.forwardedTo()).isEmpty();
+      assertThat(proxy.tunnelledTo()).isEmpty();
+    }
+  }
+
+  @Test
+  void noProxyKeepsTheOAuthTokenEndpointDirect(@TempDir Path dir) throws Exception {
+    try (StandIn oauth = oauthTokenEndpoint();
+        ConnectProxy proxy = ConnectProxy.start()) {
+      GoogleIdentity identity =
+          identity(
+              Map.of(
+                  "GOOGLE_APPLICATION_CREDENTIALS",
+                  serviceAccountKey(dir, oauth).toString(),
+                  "HTTP_PROXY",
+                  proxy.url(),
+                  "NO_PROXY",
+                  "127.0.0.0/8"));
+
+      assertThat(identity.forRegistry(registry.hostPort())).isPresent();
+
+      assertThat(oauth.requests).hasSize(1);
+      assertThat(proxy.forwardedTo()).isEmpty();
+    }
+  }
+
+  private GoogleIdentity identity(Map<String, String> env) {
+    return new GoogleIdentity(
+        host -> host.equals(registry.hostPort()),
+        new CloudTokenCache(
+            "Google",
+            GoogleAdcTokens.fromEnvironment(env),
+            Duration.ofSeconds(10),
+            new FakeTicker()));
+  }
+
+  /** An OAuth2 token endpoint granting the registry's password for a JWT bearer assertion. */
+  private StandIn oauthTokenEndpoint() throws Exception {
+    return StandIn.http(
+        request ->
+            request.getUrl().encodedPath().equals("/token")
+                    && request.getBody().utf8().contains("grant_type=urn")
+                ? StandIn.json(
+                    200,
+                    "{\"access_token\":\""
+                        + registry.password()
+                        + "\",\"expires_in\":3600,\"token_type\":\"Bearer\"}")
+                : StandIn.json(400, "{\"error\":\"invalid_grant\"}"));
+  }
+
+  /** A service account key file whose token_uri is {@code oauth}'s. */
+  private static Path serviceAccountKey(Path dir, StandIn oauth) throws Exception {
+    KeyPairGenerator rsa = KeyPairGenerator.getInstance("RSA");
+    rsa.initialize(2048);
+    String key =
+        "-----BEGIN PRIVATE KEY-----\\n"
+            + Base64.getEncoder().encodeToString(rsa.generateKeyPair().getPrivate().getEncoded())
+            + "\\n-----END PRIVATE KEY-----\\n";
+    return Files.writeString(
+        dir.resolve("key.json"),
+        "{\"type\":\"service_account\",\"project_id\":\"p\",\"private_key_id\":\"k1\","
+            + "\"private_key\":\""
+            + key
+            + "\",\"client_email\":\"tonnage@p.iam.gserviceaccount.com\","
+            + "\"client_id\":\"1\",\"token_uri\":\"http://"
+            + oauth.hostPort()
+            + "/token\"}");
   }
 }

@@ -25,10 +25,10 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * An HTTP proxy written for tests on plain JDK sockets and threads: it tunnels ({@code CONNECT
- * host:port}) and forwards plain-HTTP requests without a body (one per connection), bounded: at
- * most {@link #MAX_TUNNELS} tunnels at once (two threads each), request heads capped at {@link
- * #MAX_HEAD_BYTES}. It can require Basic proxy authentication, and records what a test needs to
- * check: the hosts it tunnelled to, the {@code Proxy-Authorization} headers it received, every
+ * host:port}) and forwards plain-HTTP requests (one per connection, a body by Content-Length only),
+ * bounded: at most {@link #MAX_TUNNELS} tunnels at once (two threads each), request heads capped at
+ * {@link #MAX_HEAD_BYTES}. It can require Basic proxy authentication, and records what a test needs
+ * to check: the hosts it tunnelled to, the {@code Proxy-Authorization} headers it received, every
  * request head in clear, and the first {@link #MAX_CAPTURED_BYTES} the clients sent through its
  * tunnels (to show secrets only ever crossed it encrypted).
  *
@@ -47,6 +47,9 @@ public final class ConnectProxy implements AutoCloseable {
 
   /** Longest request head read. */
   public static final int MAX_HEAD_BYTES = 16 * 1024;
+
+  /** Longest request body forwarded for an http:// URL (a token request's form). */
+  public static final int MAX_FORWARDED_BODY_BYTES = 64 * 1024;
 
   /** Bytes of tunnelled client traffic kept for inspection, over all tunnels. */
   public static final int MAX_CAPTURED_BYTES = 1024 * 1024;
@@ -209,8 +212,9 @@ public final class ConnectProxy implements AutoCloseable {
   }
 
   /**
-   * Forwards one plain-HTTP request in absolute form ({@code GET http://host:port/path}) with no
-   * body, as proxies do for http:// URLs, then closes both connections.
+   * Forwards one plain-HTTP request in absolute form ({@code GET http://host:port/path}), with its
+   * {@code Content-Length} body if it has one (up to {@link #MAX_FORWARDED_BODY_BYTES}), as proxies
+   * do for http:// URLs, then closes both connections.
    */
   private void forward(Socket client, String[] request, String[] lines) throws IOException {
     java.net.URI uri = java.net.URI.create(request[1]);
@@ -241,6 +245,15 @@ public final class ConnectProxy implements AutoCloseable {
       target.connect(new InetSocketAddress(uri.getHost(), port), 5_000);
       forwardedTo.add(uri.getHost() + ":" + port);
       target.getOutputStream().write(head.toString().getBytes(StandardCharsets.ISO_8859_1));
+      String length = header(lines, "content-length");
+      if (length != null) {
+        long bytes = Long.parseLong(length);
+        if (bytes < 0 || bytes > MAX_FORWARDED_BODY_BYTES) {
+          answer(client, "413 Content Too Large");
+          return;
+        }
+        target.getOutputStream().write(client.getInputStream().readNBytes((int) bytes));
+      }
       target.getOutputStream().flush();
       InputStream in = target.getInputStream();
       String response = readHead(in);
