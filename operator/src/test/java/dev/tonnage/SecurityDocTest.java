@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import java.lang.reflect.Field;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import org.assertj.core.api.SoftAssertions;
@@ -124,7 +125,10 @@ class SecurityDocTest {
       }
       Field field = type.getDeclaredField(constant.substring(dot + 1));
       field.setAccessible(true);
-      return ((Number) field.get(null)).longValue();
+      Object value = field.get(null);
+      return value instanceof Duration duration
+          ? duration.toSeconds()
+          : ((Number) value).longValue();
     }
     throw new AssertionError("no class " + simpleName + " in " + PACKAGES);
   }

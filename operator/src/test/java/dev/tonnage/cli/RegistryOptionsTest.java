@@ -177,7 +177,8 @@ class RegistryOptionsTest {
     assertThat(helpOf(cli, "--registry-timeout")).contains("10s");
     assertThat(helpOf(cli, "--stale-if-error")).contains("24h");
     assertThat(helpOf(cli, "--tag-ttl")).contains("5m");
-    assertThat(helpOf(cli, "--cloud-identity")).contains("; aws,google,azure)");
+    assertThat(helpOf(cli, "--cloud-identity").replaceAll("\\s+", " "))
+        .contains("; aws,google,azure)");
     assertThat(parse().settings().tagTtl()).isEqualTo(Duration.ofMinutes(5));
     assertThat(parse("--tag-ttl", "1m").settings().tagTtl()).isEqualTo(Duration.ofMinutes(1));
   }
