@@ -15,7 +15,7 @@ targets=("$@")
 if [ ${#targets[@]} -eq 0 ]; then
   targets=(ImageReferenceFuzzTest ImageGlobFuzzTest LabelSelectorFuzzTest ManifestParserFuzzTest
     AuthChallengeFuzzTest DockerConfigCredentialsFuzzTest AdmissionReviewCodecFuzzTest
-    ManifestReaderFuzzTest)
+    ManifestReaderFuzzTest LocalArchiveFuzzTest)
 fi
 list=$(IFS=,; echo "${targets[*]}")
 echo "== fuzzing ${#targets[@]} target(s) for ${seconds} s each: $list"

@@ -7,6 +7,6 @@ public final class Main {
   private Main() {}
 
   public static void main(String[] args) {
-    System.exit(TonnageCommand.commandLine().execute(args));
+    System.exit(TonnageCommand.forArguments(args).execute(args));
   }
 }

@@ -1,0 +1,40 @@
+package dev.tonnage.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import org.junit.jupiter.api.Test;
+import picocli.CommandLine;
+
+class TonnageCommandTest {
+
+  @Test
+  void aShortRunBuildsOnlyTheSubcommandItRuns() {
+    assertThat(TonnageCommand.forArguments(new String[] {"inspect", "nginx"}).getSubcommands())
+        .containsOnlyKeys("inspect");
+    assertThat(TonnageCommand.forArguments(new String[] {"check", "--help"}).getSubcommands())
+        .containsOnlyKeys("check");
+    assertThat(TonnageCommand.forArguments(new String[] {"diff"}).getSubcommands())
+        .containsOnlyKeys("diff");
+  }
+
+  @Test
+  void everythingElseGetsEverySubcommand() {
+    for (String[] args :
+        new String[][] {{}, {"operator"}, {"help", "inspect"}, {"--help"}, {"inspectx"}}) {
+      assertThat(TonnageCommand.forArguments(args).getSubcommands())
+          .as(String.join(" ", args))
+          .containsOnlyKeys("inspect", "check", "diff", "operator", "help");
+    }
+  }
+
+  @Test
+  void theRootHelpListsEverySubcommand() {
+    CommandLine commandLine = TonnageCommand.forArguments(new String[] {"--help"});
+    StringWriter out = new StringWriter();
+    commandLine.setOut(new PrintWriter(out));
+    assertThat(commandLine.execute("--help")).isZero();
+    assertThat(out.toString()).contains("inspect", "check", "diff", "operator", "help");
+  }
+}
