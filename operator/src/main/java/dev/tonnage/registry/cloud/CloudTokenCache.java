@@ -47,10 +47,14 @@ final class CloudTokenCache {
   private static final int MAX_QUEUED_FETCHES = 64;
 
   /** A fetch's outcome: a credential, or null after a failure (cached briefly). */
-  private record Outcome(CloudToken token) {}
+  /**
+   * A fetch's result, and when it was had (ticker nanos): its time in the cache counts from then.
+   */
+  private record Outcome(CloudToken token, long fetchedAt) {}
 
   private final String cloud;
   private final CloudTokenSource source;
+  private final Ticker ticker;
   private final Duration timeout;
   private final Executor fetches;
   private final AsyncCache<String, Outcome> outcomes;
@@ -71,8 +75,9 @@ final class CloudTokenCache {
             .maximumSize(MAX_CACHED)
             .ticker(ticker)
             .executor(Runnable::run)
-            .expireAfter(Expiry.creating((String key, Outcome outcome) -> keepFor(outcome)))
+            .expireAfter(new FromFetch())
             .buildAsync();
+    this.ticker = ticker;
   }
 
   CloudTokenCache(String cloud, CloudTokenSource source) {
@@ -94,6 +99,28 @@ final class CloudTokenCache {
             });
     executor.allowCoreThreadTimeOut(true);
     return executor;
+  }
+
+  /**
+   * Expiry counted from the fetch, not from when the cache learns of it (the completion callback
+   * may run a moment later, on the fetching thread).
+   */
+  private static final class FromFetch implements Expiry<String, Outcome> {
+    @Override
+    public long expireAfterCreate(String key, Outcome outcome, long currentTime) {
+      long age = Math.max(0, currentTime - outcome.fetchedAt());
+      return Math.max(0, keepFor(outcome).toNanos() - age);
+    }
+
+    @Override
+    public long expireAfterUpdate(String key, Outcome outcome, long currentTime, long current) {
+      return expireAfterCreate(key, outcome, currentTime);
+    }
+
+    @Override
+    public long expireAfterRead(String key, Outcome outcome, long currentTime, long current) {
+      return current;
+    }
   }
 
   private static Duration keepFor(Outcome outcome) {
@@ -148,7 +175,7 @@ final class CloudTokenCache {
             CloudToken token = source.fetch(registryHost);
             LOG.debug(
                 "{} identity: credential for {} valid {}", cloud, registryHost, token.lifetime());
-            return new Outcome(token);
+            return new Outcome(token, ticker.read());
           } catch (Exception | LinkageError e) {
             LOG.warn(
                 "{} identity: cannot get a credential for {} ({}); asking again in {} s",
@@ -156,7 +183,7 @@ final class CloudTokenCache {
                 registryHost,
                 e.getClass().getSimpleName() + ": " + e.getMessage(),
                 FAILURE_TTL.toSeconds());
-            return new Outcome(null);
+            return new Outcome(null, ticker.read());
           }
         };
     return CompletableFuture.supplyAsync(fetch, fetches);
