@@ -37,9 +37,15 @@ public final class ConsoleLogging {
 
   /** Lines laid out by a logback {@code pattern}. */
   public static void text(Target target, String pattern, Level tonnageLevel) {
+    if (LoggerFactory.getILoggerFactory() instanceof LoggerContext context) {
+      text(context, target, pattern, tonnageLevel);
+    }
+  }
+
+  static void text(LoggerContext context, Target target, String pattern, Level tonnageLevel) {
     PatternLayoutEncoder encoder = new PatternLayoutEncoder();
     encoder.setPattern(pattern);
-    configure(target, encoder, tonnageLevel);
+    configure(context, target, encoder, tonnageLevel);
   }
 
   /** One JSON object per line: timestamp, level, thread, logger, formatted message, throwable. */
@@ -50,13 +56,13 @@ public final class ConsoleLogging {
     encoder.setWithFormattedMessage(true);
     encoder.setWithMessage(false);
     encoder.setWithArguments(false);
-    configure(target, encoder, tonnageLevel);
+    if (LoggerFactory.getILoggerFactory() instanceof LoggerContext context) {
+      configure(context, target, encoder, tonnageLevel);
+    } // else another slf4j binding: leave it as configured
   }
 
-  private static void configure(Target target, Encoder<ILoggingEvent> encoder, Level tonnageLevel) {
-    if (!(LoggerFactory.getILoggerFactory() instanceof LoggerContext context)) {
-      return; // another slf4j binding: leave it as configured
-    }
+  private static void configure(
+      LoggerContext context, Target target, Encoder<ILoggingEvent> encoder, Level tonnageLevel) {
     context.reset();
     encoder.setContext(context);
     encoder.start();

@@ -2,6 +2,7 @@ package dev.tonnage.cli;
 
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
+import dev.tonnage.Main;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.net.InetAddress;
@@ -83,13 +84,13 @@ public final class CdsTraining {
     try {
       String registry = "127.0.0.1:" + server.getAddress().getPort();
       String image = registry + "/training/app:1";
+      // The path ./tonnage takes (Main.run: the warm start, one subcommand built), so the archive
+      // holds what a real run loads.
       int inspect =
-          TonnageCommand.commandLine()
-              .execute("inspect", "--uncompressed", "--insecure-registry", registry, image);
-      TonnageCommand.commandLine()
-          .execute("check", "--policy", args[0], "--insecure-registry", registry, image);
-      TonnageCommand.commandLine()
-          .execute("inspect", "-o", "json", "--insecure-registry", registry, image);
+          Main.run(
+              new String[] {"inspect", "--uncompressed", "--insecure-registry", registry, image});
+      Main.run(new String[] {"check", "--policy", args[0], "--insecure-registry", registry, image});
+      Main.run(new String[] {"inspect", "-o", "json", "--insecure-registry", registry, image});
       if (inspect != 0) {
         System.err.println("CdsTraining: tonnage inspect exited " + inspect);
         System.exit(1);

@@ -1,0 +1,77 @@
+package dev.tonnage.cli;
+
+import dev.tonnage.registry.ClientWarmUp;
+import dev.tonnage.registry.RegistryException;
+import java.util.List;
+import java.util.Queue;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The set-up every short CLI run needs whatever it is asked, begun on a second thread while the
+ * main thread builds and parses the command line (picocli's model, about 0.1 s). Its steps are
+ * independent of each other: the JVM's search for a System.Logger backend (Caffeine logs through
+ * System.Logger), a service lookup that opens every jar of the class path (123 jars, about 0.1 s);
+ * logback; the JSON parser and HTTP client of {@link ClientWarmUp}. Measured in
+ * docs/benchmarks.md#cli.
+ *
+ * <p>The command runs only once they are all done ({@link #await}, in the command line's execution
+ * strategy); the main thread takes the steps the second thread has not begun yet, then waits for
+ * the one it is in. Until then the main thread only builds and parses the command line, which
+ * touches no logger, no JSON parser and no registry class.
+ */
+final class WarmStart {
+  private static final Queue<Runnable> steps = new ConcurrentLinkedQueue<>();
+  private static Thread thread;
+
+  private WarmStart() {}
+
+  /** Begins the warm-up once per process. */
+  static synchronized void begin() {
+    if (thread == null) {
+      steps.addAll(
+          List.of(
+              () -> System.getLogger(WarmStart.class.getName()),
+              LoggerFactory::getILoggerFactory,
+              WarmStart::registryClient));
+      thread = new Thread(WarmStart::runSteps, "tonnage-warm-start");
+      thread.setDaemon(true);
+      thread.start();
+    }
+  }
+
+  /** Returns once every step is done (taking some itself); at once when none was begun. */
+  static void await() {
+    Thread started;
+    synchronized (WarmStart.class) {
+      started = thread;
+    }
+    if (started == null) {
+      return;
+    }
+    runSteps();
+    try {
+      started.join();
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+  }
+
+  private static void runSteps() {
+    for (Runnable step = steps.poll(); step != null; step = steps.poll()) {
+      try {
+        step.run();
+      } catch (RuntimeException | LinkageError e) {
+        // Only a head start: the run meets the same code and reports what is wrong there.
+      }
+    }
+  }
+
+  private static void registryClient() {
+    try {
+      ClientWarmUp.run();
+    } catch (RegistryException e) {
+      // As above.
+    }
+  }
+}
