@@ -36,12 +36,17 @@ public final class RegistryOptions {
   }
 
   RegistryClientConfig clientConfig() {
-    return settings().clientConfig();
+    return oneShot(settings().clientConfig());
   }
 
   /** The client configuration with the proxies of {@code environment} (HTTPS_PROXY...). */
   RegistryClientConfig clientConfig(Map<String, String> environment) {
-    return settings().clientConfig(environment);
+    return oneShot(settings().clientConfig(environment));
+  }
+
+  /** A CLI run's caches start empty: an unknown tag costs one GET, not a HEAD and a GET. */
+  private static RegistryClientConfig oneShot(RegistryClientConfig config) {
+    return config.toBuilder().resolveTagsWithGet(true).build();
   }
 
   /**

@@ -50,18 +50,26 @@ final class FactsFetcher {
 
   private final FanOut fanOut;
   private final Duration warmUp;
+  private final boolean resolveTagsWithGet;
   private final Semaphore documentKib = new Semaphore((int) (DOCUMENT_BUDGET_BYTES / 1024));
 
   /**
    * @param helpers threads an image's steps may borrow; may reject (see {@link FanOut})
    * @param warmUp how long a fetch may start new requests after its caller's deadline, to warm the
    *     cache for the next ask
+   * @param resolveTagsWithGet see {@link RegistryClientConfig.Builder#resolveTagsWithGet}
    */
-  FactsFetcher(RegistryTransport transport, FactsCaches caches, Executor helpers, Duration warmUp) {
+  FactsFetcher(
+      RegistryTransport transport,
+      FactsCaches caches,
+      Executor helpers,
+      Duration warmUp,
+      boolean resolveTagsWithGet) {
     this.transport = transport;
     this.caches = caches;
     this.fanOut = new FanOut(helpers, IMAGE_PARALLELISM);
     this.warmUp = warmUp;
+    this.resolveTagsWithGet = resolveTagsWithGet;
   }
 
   /** Facts answerable from the caches alone, without any request; null otherwise. */
@@ -114,12 +122,14 @@ final class FactsFetcher {
       digest = caches.lookup(caches.tags, tagKey, Cache.TAGS);
       if (digest == null) {
         try {
-          ManifestHead.Result head = transport.send(target, new ManifestHead(ref), until);
-          if (head.digest() != null) {
+          ManifestHead.Result head =
+              resolveTagsWithGet ? null : transport.send(target, new ManifestHead(ref), until);
+          if (head != null && head.digest() != null) {
             digest = head.digest();
           } else {
-            // Some registries leave Docker-Content-Digest out of HEAD answers or refuse HEAD on
-            // manifests: GET by tag and hash.
+            // A one-shot run has no cached facts a HEAD could find; some registries leave
+            // Docker-Content-Digest out of HEAD answers or refuse HEAD on manifests: GET by tag
+            // and hash.
             fetchedByTag = transport.send(target, new ManifestGet(ref), until);
             digest = fetchedByTag.digest();
           }

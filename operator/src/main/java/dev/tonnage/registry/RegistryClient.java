@@ -107,7 +107,9 @@ public final class RegistryClient implements ImageInspector, AutoCloseable {
     this.timer.setRemoveOnCancelPolicy(true);
     this.transport = new RegistryTransport(config, listener);
     this.caches = new FactsCaches(config, listener);
-    this.fetcher = new FactsFetcher(transport, caches, helpers, config.requestTimeout());
+    this.fetcher =
+        new FactsFetcher(
+            transport, caches, helpers, config.requestTimeout(), config.resolveTagsWithGet());
   }
 
   /**

@@ -59,7 +59,8 @@ public record RegistryClientConfig(
     String userAgent,
     List<RegistryMirror> mirrors,
     Duration staleIfError,
-    ProxySettings proxies) {
+    ProxySettings proxies,
+    boolean resolveTagsWithGet) {
 
   /** Most fetch threads one may configure: the engine's thread bound is about twice this. */
   public static final int MAX_FETCH_THREADS = 128;
@@ -126,6 +127,7 @@ public record RegistryClientConfig(
     b.mirrors = mirrors;
     b.staleIfError = staleIfError;
     b.proxies = proxies;
+    b.resolveTagsWithGet = resolveTagsWithGet;
     return b;
   }
 
@@ -177,6 +179,7 @@ public record RegistryClientConfig(
     // Off for the engine used as a library; the CLI and operator flags default to 24h.
     private Duration staleIfError = Duration.ZERO;
     private ProxySettings proxies = ProxySettings.DIRECT;
+    private boolean resolveTagsWithGet;
 
     private Builder() {}
 
@@ -275,6 +278,18 @@ public record RegistryClientConfig(
       return this;
     }
 
+    /**
+     * Resolves a tag not in the cache with one GET of its manifest, instead of a HEAD for its
+     * digest and then a GET by digest. For one-shot runs (the CLI), whose caches start empty and
+     * end with the process: the HEAD only pays off when it finds the digest's facts cached, which
+     * is what the operator's long-lived caches do (a HEAD is no pull on Docker Hub). Off by
+     * default.
+     */
+    public Builder resolveTagsWithGet(boolean value) {
+      resolveTagsWithGet = value;
+      return this;
+    }
+
     public RegistryClientConfig build() {
       return new RegistryClientConfig(
           connectTimeout,
@@ -295,7 +310,8 @@ public record RegistryClientConfig(
           userAgent,
           mirrors,
           staleIfError,
-          proxies);
+          proxies,
+          resolveTagsWithGet);
     }
   }
 }

@@ -119,6 +119,13 @@ final class RequestCountScenarios {
       CompletableFuture.allOf(callers.toArray(CompletableFuture[]::new)).join();
       counts.put("100 concurrent callers, one new image", counter.take());
     }
+    try (RegistryClient cli =
+        new RegistryClient(config.toBuilder().resolveTagsWithGet(true).build(), counter)) {
+      cli.inspectNow(single, request);
+      counts.put("one-shot run (CLI): cold single-platform tag", counter.take());
+      cli.inspectNow(index, request);
+      counts.put("one-shot run (CLI): cold index", counter.take());
+    }
     return counts;
   }
 }

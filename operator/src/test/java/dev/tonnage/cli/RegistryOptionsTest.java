@@ -47,6 +47,13 @@ class RegistryOptionsTest {
   }
 
   @Test
+  void aCliRunResolvesTagsWithOneGetWhereTheOperatorKeepsItsHead() {
+    assertThat(parse().clientConfig().resolveTagsWithGet()).isTrue();
+    assertThat(parse().clientConfig(Map.of()).resolveTagsWithGet()).isTrue();
+    assertThat(parse().settings().clientConfig().resolveTagsWithGet()).isFalse();
+  }
+
+  @Test
   void caFilesAndInsecureRegistriesAreRepeatableOrCommaSeparatedAsInTheOperator() throws Exception {
     Path a = Files.writeString(dir.resolve("a.pem"), "");
     Path b = Files.writeString(dir.resolve("b.pem"), "");
