@@ -110,10 +110,17 @@ public final class TonnageCommand {
     return message.replaceAll("\\s*\\R\\s*", " ");
   }
 
-  /** Runs the command once the warm start, if one was begun, is done (see {@link WarmStart}). */
+  /**
+   * Runs the command once the warm start, if one was begun, is done (see {@link WarmStart}); help
+   * and version requests need none of it and are answered at once.
+   */
   private static final class AfterWarmStart implements CommandLine.IExecutionStrategy {
     @Override
     public int execute(CommandLine.ParseResult parseResult) {
+      Integer helpExitCode = CommandLine.executeHelpRequest(parseResult);
+      if (helpExitCode != null) {
+        return helpExitCode;
+      }
       WarmStart.await();
       return new CommandLine.RunLast().execute(parseResult);
     }

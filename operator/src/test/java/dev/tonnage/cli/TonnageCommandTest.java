@@ -30,6 +30,15 @@ class TonnageCommandTest {
   }
 
   @Test
+  void aShortRunAnswersHelpRequests() {
+    CommandLine commandLine = TonnageCommand.forArguments(new String[] {"inspect", "--help"});
+    StringWriter out = new StringWriter();
+    commandLine.setOut(new PrintWriter(out));
+    assertThat(commandLine.execute("inspect", "--help")).isZero();
+    assertThat(out.toString()).startsWith("Usage: tonnage inspect");
+  }
+
+  @Test
   void theRootHelpListsEverySubcommand() {
     CommandLine commandLine = TonnageCommand.forArguments(new String[] {"--help"});
     StringWriter out = new StringWriter();
