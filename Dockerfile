@@ -40,8 +40,11 @@ RUN mkdir /deps && cd /deps \
     && jlink --add-modules "$(cat /tmp/modules)" --strip-debug --no-man-pages --no-header-files \
        --compress=0 --generate-cds-archive --output /opt/java/openjdk \
     && rm -f /opt/java/openjdk/lib/server/classes_nocoops.jsa
+# The class path in a file at the path the Jib image keeps it, so that the chart's command
+# (operator.command: `-cp @/app/jib-classpath-file`) runs this image too.
 RUN mkdir -p /app/libs /app/main && cp /src/operator/target/lib/*.jar /app/libs/ \
-    && cp /src/operator/target/tonnage.jar /app/main/
+    && cp /src/operator/target/tonnage.jar /app/main/ \
+    && printf '%s\n' '/app/main/tonnage.jar:/app/libs/*' > /app/jib-classpath-file
 # AppCDS: the archive must come from the runtime and class path the image runs with, so it is
 # made here, by a training run of the CLI (an image on a closed port: no network; exits 2).
 RUN printf 'apiVersion: tonnage.dev/v1alpha1\nkind: ClusterImagePolicy\nmetadata: {name: training}\nspec:\n  action: Enforce\n  limits: {maxCompressedSize: 500Mi, maxUncompressedSize: 2Gi, maxLayers: 30}\n  baseImages: {allowed: ["gcr.io/distroless/*"], requireKnownBase: true}\n' > /tmp/training.yaml \
@@ -57,12 +60,13 @@ COPY --from=build /opt/java/openjdk /opt/java/openjdk
 # Libraries change less often than the code: two layers, like Jib's.
 COPY --from=build /app/libs /app/libs
 COPY --from=build /app/main /app/main
-COPY --from=build /app/tonnage.jsa /app/tonnage.jsa
+COPY --from=build /app/tonnage.jsa /app/jib-classpath-file /app/
 USER 65532:65532
 WORKDIR /home/nonroot
 EXPOSE 8443 8080
-# No hsperfdata (read-only root), UTF-8, the AppCDS archive (JVM warnings to stderr, so a stale
-# archive cannot spoil a machine format on stdout); heap and, for CI runs of the CLI,
-# -XX:TieredStopAtLevel=1 from JAVA_TOOL_OPTIONS (docs/ci.md).
-ENTRYPOINT ["java", "-XX:-UsePerfData", "-Xshare:auto", "-XX:SharedArchiveFile=/app/tonnage.jsa", "-Xlog:disable", "-Xlog:all=warning:stderr", "-Dfile.encoding=UTF-8", "-cp", "/app/main/tonnage.jar:/app/libs/*", "dev.tonnage.Main"]
+# As the Jib image: tuned for short CLI runs (C1 only, one compiler thread, the serial collector),
+# no hsperfdata (read-only root), UTF-8, the AppCDS archive (JVM warnings to stderr, so a stale
+# archive cannot spoil a machine format on stdout); heap from JAVA_TOOL_OPTIONS. The chart runs the
+# operator with its own command (full JIT, default collector).
+ENTRYPOINT ["java", "-XX:-UsePerfData", "-Xshare:auto", "-XX:SharedArchiveFile=/app/tonnage.jsa", "-Xlog:disable", "-Xlog:all=warning:stderr", "-XX:TieredStopAtLevel=1", "-XX:CICompilerCount=1", "-XX:+UseSerialGC", "-Dfile.encoding=UTF-8", "-cp", "@/app/jib-classpath-file", "dev.tonnage.Main"]
 CMD ["operator"]

@@ -62,14 +62,16 @@ echo "[base] jdeps found: $found; runtime modules: $modules" >&2
 rootfs="$out/rootfs"
 mkdir -p "$rootfs/opt/java"
 # --compress=0: the layer is gzipped anyway, and gzip over uncompressed modules is ~20% smaller than
-# over zip-compressed ones. The default CDS archive makes JVM start-up faster. Left out: the process
-# launch helpers (Tonnage starts no processes), jrt-fs.jar (only for other JDKs reading this one's
-# modules) and keytool (no tools in the image).
+# over zip-compressed ones. Left out: the JDK's default CDS archive (the Tonnage image brings its own,
+# of the JDK's and its own classes, made by image/train-cds.sh from this runtime; the default one
+# would be 3.2 MB compressed the image never maps), the process launch helpers (Tonnage starts no
+# processes), jrt-fs.jar (only for other JDKs reading this one's modules) and keytool (no tools in
+# the image).
 "$jlink" --add-modules "$modules" --strip-debug --no-man-pages --no-header-files --compress=0 \
-  --generate-cds-archive --exclude-files='regex:.*/(lib/(jexec|jspawnhelper|jrt-fs\.jar)|bin/keytool)' \
+  --exclude-files='regex:.*/(lib/(jexec|jspawnhelper|jrt-fs\.jar)|bin/keytool)' \
   --vendor-version="Tonnage jlink runtime" --output "$rootfs/opt/java/openjdk"
-# The no-compressed-oops CDS archive only serves heaps over 32 GB; the classlist only serves jlink.
-rm -f "$rootfs/opt/java/openjdk/lib/server/classes_nocoops.jsa" "$rootfs/opt/java/openjdk/lib/classlist"
+# The classlist only serves jlink's CDS archive.
+rm -f "$rootfs/opt/java/openjdk/lib/classlist"
 
 # The shared libraries the runtime links (ldd closure) and the dynamic loader, from this machine.
 mkdir -p "$rootfs/lib/x86_64-linux-gnu" "$rootfs/lib64"
