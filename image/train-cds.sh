@@ -50,14 +50,21 @@ chmod 644 "$rootfs/tmp/training-policy.yaml"
 # blobs with Range requests, as registries serve them).
 port_file="$work/port"
 python3 - "$image" "$port_file" <<'PY' &
-import http.server, json, re, sys, tarfile
+import http.server, json, re, sys, tarfile, threading
 archive, port_file = sys.argv[1:]
 tar = tarfile.open(archive)
-blob = lambda d: tar.extractfile("blobs/sha256/" + d.split(":")[1]).read()
+lock = threading.Lock()  # one TarFile, one file position: requests come in parallel
+cache = {}
+
+def blob(digest):
+    with lock:
+        if digest not in cache:
+            cache[digest] = tar.extractfile("blobs/sha256/" + digest.split(":")[1]).read()
+        return cache[digest]
+
 index = json.load(tar.extractfile("index.json"))
 descriptor = index["manifests"][0]
 manifest = blob(descriptor["digest"])
-cache = {}
 
 class Registry(http.server.BaseHTTPRequestHandler):
     def log_message(self, *args):
@@ -87,7 +94,7 @@ class Registry(http.server.BaseHTTPRequestHandler):
             return self.send(404, b'{"errors":[]}')
         digest = match.group(1)
         try:
-            data = cache.setdefault(digest, blob(digest))
+            data = blob(digest)
         except KeyError:
             return self.send(404, b'{"errors":[]}')
         ranged = re.fullmatch(r"bytes=(\d{1,18})-(\d{0,18})", self.headers.get("Range", ""))
