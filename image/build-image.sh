@@ -52,12 +52,14 @@ fi
 cds="$root/operator/target/image-cds"
 rm -rf "$cds" && mkdir -p "$cds"
 if [ "${TONNAGE_IMAGE_CDS:-1}" = 1 ]; then
+  untrained="$root/image/target/jib-image-untrained.tar"
   (cd "$root" && ./mvnw -B -ntp -Pimage -pl operator -am package -Dmaven.test.skip=true -Dspotless.check.skip=true \
-      -Djacoco.skip=true -Djib.disableUpdateChecks=true "-Dtonnage.image.baseDigest=$base_digest") \
+      -Djacoco.skip=true -Djib.disableUpdateChecks=true "-Dtonnage.image.baseDigest=$base_digest" \
+      "-Djib.outputPaths.tar=$untrained") \
     > "$root/image/target/jib-untrained.log" 2>&1 || { tail -40 "$root/image/target/jib-untrained.log" >&2; exit 1; }
   status=0
-  bash "$root/image/train-cds.sh" "$root/operator/target/jib-image.tar" "$cds/tonnage.jsa" \
-    "$root/examples/prod-enforce.yaml" || status=$?
+  bash "$root/image/train-cds.sh" "$untrained" "$cds/tonnage.jsa" "$root/examples/prod-enforce.yaml" || status=$?
+  rm -f "$untrained"
   [ "$status" = 0 ] || [ "$status" = 3 ] || exit "$status"
 fi
 (cd "$root" && ./mvnw "${args[@]}") > "$root/image/target/jib.log" 2>&1 || { tail -40 "$root/image/target/jib.log" >&2; exit 1; }
