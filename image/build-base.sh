@@ -62,14 +62,39 @@ echo "[base] jdeps found: $found; runtime modules: $modules" >&2
 rootfs="$out/rootfs"
 mkdir -p "$rootfs/opt/java"
 # --compress=0: the layer is gzipped anyway, and gzip over uncompressed modules is ~20% smaller than
-# over zip-compressed ones. The default CDS archive makes JVM start-up faster. Left out: the process
-# launch helpers (Tonnage starts no processes), jrt-fs.jar (only for other JDKs reading this one's
-# modules) and keytool (no tools in the image).
+# over zip-compressed ones. Left out: the JDK's default CDS archive (the Tonnage image brings its own,
+# of the JDK's and its own classes, made by image/train-cds.sh from this runtime; the default one
+# would be 3.2 MB compressed the image never maps), the process launch helpers (Tonnage starts no
+# processes), jrt-fs.jar (only for other JDKs reading this one's modules) and keytool (no tools in
+# the image).
 "$jlink" --add-modules "$modules" --strip-debug --no-man-pages --no-header-files --compress=0 \
-  --generate-cds-archive --exclude-files='regex:.*/(lib/(jexec|jspawnhelper|jrt-fs\.jar)|bin/keytool)' \
+  --exclude-files='regex:.*/(lib/(jexec|jspawnhelper|jrt-fs\.jar)|bin/keytool)' \
   --vendor-version="Tonnage jlink runtime" --output "$rootfs/opt/java/openjdk"
-# The no-compressed-oops CDS archive only serves heaps over 32 GB; the classlist only serves jlink.
-rm -f "$rootfs/opt/java/openjdk/lib/server/classes_nocoops.jsa" "$rootfs/opt/java/openjdk/lib/classlist"
+# The classlist only serves jlink's CDS archive.
+rm -f "$rootfs/opt/java/openjdk/lib/classlist"
+# java.security names all twelve JDK providers; one whose module is not in the runtime makes the JVM
+# look it up on the class path (ServiceLoader), which instantiates every provider found there: the
+# first TLS or digest look-up then verified the signed BouncyCastle jar and loaded ~650 of its
+# classes (a signed jar's classes are not archived), ~0.3 s of a CLI run. Only the runtime's own.
+python3 - "$rootfs/opt/java/openjdk" <<'PY'
+import re, sys
+home = sys.argv[1]
+modules = re.search(r'^MODULES="([^"]*)"', open(f"{home}/release").read(), re.M).group(1).split()
+module_of = {"SUN": "java.base", "SunRsaSign": "java.base", "SunEC": "jdk.crypto.ec",
+             "SunJSSE": "java.base", "SunJCE": "java.base", "SunJGSS": "java.security.jgss",
+             "SunSASL": "java.security.sasl", "XMLDSig": "java.xml.crypto",
+             "SunPCSC": "java.smartcardio", "JdkLDAP": "java.naming", "JdkSASL": "jdk.security.jgss",
+             "SunPKCS11": "jdk.crypto.cryptoki"}
+path = f"{home}/conf/security/java.security"
+text = open(path).read()
+listed = re.findall(r"^security\.provider\.\d+=(\S+)[^\n]*$", text, re.M)
+kept = [p for p in listed if module_of.get(p) in modules]
+first = re.search(r"^security\.provider\.\d+=", text, re.M).start()
+text = re.sub(r"^security\.provider\.\d+=[^\n]*\n", "", text, flags=re.M)
+text = text[:first] + "".join(f"security.provider.{i}={p}\n" for i, p in enumerate(kept, 1)) + text[first:]
+open(path, "w").write(text)
+print(f"[base] security providers: {' '.join(kept)} (of {' '.join(listed)})", file=sys.stderr)
+PY
 
 # The shared libraries the runtime links (ldd closure) and the dynamic loader, from this machine.
 mkdir -p "$rootfs/lib/x86_64-linux-gnu" "$rootfs/lib64"

@@ -45,6 +45,23 @@ if [ -n "$target" ]; then
     args+=("-Dtonnage.image.baseName=$base_ref" "-Dtonnage.image.baseDigest=$base_digest")
   fi
 fi
+# Two Jib passes: the first writes the image without the AppCDS archive to a tar; train-cds.sh makes
+# the archive with that image's own runtime and jars; the second adds it as /app/tonnage.jsa (its own
+# last layer; the other layers, mtimes included, are the same, so the archive stays valid) and writes
+# or pushes the image. Without root the archive is left out (TONNAGE_IMAGE_CDS=0 does so too).
+cds="$root/operator/target/image-cds"
+rm -rf "$cds" && mkdir -p "$cds"
+if [ "${TONNAGE_IMAGE_CDS:-1}" = 1 ]; then
+  untrained="$root/image/target/jib-image-untrained.tar"
+  (cd "$root" && ./mvnw -B -ntp -Pimage -pl operator -am package -Dmaven.test.skip=true -Dspotless.check.skip=true \
+      -Djacoco.skip=true -Djib.disableUpdateChecks=true "-Dtonnage.image.baseDigest=$base_digest" \
+      "-Djib.outputPaths.tar=$untrained") \
+    > "$root/image/target/jib-untrained.log" 2>&1 || { tail -40 "$root/image/target/jib-untrained.log" >&2; exit 1; }
+  status=0
+  bash "$root/image/train-cds.sh" "$untrained" "$cds/tonnage.jsa" "$root/examples/prod-enforce.yaml" || status=$?
+  rm -f "$untrained"
+  [ "$status" = 0 ] || [ "$status" = 3 ] || exit "$status"
+fi
 (cd "$root" && ./mvnw "${args[@]}") > "$root/image/target/jib.log" 2>&1 || { tail -40 "$root/image/target/jib.log" >&2; exit 1; }
 grep -E 'Built|Pushed|pushed|digest' "$root/image/target/jib.log" | sed 's/^\[INFO\] /[image] /' >&2 || true
 

@@ -216,6 +216,26 @@ class ChartRenderE2E {
   }
 
   @Test
+  void theOperatorRunsWithTheChartsJvmCommandUnlessItIsCleared() {
+    // ContainerImageE2E runs this command in the image; here: what it is and how to drop it.
+    JsonNode command = render(KUBE_1_20, List.of()).operatorContainer().path("command");
+    List<String> flags = new ArrayList<>();
+    command.forEach(c -> flags.add(c.asText()));
+
+    assertThat(flags)
+        .startsWith("java")
+        .contains("-XX:SharedArchiveFile=/app/tonnage.jsa", "dev.tonnage.Main")
+        .as("the image's entrypoint is C1-only for the CLI; the operator keeps the full JIT")
+        .noneMatch(f -> f.startsWith("-XX:TieredStopAtLevel") || f.equals("-XX:+UseSerialGC"));
+    assertThat(
+            render(KUBE_1_20, List.of("--set", "operator.command=null"))
+                .operatorContainer()
+                .has("command"))
+        .as("operator.command=null runs the image's entrypoint")
+        .isFalse();
+  }
+
+  @Test
   void currentKubernetesGetsPolicyV1DisruptionBudget() {
     RenderedChart chart = render(KUBE_CURRENT, List.of());
 

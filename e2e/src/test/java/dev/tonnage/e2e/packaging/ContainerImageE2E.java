@@ -8,6 +8,7 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.fasterxml.jackson.dataformat.yaml.YAMLMapper;
 import dev.tonnage.testing.Checkout;
+import dev.tonnage.testing.helm.Helm;
 import dev.tonnage.testing.image.RegistryClient;
 import dev.tonnage.testing.process.Command;
 import dev.tonnage.testing.process.ProcessResult;
@@ -47,6 +48,7 @@ class ContainerImageE2E {
   private static RegistryClient client;
   private static JsonNode manifest;
   private static JsonNode config;
+  private static ScratchDirectory rootfs;
 
   @BeforeAll
   static void buildAndPush() throws IOException {
@@ -71,6 +73,9 @@ class ContainerImageE2E {
 
   @AfterAll
   static void stopRegistry() {
+    if (rootfs != null) {
+      rootfs.close();
+    }
     if (client != null) {
       client.close();
     }
@@ -217,38 +222,135 @@ class ContainerImageE2E {
 
   @Test
   void theImageMeasuresItselfWithItsOwnRuntime() throws IOException {
-    try (ScratchDirectory rootfs = ScratchDirectory.create("image-rootfs")) {
+    List<String> entrypoint = entrypoint();
+    String image = registry.hostPort() + "/" + REPOSITORY + ":" + TAG;
+
+    // The jlink runtime, the image's glibc and nothing from the host: the CLI measures the very
+    // image it runs from (HTTP client, JSON, registry engine), and the operator's classes load.
+    ProcessResult inspect =
+        ImageRootfs.run(
+            unpacked(),
+            entrypoint,
+            List.of("inspect", "--insecure-registry", registry.hostPort(), image));
+
+    ProcessResult operatorHelp =
+        ImageRootfs.run(unpacked(), entrypoint, List.of("operator", "--help"));
+
+    assertThat(inspect.exitCode()).as(inspect.stdout() + inspect.stderr()).isZero();
+    assertThat(inspect.stdout()).contains(image, "compressed", "tonnage-base:17");
+    assertThat(operatorHelp.exitCode()).as(operatorHelp.stdout() + operatorHelp.stderr()).isZero();
+    assertThat(operatorHelp.stdout()).contains("--webhook-port", "--self-signed");
+  }
+
+  @Test
+  void theEntrypointIsTunedForTheCliAndMapsTheImagesCdsArchive() throws IOException {
+    // -Xshare:on: the JVM refuses to start unless it maps /app/tonnage.jsa (a stale or mismatched
+    // archive would be skipped silently by the entrypoint's -Xshare:auto).
+    ProcessResult run =
+        ImageRootfs.run(
+            unpacked(),
+            withJvmFlags(entrypoint(), "-Xshare:on", "-Xlog:class+load=info:stdout", FLAGS),
+            List.of(
+                "inspect",
+                "--insecure-registry",
+                registry.hostPort(),
+                registry.hostPort() + "/" + REPOSITORY + ":" + TAG));
+
+    assertThat(run.exitCode()).as(run.stdout() + run.stderr()).isZero();
+    List<String> loaded = run.stdout().lines().filter(l -> l.contains("[class,load]")).toList();
+    List<String> notShared =
+        loaded.stream().filter(l -> !l.endsWith("source: shared objects file")).toList();
+    assertThat(loaded)
+        .as("the application's classes come from the archive")
+        .anyMatch(l -> l.endsWith("dev.tonnage.Main source: shared objects file"));
+    // A training run that missed the CLI path, or classes the JVM cannot archive (a signed jar's:
+    // BouncyCastle's provider, which a java.security naming providers the runtime lacks loads).
+    assertThat(notShared.size())
+        .as("classes an inspect loads from outside the archive: %s", notShared)
+        .isLessThan(loaded.size() / 10);
+    assertThat(flag(run.stdout(), "TieredStopAtLevel")).isEqualTo("1");
+    assertThat(flag(run.stdout(), "UseSerialGC")).isEqualTo("true");
+    assertThat(flag(run.stdout(), "SharedArchiveFile")).isEqualTo("/app/tonnage.jsa");
+  }
+
+  @Test
+  void theChartRunsTheOperatorFromTheImageWithTheFullJitAndTheArchive() throws IOException {
+    RenderedChart chart;
+    try (Helm helm = Helm.fromEnvironment()) {
+      chart =
+          RenderedChart.parse(
+              helm.template(
+                      "1.35.0",
+                      List.of(
+                          "--set", "image.repository=" + registry.hostPort() + "/" + REPOSITORY))
+                  .requireSuccess()
+                  .stdout());
+    }
+    List<String> command = new ArrayList<>();
+    chart.operatorContainer().path("command").forEach(c -> command.add(c.asText()));
+    assertThat(command).as("the Deployment sets its own command").isNotEmpty();
+    // A container runtime looks `java` up in the image's PATH (/opt/java/openjdk/bin).
+    command.set(0, "/opt/java/openjdk/bin/" + command.get(0));
+    List<String> args = new ArrayList<>(chart.operatorArgs());
+    args.add("--help");
+
+    ProcessResult run =
+        ImageRootfs.run(unpacked(), withJvmFlags(command, "-Xshare:on", FLAGS), args);
+
+    assertThat(run.exitCode()).as(run.stdout() + run.stderr()).isZero();
+    assertThat(run.stdout()).contains("--webhook-port", "--self-signed");
+    assertThat(flag(run.stdout(), "TieredStopAtLevel")).as("full JIT").isEqualTo("4");
+    assertThat(flag(run.stdout(), "UseSerialGC")).isEqualTo("false");
+    assertThat(flag(run.stdout(), "SharedArchiveFile")).isEqualTo("/app/tonnage.jsa");
+  }
+
+  private static final String FLAGS = "-XX:+PrintFlagsFinal";
+
+  /** The final value of a JVM flag as -XX:+PrintFlagsFinal prints it ("type name = value ..."). */
+  private static String flag(String printed, String name) {
+    for (String line : printed.split("\n")) {
+      String[] fields = line.trim().split("\\s+");
+      if (fields.length >= 4 && fields[1].equals(name) && fields[2].equals("=")) {
+        return fields[3];
+      }
+    }
+    throw new AssertionError("no flag " + name + " in the output:\n" + printed);
+  }
+
+  /** {@code command} with {@code flags} after its own JVM flags (the last of a flag wins). */
+  private static List<String> withJvmFlags(List<String> command, String... flags) {
+    List<String> out = new ArrayList<>(command);
+    int classpath = out.indexOf("-cp");
+    assertThat(classpath).as("-cp in %s", command).isPositive();
+    out.addAll(classpath, List.of(flags));
+    return out;
+  }
+
+  /**
+   * The image's Entrypoint, its java named by path, as a runtime resolves it by the image's PATH.
+   */
+  private static List<String> entrypoint() {
+    List<String> entrypoint = new ArrayList<>();
+    config.path("config").path("Entrypoint").forEach(e -> entrypoint.add(e.asText()));
+    entrypoint.set(0, "/opt/java/openjdk/bin/java");
+    return entrypoint;
+  }
+
+  /** The pushed image's layers unpacked in order, once for the tests that run its files. */
+  private static synchronized Path unpacked() throws IOException {
+    if (rootfs == null) {
+      ScratchDirectory directory = ScratchDirectory.create("image-rootfs");
       for (JsonNode layer : manifest.path("layers")) {
-        Path blob = rootfs.path().resolve("layer.tar.gz");
+        Path blob = directory.path().resolve("layer.tar.gz");
         Files.write(blob, client.blob(REPOSITORY, layer.path("digest").asText()));
-        Command.of(Path.of("/bin/tar"), "-xzf", blob.toString(), "-C", rootfs.path().toString())
+        Command.of(Path.of("/bin/tar"), "-xzf", blob.toString(), "-C", directory.path().toString())
             .run()
             .requireSuccess();
         Files.delete(blob);
       }
-      List<String> entrypoint = new ArrayList<>();
-      config.path("config").path("Entrypoint").forEach(e -> entrypoint.add(e.asText()));
-      entrypoint.set(0, "/opt/java/openjdk/bin/java");
-      String image = registry.hostPort() + "/" + REPOSITORY + ":" + TAG;
-
-      // The jlink runtime, the image's glibc and nothing from the host: the CLI measures the very
-      // image it runs from (HTTP client, JSON, registry engine), and the operator's classes load.
-      ProcessResult inspect =
-          ImageRootfs.run(
-              rootfs.path(),
-              entrypoint,
-              List.of("inspect", "--insecure-registry", registry.hostPort(), image));
-
-      ProcessResult operatorHelp =
-          ImageRootfs.run(rootfs.path(), entrypoint, List.of("operator", "--help"));
-
-      assertThat(inspect.exitCode()).as(inspect.stdout() + inspect.stderr()).isZero();
-      assertThat(inspect.stdout()).contains(image, "compressed", "tonnage-base:17");
-      assertThat(operatorHelp.exitCode())
-          .as(operatorHelp.stdout() + operatorHelp.stderr())
-          .isZero();
-      assertThat(operatorHelp.stdout()).contains("--webhook-port", "--self-signed");
+      rootfs = directory;
     }
+    return rootfs.path();
   }
 
   /** The bytes a node pulls: config plus every layer, as the manifest declares them. */
