@@ -2,7 +2,7 @@ package dev.tonnage.cli;
 
 import dev.tonnage.registry.ClientWarmUp;
 import dev.tonnage.registry.RegistryException;
-import java.util.List;
+import java.util.EnumSet;
 import java.util.Queue;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import org.slf4j.LoggerFactory;
@@ -21,22 +21,58 @@ import org.slf4j.LoggerFactory;
  * touches no logger, no JSON parser and no registry class.
  */
 final class WarmStart {
-  private static final Queue<Runnable> steps = new ConcurrentLinkedQueue<>();
+  private static final Queue<Step> steps = new ConcurrentLinkedQueue<>();
   private static Thread thread;
+
+  /**
+   * The steps, longest first: the second thread takes the first, the main thread joins in later. An
+   * enum rather than lambdas, which would be linked (method handles spun) on every start.
+   */
+  private enum Step {
+    /** The JVM's System.Logger backend: a service lookup over every jar. */
+    LOGGER_BACKEND {
+      @Override
+      void run() {
+        System.getLogger(WarmStart.class.getName());
+      }
+    },
+    PARSER {
+      @Override
+      void run() throws RegistryException {
+        ClientWarmUp.parser();
+      }
+    },
+    LOGGING {
+      @Override
+      void run() {
+        LoggerFactory.getILoggerFactory();
+      }
+    },
+    TRANSPORT {
+      @Override
+      void run() {
+        ClientWarmUp.transport();
+      }
+    };
+
+    abstract void run() throws RegistryException;
+  }
+
+  /** The second thread's work. */
+  private static final class Runner implements Runnable {
+    @Override
+    public void run() {
+      runSteps();
+    }
+  }
 
   private WarmStart() {}
 
   /** Begins the warm-up once per process. */
   static synchronized void begin() {
     if (thread == null) {
-      // The longest first: the second thread takes the first, the main thread joins in later.
-      steps.addAll(
-          List.of(
-              () -> System.getLogger(WarmStart.class.getName()),
-              WarmStart::parser,
-              LoggerFactory::getILoggerFactory,
-              ClientWarmUp::transport));
-      thread = new Thread(WarmStart::runSteps, "tonnage-warm-start");
+      steps.addAll(EnumSet.allOf(Step.class));
+      thread = new Thread(new Runner(), "tonnage-warm-start");
       thread.setDaemon(true);
       thread.start();
     }
@@ -60,20 +96,12 @@ final class WarmStart {
   }
 
   private static void runSteps() {
-    for (Runnable step = steps.poll(); step != null; step = steps.poll()) {
+    for (Step step = steps.poll(); step != null; step = steps.poll()) {
       try {
         step.run();
-      } catch (RuntimeException | LinkageError e) {
+      } catch (RegistryException | RuntimeException | LinkageError e) {
         // Only a head start: the run meets the same code and reports what is wrong there.
       }
-    }
-  }
-
-  private static void parser() {
-    try {
-      ClientWarmUp.parser();
-    } catch (RegistryException e) {
-      // As above.
     }
   }
 }

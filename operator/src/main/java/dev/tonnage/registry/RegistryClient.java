@@ -34,7 +34,21 @@ import java.util.concurrent.atomic.AtomicInteger;
  */
 public final class RegistryClient implements ImageInspector, AutoCloseable {
 
-  private record FlightKey(String reference, String principal, boolean uncompressed) {}
+  private record FlightKey(String reference, String principal, boolean uncompressed) {
+    // Written out, as in ImageReference: the generated ones are linked on first use.
+    @Override
+    public boolean equals(Object other) {
+      return other instanceof FlightKey that
+          && Objects.equals(reference, that.reference)
+          && Objects.equals(principal, that.principal)
+          && uncompressed == that.uncompressed;
+    }
+
+    @Override
+    public int hashCode() {
+      return Objects.hash(reference, principal, uncompressed);
+    }
+  }
 
   private final RegistryClientConfig config;
   private final RegistryTransport transport;
