@@ -56,6 +56,7 @@ import picocli.CommandLine.Spec;
 @Command(
     name = "check",
     mixinStandardHelpOptions = true,
+    versionProvider = TonnageCommand.Version.class,
     description = {
       "Check images against ClusterImagePolicy and ImagePolicy files, as the admission webhook"
           + " would, without a cluster.",

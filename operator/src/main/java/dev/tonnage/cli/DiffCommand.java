@@ -28,6 +28,7 @@ import picocli.CommandLine.Spec;
 @Command(
     name = "diff",
     mixinStandardHelpOptions = true,
+    versionProvider = TonnageCommand.Version.class,
     description = {
       "Show how image NEW changed from image OLD, per platform both offer: compressed and"
           + " uncompressed size, layer count, each layer by position and digest (shared,"

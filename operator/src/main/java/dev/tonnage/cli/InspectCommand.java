@@ -31,6 +31,7 @@ import picocli.CommandLine.Spec;
 @Command(
     name = "inspect",
     mixinStandardHelpOptions = true,
+    versionProvider = TonnageCommand.Version.class,
     description = {
       "Measure images from their registries without pulling them: compressed (and, with"
           + " --uncompressed, uncompressed) size, layers with the step that made each, base"

@@ -39,6 +39,17 @@ class TonnageCommandTest {
   }
 
   @Test
+  void everyShortRunPrintsTheVersion() {
+    for (String command : new String[] {"inspect", "check", "diff"}) {
+      CommandLine commandLine = TonnageCommand.forArguments(new String[] {command, "--version"});
+      StringWriter out = new StringWriter();
+      commandLine.setOut(new PrintWriter(out));
+      assertThat(commandLine.execute(command, "--version")).isZero();
+      assertThat(out.toString()).as(command).startsWith("tonnage ");
+    }
+  }
+
+  @Test
   void theRootHelpListsEverySubcommand() {
     CommandLine commandLine = TonnageCommand.forArguments(new String[] {"--help"});
     StringWriter out = new StringWriter();
