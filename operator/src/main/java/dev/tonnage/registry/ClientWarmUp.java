@@ -1,7 +1,6 @@
 package dev.tonnage.registry;
 
 import java.nio.charset.StandardCharsets;
-import okhttp3.OkHttpClient;
 
 /**
  * The first-use work of the registry client that does not depend on what is asked: the JSON
@@ -51,11 +50,17 @@ public final class ClientWarmUp {
     ManifestParser.parseManifest(MANIFEST, null, SAMPLE);
     ManifestParser.parseManifest(INDEX, null, SAMPLE);
     ManifestParser.parseConfig(CONFIG, SAMPLE);
+    DockerConfigCredentials.fromJson("{}");
   }
 
-  /** The HTTP client's platform detection (security providers) and the digest algorithm. */
+  /**
+   * The client's own set-up, on a client that is closed at once: the HTTP client's platform
+   * detection (security providers), its caches (Caffeine makes a class per cache shape), the
+   * credential helpers' cache, and the digest algorithm. Starts no thread and sends nothing.
+   */
   public static void transport() {
-    new OkHttpClient.Builder();
+    new RegistryClient(RegistryClientConfig.defaults()).close();
+    CredentialHelpers.onPath(null);
     Digests.of(CONFIG, "sha256:");
   }
 }
