@@ -17,12 +17,12 @@ final class CliLogging {
       // reads every jar of the class path (about 0.09 s of a run).
       ConsoleLogging.text(
           ConsoleLogging.Target.STDERR,
-          "%d{HH:mm:ss.SSS, UTC} %-5level %logger{0} - %msg%n",
+          "%d{HH:mm:ss.SSS, UTC} " + ConsoleLogging.PLAIN_PATTERN,
           Level.DEBUG);
     } else {
       // Warnings only, without a time: a CI log times its lines, and the date formatter's set-up
       // is about 0.01 s of a run that most often logs nothing.
-      ConsoleLogging.text(ConsoleLogging.Target.STDERR, "%-5level %logger{0} - %msg%n", Level.WARN);
+      ConsoleLogging.text(ConsoleLogging.Target.STDERR, ConsoleLogging.PLAIN_PATTERN, Level.WARN);
     }
   }
 }

@@ -48,17 +48,17 @@ final class WarmStart {
         LoggerFactory.getILoggerFactory();
       }
     },
-    TRANSPORT {
+    CLIENT {
       @Override
       void run() {
-        ClientWarmUp.transport();
+        ClientWarmUp.client();
       }
     };
 
     abstract void run() throws RegistryException;
   }
 
-  /** The second thread's work. */
+  /** The second thread's work (a class, not a lambda, as {@link Step} says). */
   private static final class Runner implements Runnable {
     @Override
     public void run() {

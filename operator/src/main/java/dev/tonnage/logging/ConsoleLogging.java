@@ -33,6 +33,9 @@ public final class ConsoleLogging {
   static final String FABRIC8_VERSION_WARNINGS =
       "io.fabric8.kubernetes.client.dsl.internal.VersionUsageUtils";
 
+  /** Level, short logger name and message: the CLI's warnings, and anything before set-up. */
+  public static final String PLAIN_PATTERN = "%-5level %logger{0} - %msg%n";
+
   private ConsoleLogging() {}
 
   /** Lines laid out by a logback {@code pattern}. */

@@ -58,7 +58,7 @@ public final class LogbackProvider implements SLF4JServiceProvider {
       }
     } else {
       ConsoleLogging.text(
-          context, ConsoleLogging.Target.STDERR, "%-5level %logger{0} - %msg%n", Level.WARN);
+          context, ConsoleLogging.Target.STDERR, ConsoleLogging.PLAIN_PATTERN, Level.WARN);
     }
     context.start();
   }

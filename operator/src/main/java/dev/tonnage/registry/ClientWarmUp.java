@@ -42,7 +42,7 @@ public final class ClientWarmUp {
 
   /**
    * The JSON parser: its class set-up and the deserializers of manifests, indexes and configs.
-   * Thread-safe and repeatable, like {@link #transport}; the two are independent of each other.
+   * Thread-safe and repeatable, like {@link #client}; the two are independent of each other.
    *
    * @throws RegistryException never with these samples, unless the parser changed
    */
@@ -58,7 +58,7 @@ public final class ClientWarmUp {
    * detection (security providers), its caches (Caffeine makes a class per cache shape), the
    * credential helpers' cache, and the digest algorithm. Starts no thread and sends nothing.
    */
-  public static void transport() {
+  public static void client() {
     new RegistryClient(RegistryClientConfig.defaults()).close();
     CredentialHelpers.onPath(null);
     Digests.of(CONFIG, "sha256:");

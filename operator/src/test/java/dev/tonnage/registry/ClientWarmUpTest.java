@@ -11,6 +11,6 @@ class ClientWarmUpTest {
   void theSamplesStillParse() {
     assertThatCode(ClientWarmUp::parser).doesNotThrowAnyException();
     assertThatCode(ClientWarmUp::parser).as("repeatable").doesNotThrowAnyException();
-    assertThatCode(ClientWarmUp::transport).doesNotThrowAnyException();
+    assertThatCode(ClientWarmUp::client).doesNotThrowAnyException();
   }
 }
