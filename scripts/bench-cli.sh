@@ -82,7 +82,7 @@ done
 launcher="$TONNAGE"
 if [ -n "${IMAGE:-}" ]; then
   # The image's layers in order into a root filesystem, and its Entrypoint (JSON array).
-  mkdir -p "$work/rootfs/proc"
+  mkdir -p "$work/rootfs/proc" "$work/rootfs/sys"
   python3 - "$IMAGE" "$work/rootfs" "$work/entrypoint" <<'PY2'
 import json, sys, tarfile
 archive, rootfs, out = sys.argv[1:]
@@ -99,7 +99,7 @@ PY2
   chmod 755 "$work/rootfs"
   mapfile -t entrypoint <"$work/entrypoint"
   # Inside the root, as a container runtime would: PATH is the image's, so `java` is its runtime.
-  TONNAGE="unshare --mount --pid --fork --propagation private /bin/sh -c 'mount -t proc proc \"\$0/proc\" && cd / && exec chroot --userspec=65532:65532 \"\$0\" /opt/java/openjdk/bin/java \"\$@\"' $work/rootfs ${entrypoint[*]:1}"
+  TONNAGE="unshare --mount --pid --fork --propagation private /bin/sh -c 'mount -t proc proc \"\$0/proc\" && mount -t sysfs -o ro sysfs \"\$0/sys\" && cd / && exec chroot --userspec=65532:65532 \"\$0\" /opt/java/openjdk/bin/java \"\$@\"' $work/rootfs ${entrypoint[*]:1}"
   launcher="image $IMAGE, entrypoint: ${entrypoint[*]}"
 fi
 

@@ -12,7 +12,9 @@ import java.util.List;
 
 /**
  * Runs a command inside an unpacked image filesystem, as a container runtime would: its own root
- * (chroot), its own /proc, user 65532, no host paths. Needs root (CI and our machines run as root).
+ * (chroot), its own /proc, /sys read-only (as Docker and containerd mount it: the JVM reads its
+ * transparent huge page mode there), user 65532, no host paths. Needs root (CI and our machines run
+ * as root).
  */
 final class ImageRootfs {
 
@@ -26,13 +28,15 @@ final class ImageRootfs {
               + System.getProperty("user.name"));
     }
     Files.createDirectories(rootfs.resolve("proc"));
+    Files.createDirectories(rootfs.resolve("sys"));
     // A temporary directory is private to its creator; an image's root is world-readable.
     Files.setPosixFilePermissions(rootfs, PosixFilePermissions.fromString("rwxr-xr-x"));
     List<String> inner = new ArrayList<>(entrypoint);
     inner.addAll(args);
     StringBuilder script =
         new StringBuilder(
-            "mount -t proc proc \"$0/proc\" && cd / && exec chroot --userspec=65532:65532 \"$0\"");
+            "mount -t proc proc \"$0/proc\" && mount -t sysfs -o ro sysfs \"$0/sys\" && cd / && exec"
+                + " chroot --userspec=65532:65532 \"$0\"");
     for (int i = 0; i < inner.size(); i++) {
       script.append(" \"${").append(i + 1).append("}\"");
     }
