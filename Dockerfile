@@ -32,7 +32,7 @@ RUN --mount=type=cache,target=/root/.m2 \
 # The modules the application needs (same rule as image/build-base.sh: jdeps, minus java.desktop,
 # plus TLS EC, JVM management and Unsafe users).
 RUN mkdir /deps && cd /deps \
-    && for j in /src/operator/target/tonnage.jar /src/operator/target/lib/*.jar; do jar xf "$j"; done \
+    && for j in /src/operator/target/classes-jar/tonnage.jar /src/operator/target/lib/*.jar; do jar xf "$j"; done \
     && find . -name module-info.class -delete && jar cf /tmp/all.jar -C /deps . \
     && jdeps --print-module-deps --ignore-missing-deps --multi-release 17 /tmp/all.jar \
        | tr , '\n' | grep -vx java.desktop \
@@ -50,7 +50,7 @@ RUN . /opt/java/openjdk/release \
 # The class path in a file at the path the Jib image keeps it, so that the chart's command
 # (operator.command: `-cp @/app/jib-classpath-file`) runs this image too.
 RUN mkdir -p /app/libs /app/main && cp /src/operator/target/lib/*.jar /app/libs/ \
-    && cp /src/operator/target/tonnage.jar /app/main/ \
+    && cp /src/operator/target/classes-jar/tonnage.jar /app/main/ \
     && printf '%s\n' '/app/main/tonnage.jar:/app/libs/*' > /app/jib-classpath-file
 # AppCDS: the archive must come from the runtime and class path the image runs with, so it is
 # made here, by a training run of the CLI (an image on a closed port: no network; exits 2).
@@ -71,9 +71,10 @@ COPY --from=build /app/tonnage.jsa /app/jib-classpath-file /app/
 USER 65532:65532
 WORKDIR /home/nonroot
 EXPOSE 8443 8080
-# As the Jib image: tuned for short CLI runs (C1 only, one compiler thread, the serial collector),
+# As the Jib image: tuned for short CLI runs (C1 only, one compiler thread, the serial collector,
+# the heap in transparent huge pages where the kernel offers them),
 # no hsperfdata (read-only root), UTF-8, the AppCDS archive (JVM warnings to stderr, so a stale
 # archive cannot spoil a machine format on stdout); heap from JAVA_TOOL_OPTIONS. The chart runs the
 # operator with its own command (full JIT, default collector).
-ENTRYPOINT ["java", "-XX:-UsePerfData", "-Xshare:auto", "-XX:SharedArchiveFile=/app/tonnage.jsa", "-Xlog:disable", "-Xlog:all=warning:stderr", "-XX:TieredStopAtLevel=1", "-XX:CICompilerCount=1", "-XX:+UseSerialGC", "-Dfile.encoding=UTF-8", "-cp", "@/app/jib-classpath-file", "dev.tonnage.Main"]
+ENTRYPOINT ["java", "-XX:-UsePerfData", "-Xshare:auto", "-XX:SharedArchiveFile=/app/tonnage.jsa", "-Xlog:disable", "-Xlog:all=warning:stderr", "-XX:TieredStopAtLevel=1", "-XX:CICompilerCount=1", "-XX:+UseSerialGC", "-XX:+UseTransparentHugePages", "-Xlog:pagesize=off:stderr", "-Dfile.encoding=UTF-8", "-cp", "@/app/jib-classpath-file", "dev.tonnage.Main"]
 CMD ["operator"]
