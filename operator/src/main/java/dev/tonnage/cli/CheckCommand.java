@@ -55,6 +55,7 @@ import picocli.CommandLine.Spec;
  */
 @Command(
     name = "check",
+    addMethodSubcommands = false,
     mixinStandardHelpOptions = true,
     versionProvider = TonnageCommand.Version.class,
     description = {

@@ -27,6 +27,7 @@ import picocli.CommandLine.Spec;
  */
 @Command(
     name = "diff",
+    addMethodSubcommands = false,
     mixinStandardHelpOptions = true,
     versionProvider = TonnageCommand.Version.class,
     description = {

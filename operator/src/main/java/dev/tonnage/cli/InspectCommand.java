@@ -30,6 +30,7 @@ import picocli.CommandLine.Spec;
  */
 @Command(
     name = "inspect",
+    addMethodSubcommands = false,
     mixinStandardHelpOptions = true,
     versionProvider = TonnageCommand.Version.class,
     description = {

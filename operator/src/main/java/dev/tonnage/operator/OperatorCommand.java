@@ -28,6 +28,7 @@ import picocli.CommandLine.Option;
  */
 @Command(
     name = "operator",
+    addMethodSubcommands = false,
     description =
         "Run the Tonnage operator: admission webhook, audit, metrics and health endpoints.",
     sortOptions = false)
