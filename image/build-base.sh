@@ -9,7 +9,7 @@
 #   modules.txt        the Java modules in the runtime
 #   rootfs/            the unpacked filesystem (for inspection and the image E2E)
 #
-# The module list comes from jdeps over operator/target/tonnage.jar + lib/*.jar (built when missing),
+# The module list comes from jdeps over operator/target/classes-jar/tonnage.jar + lib/*.jar (built when missing),
 # minus TONNAGE_JLINK_DROP (default java.desktop: only java.beans is referenced, by code paths Tonnage
 # never takes, and it costs ~6 MB compressed), plus TONNAGE_JLINK_ADD.
 set -Eeuo pipefail
@@ -29,10 +29,10 @@ release=$("$JAVA_HOME/bin/java" -XshowSettings:properties -version 2>&1 | awk -F
 [ "$release" = "17" ] || { echo "build-base.sh: needs a JDK 17 (found $release at $JAVA_HOME); set TONNAGE_JLINK_JDK" >&2; exit 1; }
 [ -d "$JAVA_HOME/jmods" ] || { echo "build-base.sh: $JAVA_HOME has no jmods/ (Debian: apt-get install openjdk-17-jmods)" >&2; exit 1; }
 
-jar="$root/operator/target/tonnage.jar"
+jar="$root/operator/target/classes-jar/tonnage.jar"
 if [ ! -f "$jar" ] || [ ! -d "$root/operator/target/lib" ]; then
-  echo "[base] building operator/target/tonnage.jar" >&2
-  (cd "$root" && ./mvnw -q -B -ntp -pl operator -am package -Dmaven.test.skip=true -Dspotless.check.skip=true -Djacoco.skip=true)
+  echo "[base] building operator/target/classes-jar/tonnage.jar and lib/" >&2
+  (cd "$root" && ./mvnw -q -B -ntp -pl operator -am package -Dmaven.test.skip=true -Dtonnage.shade.skip=true -Dspotless.check.skip=true -Djacoco.skip=true)
 fi
 
 rm -rf "$out" && mkdir -p "$out"
