@@ -19,7 +19,7 @@ mkdir -p "$XDG_CACHE_HOME" "$XDG_CONFIG_HOME"
 
 # The base follows the runtime dependencies: rebuild it when the jar's libraries changed.
 # Without the runnable jar (-Dtonnage.shade.skip): rewriting it here, without its AppCDS archive
-# (-Dmaven.test.skip), would leave ./tonnage's archive stale.
+# (-Dmaven.test.skip skips the training), would leave ./tonnage's archive stale.
 (cd "$root" && ./mvnw -q -B -ntp -pl operator -am package -Dmaven.test.skip=true -Dtonnage.shade.skip=true -Dspotless.check.skip=true -Djacoco.skip=true)
 base="$root/image/target/tonnage-base.tar"
 if [ "${TONNAGE_REBUILD_BASE:-0}" = 1 ] || [ ! -f "$base" ] || [ -n "$(find "$root/operator/target/lib" -newer "$base" -print -quit)" ]; then
