@@ -79,6 +79,11 @@ final class WarmStart {
     }
   }
 
+  /** The thread {@link #begin} started, null before; for the bound's test. */
+  static synchronized Thread thread() {
+    return thread;
+  }
+
   /** Returns once every step is done (taking some itself); at once when none was begun. */
   static void await() {
     Thread started;
