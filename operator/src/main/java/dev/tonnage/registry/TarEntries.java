@@ -265,7 +265,9 @@ final class TarEntries implements LocalBlobs {
       while (at < records.length()) {
         int space = records.indexOf(' ', at);
         int length = space < 0 ? -1 : parseLength(records.substring(at, space));
-        if (length <= 0 || at + length > records.length()) {
+        // "LENGTH key=value\n": the length counts itself, the space and the newline, so a record
+        // ends after its space.
+        if (length <= 0 || at + length > records.length() || at + length - 1 < space + 1) {
           throw corrupt("has a malformed PAX header");
         }
         String record = records.substring(space + 1, at + length - 1);

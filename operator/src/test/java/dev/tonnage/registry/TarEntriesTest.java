@@ -1,6 +1,7 @@
 package dev.tonnage.registry;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.io.InputStream;
 import java.net.URISyntaxException;
@@ -39,5 +40,14 @@ class TarEntriesTest {
       assertThat(tar.size("./one//layer.tar")).isEqualTo(600);
       assertThat(tar.size("one")).isEqualTo(-1);
     }
+  }
+
+  /** A fuzzer's find: a PAX record whose length does not reach past its own space. */
+  @Test
+  void aPaxRecordShorterThanItsLengthIsRefused() {
+    assertThatThrownBy(
+            () -> TarEntries.open(seed("pax-record-shorter-than-its-length.tar"), "test"))
+        .isInstanceOf(LocalImageException.class)
+        .hasMessageContaining("malformed PAX header");
   }
 }
