@@ -244,7 +244,10 @@ public final class PolicyDocuments {
               + kinds.expected());
       return null;
     }
-    String name = node.path("metadata").path("name").asText("");
+    // A string, as the API server requires: a number or mapping here would be left out below as an
+    // unreadable field, and the policy would go on without a name.
+    JsonNode nameNode = node.path("metadata").path("name");
+    String name = nameNode.isTextual() ? nameNode.asText() : "";
     String subject = kind + (name.isEmpty() ? "" : " " + name);
     if (!ApiGroup.API_VERSION.equals(apiVersion)) {
       problems.add(
@@ -252,7 +255,13 @@ public final class PolicyDocuments {
       return null;
     }
     if (name.isEmpty()) {
-      problems.add(where + subject + ": metadata.name: is required");
+      problems.add(
+          where
+              + subject
+              + ": metadata.name: "
+              + (nameNode.isMissingNode() || nameNode.isNull() || nameNode.isTextual()
+                  ? "is required"
+                  : "must be a string"));
       return null;
     }
     // apiVersion and kind are checked above and fixed by the class: leave them out of the mapping.

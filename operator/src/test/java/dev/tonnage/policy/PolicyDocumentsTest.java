@@ -73,6 +73,7 @@ class PolicyDocumentsTest {
           apiVersion: v1\\nkind: ConfigMap\\nmetadata: {name: x}            | p.yaml:1: kind: "ConfigMap" is not a Tonnage policy; use ClusterImagePolicy or ImagePolicy
           apiVersion: tonnage.dev/v1\\nkind: ImagePolicy\\nmetadata: {name: x}\\nspec: {} | p.yaml:1: ImagePolicy x: apiVersion: "tonnage.dev/v1" is not tonnage.dev/v1alpha1
           apiVersion: tonnage.dev/v1alpha1\\nkind: ImagePolicy\\nspec: {}   | p.yaml:1: ImagePolicy: metadata.name: is required
+          apiVersion: tonnage.dev/v1alpha1\\nkind: ClusterImagePolicy\\nmetadata: {name: 0}\\nspec: {} | p.yaml:1: ClusterImagePolicy: metadata.name: must be a string
           apiVersion: tonnage.dev/v1alpha1\\nkind: ImagePolicy\\nmetadata: {name: x} | p.yaml:1: ImagePolicy x: spec: is required
           - just a list                                                     | p.yaml:1: expected a ClusterImagePolicy or ImagePolicy mapping
           'spec: {a: [}'                                                    | p.yaml:1: not valid YAML
